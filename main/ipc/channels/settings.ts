@@ -1,0 +1,97 @@
+/**
+ * Settings as the renderer may see them. Secrets (AppKey, Yima key) never cross IPC: the renderer
+ * sees only whether each is set, and can write or clear one, never read it.
+ */
+import { z } from 'zod';
+import { GatewayEnvironment } from './app.js';
+import { Instant, Pin, PositiveFen } from './common.js';
+
+export const SecretName = z.enum(['chinaumsAppKey', 'yimaKey']);
+export type SecretName = z.infer<typeof SecretName>;
+
+export const PublicSettings = z.object({
+  shopName: z.string().max(40),
+  language: z.enum(['zh-CN', 'en']),
+  merchantCode: z.string().max(32),
+  terminalCode: z.string().max(32),
+  appId: z.string().max(64),
+  environment: GatewayEnvironment,
+  customGatewayUrl: z.string().max(512),
+  authMode: z.enum(['body-signature', 'access-token']),
+  /** The largest single charge the counter accepts, in fen. */
+  maxAmountFen: PositiveFen,
+  /** How long an unknown pay is queried before it is voided. */
+  queryDeadlineSeconds: z.number().int().min(10).max(600),
+  yima: z.object({
+    enabled: z.boolean(),
+    url: z.string().max(512),
+    isspid: z.string().max(8),
+    systemId: z.string().max(4),
+    storeId: z.string().max(20),
+    posId: z.string().max(20),
+    format: z.enum(['json', 'xml']),
+    signMode: z.enum(['md5-body-key', 'none']),
+  }),
+  secrets: z.record(SecretName, z.object({ set: z.boolean() })),
+  /** Where secrets are kept: OS keyring (safeStorage) or, where the OS offers none, plain file. */
+  secretsProtection: z.enum(['os-keyring', 'none']),
+});
+export type PublicSettings = z.infer<typeof PublicSettings>;
+
+/** What the renderer may change. Secrets and PINs go through their own calls. */
+export const SettingsPatch = PublicSettings.omit({ secrets: true, secretsProtection: true })
+  .extend({ yima: PublicSettings.shape.yima.partial() })
+  .partial()
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+export const OperatorView = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(['cashier', 'manager']),
+  hasPin: z.boolean(),
+});
+export type OperatorView = z.infer<typeof OperatorView>;
+
+const OperatorId = z.string().regex(/^[A-Za-z0-9_-]{1,20}$/, '1 to 20 letters, digits, _ or -');
+
+export const settingsCalls = {
+  'settings.get': { input: z.object({}).strict(), output: PublicSettings },
+  'settings.update': { input: SettingsPatch, output: PublicSettings },
+  /** Write-only: the value goes to main and is never read back. */
+  'settings.setSecret': {
+    input: z.object({ name: SecretName, value: z.string().min(1).max(256) }).strict(),
+    output: PublicSettings,
+  },
+  'settings.clearSecret': { input: z.object({ name: SecretName }).strict(), output: PublicSettings },
+  'operators.list': { input: z.object({}).strict(), output: z.array(OperatorView) },
+  'operators.save': {
+    input: z
+      .object({
+        id: OperatorId,
+        name: z.string().min(1).max(20),
+        role: z.enum(['cashier', 'manager']),
+        pin: Pin.optional(),
+        /** A manager's PIN, required to add or change operators once any manager exists. */
+        managerPin: Pin.optional(),
+      })
+      .strict(),
+    output: z.array(OperatorView),
+  },
+  'operators.remove': {
+    input: z.object({ id: OperatorId, managerPin: Pin }).strict(),
+    output: z.array(OperatorView),
+  },
+  /** Who is at the counter: recorded on every journal record and receipt. */
+  'operators.signIn': { input: z.object({ id: OperatorId, pin: Pin }).strict(), output: OperatorView },
+  'operators.current': { input: z.object({}).strict(), output: OperatorView },
+  /** Zip of logs + settings (secrets removed) for support; returns where it was written. */
+  'diagnostics.collect': {
+    input: z.object({}).strict(),
+    output: z.object({ path: z.string(), bytes: z.number().int(), at: Instant }),
+  },
+};
+
+export const settingsEvents = {
+  'settings.changed': PublicSettings,
+};

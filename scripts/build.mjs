@@ -1,0 +1,60 @@
+// Builds the app into dist/: the renderer with Vite, and the main process, preload, browser bridge,
+// harness and simulator with esbuild (one CommonJS file each; native modules stay external).
+// `--main-only` skips the renderer (for the simulator CLI).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build as esbuild } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
+const mainOnly = process.argv.includes('--main-only');
+const define = { __APP_VERSION__: JSON.stringify(pkg.version) };
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  define,
+  // Native modules load their prebuilt binaries at run time; electron is provided by the runtime.
+  external: ['electron', 'node-hid', 'serialport', '@serialport/*'],
+};
+
+const started = Date.now();
+await Promise.all([
+  esbuild({
+    ...node,
+    entryPoints: { electron: 'main/electron/main.ts' },
+    outdir: 'dist/main',
+    outExtension: { '.js': '.cjs' },
+  }),
+  esbuild({
+    ...node,
+    entryPoints: { web: 'main/harness/cli.ts', simulator: 'main/simulator/cli.ts' },
+    outdir: 'dist/main',
+    outExtension: { '.js': '.cjs' },
+  }),
+  esbuild({
+    ...node,
+    entryPoints: { index: 'preload/index.ts' },
+    outdir: 'dist/preload',
+    outExtension: { '.js': '.cjs' },
+  }),
+  esbuild({
+    bundle: true,
+    platform: 'browser',
+    target: 'chrome130',
+    format: 'iife',
+    logLevel: 'warning',
+    entryPoints: { bridge: 'preload/web-bridge.ts' },
+    outdir: 'dist/web',
+  }),
+]);
+if (!mainOnly) {
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: path.join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+}
+console.log(`built dist/ in ${Date.now() - started} ms`);
