@@ -6,6 +6,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { EventHub, Router } from '../ipc/router.js';
+import { createLogger } from '../log/logger.js';
+import { createMemoryOperators, createMemorySettings } from '../settings/memory.js';
 
 export interface AppServicesOptions {
   transport: 'electron' | 'web';
@@ -32,23 +34,42 @@ export function defaultDataDirForNode(): string {
 }
 
 export async function startAppServices(options: AppServicesOptions): Promise<AppServices> {
-  const router = new Router();
+  const router = new Router(createLogger('ipc'));
   const events = new EventHub();
+  /** Stopped in reverse order of start. */
   const stops: Array<() => Promise<void> | void> = [];
 
+  // ── settings, secrets, operators (issue 9) ─────────────────────────────────────────────
+  const settings = createMemorySettings();
+  const operators = createMemoryOperators();
+
+  // ── gateway: embedded simulator in demo mode + ChinaUMS client (issue 3) ──────────────
+
+  // ── journal + transaction engine (issue 4) ─────────────────────────────────────────────
+
+  // ── scanners (issue 5) ─────────────────────────────────────────────────────────────────
+
+  // ── printing (issue 6) ─────────────────────────────────────────────────────────────────
+
+  // ── Yima refunds (issue 8) ─────────────────────────────────────────────────────────────
+
+  // ── app-level calls ────────────────────────────────────────────────────────────────────
   router.mount({
-    'app.info': () => ({
-      name: 'Counter Cashier',
-      version: options.version,
-      transport: options.transport,
-      environment: 'demo',
-      gatewayUrl: 'embedded simulator',
-      dataDir: options.dataDir,
-      secretsProtected: false,
-      terminalCode: '',
-      merchantCode: '',
-      shopName: '',
-    }),
+    'app.info': () => {
+      const current = settings.get();
+      return {
+        name: 'Counter Cashier',
+        version: options.version,
+        transport: options.transport,
+        environment: current.environment,
+        gatewayUrl: current.environment === 'demo' ? 'embedded simulator' : current.customGatewayUrl,
+        dataDir: options.dataDir,
+        secretsProtected: settings.publicView().secretsProtection === 'os-keyring',
+        terminalCode: current.terminalCode,
+        merchantCode: current.merchantCode,
+        shopName: current.shopName,
+      };
+    },
     'app.ping': ({ echo }) => {
       const at = new Date().toISOString();
       // The ping also proves the event path: the UI sees the notice arrive.
@@ -60,6 +81,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
       return { echo, at };
     },
   });
+  void operators;
 
   return {
     router,

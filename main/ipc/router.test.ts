@@ -13,17 +13,26 @@ describe('Router', () => {
         return { echo, at: 'now' };
       },
     });
-    expect(await router.dispatch('app.ping', { echo: 'hi' })).toEqual({ ok: true, data: { echo: 'hi', at: 'now' } });
+    expect(await router.dispatch('app.ping', { echo: 'hi' })).toEqual({
+      ok: true,
+      data: { echo: 'hi', at: 'now' },
+    });
     const bad = await router.dispatch('app.ping', { echo: 7 });
     expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', fields: [{ path: 'echo' }] } });
-    expect(await router.dispatch('app.ping', { echo: 'x', extra: 1 })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    expect(await router.dispatch('app.ping', { echo: 'x', extra: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT' },
+    });
     expect(calls).toBe(1);
   });
 
   it('refuses channels the contract does not declare, and prototype keys', async () => {
     const router = new Router(quietLog);
     for (const channel of ['nope.nothing', '__proto__', 'constructor', 42, null]) {
-      expect(await router.dispatch(channel, {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+      expect(await router.dispatch(channel, {})).toMatchObject({
+        ok: false,
+        error: { code: 'UNKNOWN_CHANNEL' },
+      });
     }
     expect(() => router.mount({ 'no.such': () => ({}) } as never)).toThrow(/does not declare/);
   });
@@ -47,7 +56,10 @@ describe('Router', () => {
   });
 
   it('answers UNAVAILABLE for a declared channel with no handler yet', async () => {
-    expect(await new Router(quietLog).dispatch('sale.current', {})).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    expect(await new Router(quietLog).dispatch('sale.current', {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNAVAILABLE' },
+    });
   });
 });
 
