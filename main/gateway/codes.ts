@@ -1,0 +1,159 @@
+/**
+ * Return codes and outcome classification (NOTES.md §3). Pure functions: the client, the engine and the
+ * tests share them.
+ */
+import type { Bilingual } from '../ipc/errors.js';
+import type {
+  CallResult,
+  OrderState,
+  PreauthQueryInterpretation,
+  PreauthQueryResponse,
+  PreauthState,
+  QueryInterpretation,
+  QueryResponse,
+} from './types.js';
+
+/** Every code of the spec's tables (v2 §2.1, §2.2), Chinese and English. */
+export const CODE_MEANINGS: Readonly<Record<string, Bilingual>> = {
+  '0000': { zh: '正常', en: 'OK' },
+  '1000': { zh: '认证失败', en: 'Authentication failed (check AppId / AppKey and the clock)' },
+  '1001': { zh: '授权失败', en: 'Not authorized for this service' },
+  '9001': { zh: '参数校验失败', en: 'Request fields were rejected' },
+  '9999': { zh: '系统错误', en: 'Gateway system error' },
+  '00': { zh: '交易成功', en: 'Approved' },
+  '03': { zh: '无效商户', en: 'Invalid merchant' },
+  '13': { zh: '无效金额', en: 'Invalid amount' },
+  '22': { zh: '原交易不存在', en: 'Original transaction does not exist' },
+  '25': { zh: '找不到原始交易', en: 'Original transaction not found' },
+  '30': { zh: '报文格式错误', en: 'Message format error' },
+  '57': { zh: '不允许此交易', en: 'Transaction not permitted' },
+  '61': { zh: '超出金额限制', en: 'Amount limit exceeded' },
+  '64': { zh: '原始金额错误', en: 'Original amount incorrect' },
+  '92': { zh: '发卡方线路异常', en: 'Issuer line problem' },
+  '94': { zh: '重复交易', en: 'Duplicate transaction' },
+  '96': { zh: '交换中心异常', en: 'Switch system malfunction' },
+  '97': { zh: '终端号未登记', en: 'Terminal not registered' },
+  A7: { zh: '安全处理失败', en: 'Security processing failed' },
+  ER: { zh: '参见具体返回信息', en: 'See the returned message' },
+};
+
+/** Refusals: the gateway said no and nothing happened (NOTES.md §3). */
+export const DECLINE_CODES: ReadonlySet<string> = new Set([
+  '03',
+  '13',
+  '30',
+  '57',
+  '61',
+  '64',
+  '97',
+  'A7',
+  '1000',
+  '1001',
+  '9001',
+]);
+
+/** On calls that refer to an earlier order (void, refund, queries, pre-auth follow-ups), 22 / 25 are definite. */
+export const NOT_FOUND_CODES: ReadonlySet<string> = new Set(['22', '25']);
+
+export type EndpointKind = 'money' | 'follow-up' | 'info';
+
+export type Classified =
+  | { outcome: 'ok' }
+  | { outcome: 'declined'; meaning: Bilingual }
+  | { outcome: 'unknown'; cause: 'unknown-code' | 'missing-errcode'; detail: string };
+
+/**
+ * - 'money' (pay, preauthorize): only "00" is ok; declines per DECLINE_CODES; everything else unknown.
+ * - 'follow-up' (void, refund, complete, …): as 'money', and 22/25 are declines (no such original).
+ * - 'info' (activate, queries): "00" and "0000" ok; 22/25 declines.
+ */
+export function classifyErrCode(errCode: string | undefined, kind: EndpointKind): Classified {
+  if (errCode === undefined || errCode === '') {
+    return { outcome: 'unknown', cause: 'missing-errcode', detail: 'reply has no errCode' };
+  }
+  const code = errCode.trim();
+  if (code === '00' || (kind === 'info' && code === '0000')) return { outcome: 'ok' };
+  if (DECLINE_CODES.has(code) || (kind !== 'money' && NOT_FOUND_CODES.has(code))) {
+    return { outcome: 'declined', meaning: meaningOf(code) };
+  }
+  return { outcome: 'unknown', cause: 'unknown-code', detail: `errCode ${code.slice(0, 16)}` };
+}
+
+export function meaningOf(code: string, errInfo?: string): Bilingual {
+  const known = CODE_MEANINGS[code];
+  if (known) return known;
+  const info = errInfo?.slice(0, 60) ?? '';
+  return { zh: `返回码 ${code}${info ? `：${info}` : ''}`, en: `Code ${code}${info ? `: ${info}` : ''}` };
+}
+
+const QUERY_STATES: Record<string, OrderState> = {
+  '0': 'paid',
+  '1': 'pending',
+  '2': 'voided',
+  '3': 'refunded',
+  '4': 'reversed',
+  '5': 'failed',
+  FF: 'pending',
+};
+
+/** A v2 query result → the order's state (NOTES.md §3). */
+export function interpretQuery(result: CallResult<QueryResponse>): QueryInterpretation {
+  if (result.outcome === 'unknown') return { state: 'unknown' };
+  if (result.outcome === 'declined') {
+    return { state: NOT_FOUND_CODES.has(result.errCode) ? 'not-found' : 'unknown' };
+  }
+  const body = result.body;
+  const code = body.queryResCode?.trim().toUpperCase();
+  // "5：失败（后面追加失败描述）": a failure code may carry its description after the 5.
+  const state: OrderState =
+    code === undefined || code === ''
+      ? 'pending'
+      : (QUERY_STATES[code] ?? (/^5\D/.test(code) ? 'failed' : 'pending'));
+  const out: QueryInterpretation = { state };
+  if (code) out.queryResCode = code;
+  if (body.queryResDesc) out.description = body.queryResDesc;
+  const amount = body.amount ?? body.originalTransactionAmount;
+  if (amount !== undefined) out.amountFen = amount;
+  if (body.orderId) out.orderId = body.orderId;
+  if (body.refundedAmount !== undefined) out.refundedFen = body.refundedAmount;
+  return out;
+}
+
+const SECURE_STATES: Record<number, PreauthState> = {
+  0: 'authorized',
+  1: 'voided',
+  2: 'completed',
+  3: 'completing',
+  6: 'failed',
+};
+
+const STATUS_STATES: Record<string, PreauthState> = {
+  TRADE_SUCCESS: 'authorized',
+  NEW_ORDER: 'pending',
+  WAIT_BUYER_PAY: 'pending',
+  UNKNOWN: 'pending',
+  TRADE_CLOSED: 'failed',
+  TRADE_REFUND: 'voided',
+};
+
+/** A v1 pre-auth query result → the pre-auth's state. */
+export function interpretPreauthQuery(result: CallResult<PreauthQueryResponse>): PreauthQueryInterpretation {
+  if (result.outcome === 'unknown') return { state: 'unknown' };
+  if (result.outcome === 'declined') {
+    return { state: NOT_FOUND_CODES.has(result.errCode) ? 'not-found' : 'unknown' };
+  }
+  const body = result.body;
+  let state: PreauthState | undefined;
+  if (body.secureStatus !== undefined) state = SECURE_STATES[body.secureStatus];
+  if (!state && body.autoQueryFlag?.toUpperCase() === 'Y') state = 'pending';
+  if (!state && body.status) state = STATUS_STATES[body.status.trim().toUpperCase()];
+  if (!state) state = body.queryResCode?.trim() === '0' ? 'authorized' : 'pending';
+  const out: PreauthQueryInterpretation = { state };
+  if (body.secureStatus !== undefined) out.secureStatus = body.secureStatus;
+  if (body.status) out.status = body.status;
+  if (body.orderId) out.orderId = body.orderId;
+  if (body.authorizationCode) out.authorizationCode = body.authorizationCode;
+  const amount = body.amount ?? body.originalAmount;
+  if (amount !== undefined) out.amountFen = amount;
+  return out;
+}
