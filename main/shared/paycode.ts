@@ -28,9 +28,20 @@ export function channelOf(code: string): PayChannel {
   return 'other';
 }
 
+/**
+ * Full-width digits (０-９) come from a keyboard-wedge scan typed while a Chinese IME is in full-width
+ * mode; they are the same digits, so they are read as ASCII digits rather than refused.
+ */
+export function normalizeScan(raw: string): string {
+  return raw.trim().replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xff10 + 0x30));
+}
+
+/** Lengths of retail product barcodes: EAN-8, UPC-A, EAN-13, ITF-14/GTIN-14. No wallet issues these. */
+const PRODUCT_BARCODE_LENGTHS = new Set([8, 12, 13, 14]);
+
 export function checkPayCode(raw: string): PayCodeCheck {
   // Scanners may add a prefix/suffix space or CR; payment codes never contain them.
-  const code = raw.trim();
+  const code = normalizeScan(raw);
   if (code === '') return fail('empty', '没有读到付款码', 'No payment code was read');
   if (!/^\d+$/.test(code)) {
     return fail(
@@ -39,7 +50,7 @@ export function checkPayCode(raw: string): PayCodeCheck {
       'Not a payment code (it contains letters or symbols)',
     );
   }
-  if (code.length === 13 || code.length === 8 || code.length === 12) {
+  if (PRODUCT_BARCODE_LENGTHS.has(code.length)) {
     return fail(
       'product-barcode',
       '这是商品条码，不是付款码',

@@ -1,0 +1,174 @@
+/**
+ * Where a scan goes. Every scan — HID, serial, keyboard wedge, typed by hand — passes through `route`,
+ * which decides exactly one destination and emits one masked `scan.received` event:
+ *
+ *   1. settings armed a scanner test       → 'scanner-test' (shown masked, never sent)
+ *   2. the orders screen is in front and
+ *      the scan names a known order        → 'order-lookup' (the UI opens that order)
+ *   3. a sale is waiting for a payment code
+ *      and the scan is a plausible code     → 'sale' (handed to the engine, which sends the pay)
+ *   4. anything else                       → 'dropped', with the reason (shown, never sent)
+ *
+ * Only one payment code is handed to the sale at a time: a second scan that arrives while the first
+ * is being accepted (a customer's phone read twice) is dropped, whatever the engine would have said.
+ */
+import type { ScanReceived } from '../ipc/channels/sale.js';
+import type { Bilingual } from '../ipc/errors.js';
+import type { Logger } from '../log/logger.js';
+import { checkPayCode, maskCode, normalizeScan } from '../shared/paycode.js';
+import type { ScanEvent } from './types.js';
+
+export type Screen = 'checkout' | 'orders' | 'preauth' | 'settlement' | 'settings' | 'other';
+
+/** The part of the transaction engine a scan can reach (issue 4: engine.sale). */
+export interface SaleSink {
+  awaitingCode(): boolean;
+  /** Takes the code for the sale waiting for one; the engine journals and sends the pay. */
+  acceptCode(code: string, source: ScanEvent['source'], deviceId: string): Promise<void>;
+}
+
+/** Finds an order by its merchantOrderId (the receipt QR payload). Truthy when it exists. */
+export interface OrderLookup {
+  findOrder(id: string): unknown;
+}
+
+export interface ScanRouterOptions {
+  emit(payload: ScanReceived): void;
+  sale?: SaleSink;
+  orders?: OrderLookup;
+  log?: Logger;
+  /** Called when the engine refuses or fails a code it was handed (shown to the cashier as a notice). */
+  onSaleError?(error: unknown): void;
+}
+
+/** merchantOrderId: at most 50 characters (NOTES §4); letters, digits, '-' and '_'. */
+const ORDER_ID = /^[A-Za-z0-9_-]{1,50}$/;
+
+export class ScanRouter {
+  private screen: Screen = 'checkout';
+  private testArmed = false;
+  private accepting = false;
+  private pending: Promise<void> = Promise.resolve();
+  private sale: SaleSink | undefined;
+  private orders: OrderLookup | undefined;
+
+  constructor(private readonly options: ScanRouterOptions) {
+    this.sale = options.sale;
+    this.orders = options.orders;
+  }
+
+  /** Wire the engine once it exists (composition order, tests). */
+  connect(parts: { sale?: SaleSink; orders?: OrderLookup }): void {
+    if (parts.sale) this.sale = parts.sale;
+    if (parts.orders) this.orders = parts.orders;
+  }
+
+  setScreen(screen: Screen): void {
+    this.screen = screen;
+  }
+
+  currentScreen(): Screen {
+    return this.screen;
+  }
+
+  /** The next scan goes to the settings screen's test panel instead of anywhere else. */
+  armTest(): void {
+    this.testArmed = true;
+  }
+
+  isTestArmed(): boolean {
+    return this.testArmed;
+  }
+
+  /**
+   * Route one scan. Resolves with the decision (also emitted as scan.received); a code for a sale is
+   * handed to the engine, whose pay then reports through sale.state / txn.progress.
+   */
+  async route(scan: ScanEvent): Promise<ScanReceived> {
+    const code = normalizeScan(scan.code);
+    const base = {
+      codeMasked: maskCode(code),
+      source: scan.source,
+      deviceId: scan.deviceId,
+      at: scan.at,
+    };
+
+    if (this.testArmed) {
+      this.testArmed = false;
+      const check = checkPayCode(code);
+      return this.emit({
+        ...base,
+        routedTo: 'scanner-test',
+        ...(check.ok ? { channel: check.channel } : { reason: check.message }),
+      });
+    }
+
+    if (this.screen === 'orders' && this.orders && ORDER_ID.test(code)) {
+      const found = await this.lookup(code);
+      if (found) return this.emit({ ...base, routedTo: 'order-lookup', orderId: code });
+      if (!checkPayCode(code).ok) {
+        return this.drop(base, { zh: '没有找到这笔订单', en: 'No order with this number' });
+      }
+    }
+
+    const sale = this.sale;
+    if (!sale?.awaitingCode()) {
+      return this.drop(base, {
+        zh: '当前没有等待付款码的收款，未发送',
+        en: 'No sale is waiting for a payment code: not sent',
+      });
+    }
+    if (this.accepting) {
+      return this.drop(base, {
+        zh: '上一个付款码正在处理，重复扫码已忽略',
+        en: 'A payment code is already being processed: this scan was ignored',
+      });
+    }
+    const check = checkPayCode(code);
+    if (!check.ok) return this.drop(base, check.message);
+
+    const received = this.emit({ ...base, routedTo: 'sale', channel: check.channel });
+    // Handed over in the background: the engine's pay may take a minute (customer typing a wallet
+    // password), and the scan.submit answer must not wait for it. Until the engine has settled this
+    // code, any other scan is dropped (see `accepting` above).
+    this.accepting = true;
+    this.pending = sale
+      .acceptCode(check.code, scan.source, scan.deviceId)
+      .catch((error: unknown) => {
+        this.options.log?.warn('sale refused a scanned code', {
+          codeMasked: base.codeMasked,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        this.options.onSaleError?.(error);
+      })
+      .finally(() => {
+        this.accepting = false;
+      });
+    return received;
+  }
+
+  /** Resolves once the code last handed to the sale has been settled by the engine. */
+  async idle(): Promise<void> {
+    await this.pending;
+  }
+
+  private async lookup(id: string): Promise<boolean> {
+    try {
+      return Boolean(await this.orders?.findOrder(id));
+    } catch (error) {
+      this.options.log?.warn('order lookup failed', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return false;
+    }
+  }
+
+  private drop(base: Omit<ScanReceived, 'routedTo'>, reason: Bilingual): ScanReceived {
+    return this.emit({ ...base, routedTo: 'dropped', reason });
+  }
+
+  private emit(payload: ScanReceived): ScanReceived {
+    this.options.emit(payload);
+    return payload;
+  }
+}
