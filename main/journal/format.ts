@@ -1,0 +1,130 @@
+/**
+ * The journal's on-disk format: one JSON record per line, each line ending in a TAB and the CRC-32 of the
+ * JSON text (8 lowercase hex digits). JSON.stringify never emits a raw TAB, so the last TAB on a line
+ * separates record and checksum unambiguously.
+ *
+ *   {"s":42,"at":"2026-11-22T03:04:05.678Z","t":"pay.intent","k":"DEMO0001202611221104050000042",...}\t1a2b3c4d\n
+ *
+ * Records are appended to `journal/<China day of the write>.jsonl`, fsync'd before `append` returns.
+ * History is never rewritten: the only thing ever removed is a torn last line (a write cut by a crash
+ * or power loss), which is copied to `journal/torn/` first ("set aside") and never was a record.
+ */
+import { crc32 } from 'node:zlib';
+
+/** Record format version, written on every record as `v` only when it changes from 1 (never yet). */
+export const FORMAT_VERSION = 1;
+
+/**
+ * One state change. `k` is the order key (the merchantOrderId of the sale or pre-auth, or the key a
+ * module such as Yima chose); `od` is the China day the order was created, so a record written on a later
+ * day (a refund a week later, a reply after midnight) still finds its order.
+ */
+export interface JournalRecord<D = Record<string, unknown>> {
+  /** Global sequence, strictly increasing over the whole journal, never reused. */
+  s: number;
+  /** ISO instant of the write. */
+  at: string;
+  /** Record type, e.g. `pay.intent`, `pay.reply`, `query.reply`, `void.intent`, `refund.reply`. */
+  t: string;
+  /** Order key. */
+  k: string;
+  /** The order's day (China time, YYYY-MM-DD). */
+  od: string;
+  /** Operator at the counter when the record was written (or the manager who authorised it). */
+  op: string;
+  /** Order status after this record (for sale / pre-auth records), see OrderStatus / PreauthStatus. */
+  st?: string;
+  /** True while the order still has work left (query, void, refund query): drives recovery. */
+  un?: boolean;
+  d: D;
+}
+
+export function encodeRecord(record: JournalRecord<unknown>): string {
+  const json = JSON.stringify(record);
+  return `${json}\t${checksum(json)}\n`;
+}
+
+export function checksum(text: string): string {
+  return crc32(Buffer.from(text, 'utf8')).toString(16).padStart(8, '0');
+}
+
+export type DecodeResult = { ok: true; record: JournalRecord } | { ok: false; problem: string };
+
+/** Decode one line (without its newline). */
+export function decodeLine(line: string): DecodeResult {
+  const tab = line.lastIndexOf('\t');
+  if (tab < 0) return { ok: false, problem: 'no checksum' };
+  const json = line.slice(0, tab);
+  const sum = line.slice(tab + 1);
+  if (!/^[0-9a-f]{8}$/.test(sum)) return { ok: false, problem: 'malformed checksum' };
+  if (checksum(json) !== sum) return { ok: false, problem: 'checksum mismatch' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return { ok: false, problem: 'not JSON' };
+  }
+  if (!isRecord(parsed)) return { ok: false, problem: 'not a journal record' };
+  return { ok: true, record: parsed };
+}
+
+function isRecord(value: unknown): value is JournalRecord {
+  if (!value || typeof value !== 'object') return false;
+  const r = value as Record<string, unknown>;
+  return (
+    Number.isSafeInteger(r.s) &&
+    typeof r.at === 'string' &&
+    typeof r.t === 'string' &&
+    typeof r.k === 'string' &&
+    typeof r.od === 'string' &&
+    typeof r.op === 'string' &&
+    !!r.d &&
+    typeof r.d === 'object'
+  );
+}
+
+// ── China time (UTC+8, no daylight saving) ─────────────────────────────────────────────────────
+
+const CHINA_OFFSET_MS = 8 * 3600 * 1000;
+
+/** The China business day of an instant: YYYY-MM-DD. */
+export function chinaDay(ms: number): string {
+  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** yyyyMMddHHmmss in China time. */
+export function chinaStamp(ms: number): string {
+  const iso = new Date(ms + CHINA_OFFSET_MS).toISOString();
+  return iso.slice(0, 19).replace(/[-T:]/g, '');
+}
+
+/** The China hour 0–23 of an instant. */
+export function chinaHour(ms: number): number {
+  return new Date(ms + CHINA_OFFSET_MS).getUTCHours();
+}
+
+/** The instant at which a China day starts. */
+export function chinaDayStart(day: string): number {
+  return Date.parse(`${day}T00:00:00.000Z`) - CHINA_OFFSET_MS;
+}
+
+export function isDay(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`));
+}
+
+/** Days between two YYYY-MM-DD days (b − a). */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+}
+
+/**
+ * Our identifiers end in a China timestamp (14 digits) and an 8-digit journal sequence:
+ * `<terminal><yyyyMMddHHmmss><seq8>` for sales, `R<terminal><yyyyMMddHHmmss><seq8>` for refunds.
+ * The day of the identifier is therefore readable from the id itself.
+ */
+export function dayOfOurId(id: string): string | undefined {
+  const m = /(\d{4})(\d{2})(\d{2})\d{6}\d{8}$/.exec(id);
+  if (!m) return undefined;
+  const day = `${m[1]}-${m[2]}-${m[3]}`;
+  return isDay(day) ? day : undefined;
+}

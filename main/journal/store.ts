@@ -1,0 +1,536 @@
+/**
+ * The append-only receipt journal on disk (see format.ts for the line format and docs/journal.md).
+ *
+ * - `journal/<day>.jsonl`: the records written on that China day. The only source of truth.
+ * - `journal/index/<day>.meta.json`: derived per-file summary (size covered, sequence range, keys left
+ *   unresolved, records that belong to orders of other days). Rebuilt from the file whenever its size does
+ *   not match; deleting `index/` is always safe.
+ * - `journal/torn/`: torn last lines set aside on open.
+ *
+ * Opening a year of history reads only the small metas plus the files they do not cover (normally just
+ * today's), so start-up cost does not grow with the size of the history.
+ *
+ * Appends are synchronous and fsync'd: when `append` returns, the record is on disk. The engine relies on
+ * this to write an intent before a request leaves.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createLogger } from '../log/logger.js';
+import { chinaDay, decodeLine, encodeRecord, isDay, type JournalRecord } from './format.js';
+
+const log = createLogger('journal');
+
+const META_VERSION = 2;
+
+export interface FileMeta {
+  v: number;
+  day: string;
+  size: number;
+  records: number;
+  damaged: number;
+  minSeq: number;
+  maxSeq: number;
+  /** Keys whose last record in this file is unresolved. */
+  unresolved: Array<{ k: string; od: string; s: number; st?: string }>;
+  /** Records in this file for orders of another day: where to read them. */
+  foreign: Array<{ k: string; od: string; s: number; off: number; len: number; un: boolean; st?: string }>;
+}
+
+export interface OpenEntry {
+  k: string;
+  od: string;
+  s: number;
+  st?: string;
+}
+
+export interface AppendInput<D = Record<string, unknown>> {
+  t: string;
+  k: string;
+  /** The order's day. Defaults to the day of this write (a new order). */
+  od?: string;
+  op: string;
+  st?: string;
+  un?: boolean;
+  d: D;
+}
+
+export interface OpenReport {
+  files: number;
+  filesRead: number;
+  records: number;
+  tornSetAside: Array<{ file: string; bytes: number; savedAs: string }>;
+  ms: number;
+}
+
+export interface VerifyReport {
+  files: number;
+  records: number;
+  damaged: Array<{ file: string; line: number; problem: string }>;
+}
+
+export interface JournalStoreOptions {
+  dir: string;
+  now?: () => number;
+  /** How many non-current days of parsed records to keep in memory. */
+  cacheDays?: number;
+}
+
+type Listener = (record: JournalRecord) => void;
+
+export class JournalStore {
+  readonly dir: string;
+  private readonly indexDir: string;
+  private readonly tornDir: string;
+  private readonly now: () => number;
+  private readonly metas = new Map<string, FileMeta>();
+  private readonly open = new Map<string, OpenEntry & { un: boolean }>();
+  private readonly foreignByDay = new Map<
+    string,
+    Array<{ file: string; off: number; len: number; s: number }>
+  >();
+  private readonly cache = new Map<string, JournalRecord[]>();
+  private readonly cacheDays: number;
+  private readonly listeners = new Set<Listener>();
+  private current: { day: string; fd: number; size: number; records: JournalRecord[] } | undefined;
+  private seq = 0;
+  private closed = false;
+  openReport: OpenReport | undefined;
+
+  private constructor(options: JournalStoreOptions) {
+    this.dir = options.dir;
+    this.indexDir = path.join(this.dir, 'index');
+    this.tornDir = path.join(this.dir, 'torn');
+    this.now = options.now ?? Date.now;
+    this.cacheDays = options.cacheDays ?? 4;
+  }
+
+  static open(options: JournalStoreOptions): JournalStore {
+    const store = new JournalStore(options);
+    store.load();
+    return store;
+  }
+
+  /** The sequence the next record will carry. Stable until the next append (appends are synchronous). */
+  get nextSeq(): number {
+    return this.seq + 1;
+  }
+
+  today(): string {
+    return chinaDay(this.now());
+  }
+
+  onAppend(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  append<D extends Record<string, unknown>>(input: AppendInput<D>): JournalRecord<D> {
+    if (this.closed) throw new Error('journal is closed');
+    const ms = this.now();
+    const day = chinaDay(ms);
+    const file = this.ensureCurrent(day);
+    const record: JournalRecord<D> = {
+      s: this.seq + 1,
+      at: new Date(ms).toISOString(),
+      t: input.t,
+      k: input.k,
+      od: input.od ?? day,
+      op: input.op,
+      ...(input.st !== undefined ? { st: input.st } : {}),
+      ...(input.un !== undefined ? { un: input.un } : {}),
+      d: input.d,
+    };
+    const line = Buffer.from(encodeRecord(record), 'utf8');
+    let written = 0;
+    while (written < line.length) written += fs.writeSync(file.fd, line, written, line.length - written);
+    fs.fdatasyncSync(file.fd);
+    this.seq = record.s;
+    const off = file.size;
+    file.size += line.length;
+    file.records.push(record as JournalRecord);
+    this.noteRecord(day, record as JournalRecord, off, line.length);
+    for (const listener of this.listeners) {
+      try {
+        listener(record as JournalRecord);
+      } catch (error) {
+        log.error('journal listener failed', { error });
+      }
+    }
+    return record;
+  }
+
+  /** Every file day, oldest first. */
+  days(): string[] {
+    const set = new Set(this.metas.keys());
+    if (this.current) set.add(this.current.day);
+    return [...set].sort();
+  }
+
+  /** The records written on a day (its file), in order. */
+  recordsWrittenOn(day: string): JournalRecord[] {
+    if (this.current?.day === day) return this.current.records;
+    const cached = this.cache.get(day);
+    if (cached) return cached;
+    const file = this.fileOf(day);
+    if (!fs.existsSync(file)) return [];
+    const { records } = readFile(file);
+    this.cache.set(day, records);
+    while (this.cache.size > this.cacheDays) {
+      const oldest = this.cache.keys().next().value as string;
+      this.cache.delete(oldest);
+    }
+    return records;
+  }
+
+  /** Every record of the orders created on `day`, wherever it was written, in sequence order. */
+  recordsOfOrdersOn(day: string): JournalRecord[] {
+    const own = this.recordsWrittenOn(day).filter((r) => r.od === day);
+    const refs = this.foreignByDay.get(day) ?? [];
+    if (refs.length === 0) return own;
+    const extra = refs.map((ref) => this.readAt(ref.file, ref.off, ref.len)).filter((r) => r !== undefined);
+    return [...own, ...extra].sort((a, b) => a.s - b.s);
+  }
+
+  /** Every record of one order. */
+  recordsOfKey(key: string, od: string): JournalRecord[] {
+    return this.recordsOfOrdersOn(od).filter((r) => r.k === key);
+  }
+
+  /** Orders with work left (unresolved), oldest first. */
+  openSet(): OpenEntry[] {
+    return [...this.open.values()].filter((e) => e.un).sort((a, b) => a.s - b.s);
+  }
+
+  /** Check every checksum of every file. Reads the whole history. */
+  verify(): VerifyReport {
+    const report: VerifyReport = { files: 0, records: 0, damaged: [] };
+    for (const day of this.days()) {
+      const name = `${day}.jsonl`;
+      const text = fs.readFileSync(path.join(this.dir, name), 'utf8');
+      report.files += 1;
+      let line = 0;
+      let start = 0;
+      let lastSeq = 0;
+      while (start < text.length) {
+        const end = text.indexOf('\n', start);
+        line += 1;
+        if (end < 0) {
+          report.damaged.push({ file: name, line, problem: 'torn last line (no newline)' });
+          break;
+        }
+        const decoded = decodeLine(text.slice(start, end));
+        if (decoded.ok) {
+          report.records += 1;
+          if (decoded.record.s <= lastSeq) {
+            report.damaged.push({ file: name, line, problem: `sequence ${decoded.record.s} not increasing` });
+          }
+          lastSeq = decoded.record.s;
+        } else {
+          report.damaged.push({ file: name, line, problem: decoded.problem });
+        }
+        start = end + 1;
+      }
+    }
+    return report;
+  }
+
+  /** Persist the current file's meta and close. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.current) {
+      this.writeMeta(this.metas.get(this.current.day));
+      fs.closeSync(this.current.fd);
+      this.current = undefined;
+    }
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────────────────────
+
+  private fileOf(day: string): string {
+    return path.join(this.dir, `${day}.jsonl`);
+  }
+
+  private load(): void {
+    const started = performance.now();
+    fs.mkdirSync(this.indexDir, { recursive: true });
+    const report: OpenReport = { files: 0, filesRead: 0, records: 0, tornSetAside: [], ms: 0 };
+    const days = fs
+      .readdirSync(this.dir)
+      .filter((name) => name.endsWith('.jsonl') && isDay(name.slice(0, -6)))
+      .map((name) => name.slice(0, -6))
+      .sort();
+    const today = this.today();
+    for (const day of days) {
+      report.files += 1;
+      const file = this.fileOf(day);
+      const torn = this.setAsideTornTail(file);
+      if (torn) report.tornSetAside.push(torn);
+      const size = fs.statSync(file).size;
+      let meta = day === today ? undefined : this.readMeta(day, size);
+      if (!meta) {
+        report.filesRead += 1;
+        const { records, offsets, damaged } = readFile(file);
+        meta = buildMeta(day, size, records, offsets, damaged);
+        if (day !== today) this.writeMeta(meta);
+        else this.current = { day, fd: -1, size, records };
+      }
+      report.records += meta.records;
+      this.metas.set(day, meta);
+      this.seq = Math.max(this.seq, meta.maxSeq);
+    }
+    // The open set and the cross-day references, from the metas in sequence order.
+    for (const day of days) this.applyMeta(this.metas.get(day) as FileMeta);
+    if (this.current) {
+      this.current.fd = fs.openSync(this.fileOf(this.current.day), 'a');
+    }
+    report.ms = performance.now() - started;
+    this.openReport = report;
+    if (report.tornSetAside.length > 0)
+      log.warn('torn journal lines set aside', { torn: report.tornSetAside });
+  }
+
+  private applyMeta(meta: FileMeta): void {
+    for (const entry of meta.unresolved) this.track({ ...entry, un: true });
+    for (const f of meta.foreign) {
+      this.track({ k: f.k, od: f.od, s: f.s, un: f.un, ...(f.st !== undefined ? { st: f.st } : {}) });
+      const list = this.foreignByDay.get(f.od) ?? [];
+      list.push({ file: meta.day, off: f.off, len: f.len, s: f.s });
+      this.foreignByDay.set(f.od, list);
+    }
+  }
+
+  private track(entry: OpenEntry & { un: boolean }): void {
+    const known = this.open.get(entry.k);
+    if (known && known.s > entry.s) return;
+    if (entry.un) this.open.set(entry.k, entry);
+    else this.open.delete(entry.k);
+  }
+
+  private noteRecord(day: string, record: JournalRecord, off: number, len: number): void {
+    let meta = this.metas.get(day);
+    if (!meta) {
+      meta = emptyMeta(day);
+      this.metas.set(day, meta);
+    }
+    addToMeta(meta, record, off, len);
+    meta.size = off + len;
+    if (record.od !== day) {
+      const list = this.foreignByDay.get(record.od) ?? [];
+      list.push({ file: day, off, len, s: record.s });
+      this.foreignByDay.set(record.od, list);
+    }
+    if (record.un !== undefined) {
+      this.track({
+        k: record.k,
+        od: record.od,
+        s: record.s,
+        un: record.un,
+        ...(record.st !== undefined ? { st: record.st } : {}),
+      });
+    }
+  }
+
+  private ensureCurrent(day: string): { day: string; fd: number; size: number; records: JournalRecord[] } {
+    if (this.current?.day === day) return this.current;
+    if (this.current) {
+      this.writeMeta(this.metas.get(this.current.day));
+      fs.closeSync(this.current.fd);
+      this.current = undefined;
+    }
+    const file = this.fileOf(day);
+    const existed = fs.existsSync(file);
+    const records = existed ? readFile(file).records : [];
+    const fd = fs.openSync(file, 'a');
+    if (!existed) fsyncDir(this.dir);
+    this.cache.delete(day);
+    this.current = { day, fd, size: fs.fstatSync(fd).size, records };
+    return this.current;
+  }
+
+  private readAt(day: string, off: number, len: number): JournalRecord | undefined {
+    const fd = fs.openSync(this.fileOf(day), 'r');
+    try {
+      const buf = Buffer.alloc(len);
+      fs.readSync(fd, buf, 0, len, off);
+      const decoded = decodeLine(buf.toString('utf8').replace(/\n$/, ''));
+      return decoded.ok ? decoded.record : undefined;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  private readMeta(day: string, size: number): FileMeta | undefined {
+    try {
+      const meta = JSON.parse(
+        fs.readFileSync(path.join(this.indexDir, `${day}.meta.json`), 'utf8'),
+      ) as FileMeta;
+      if (meta.v !== META_VERSION || meta.size !== size || meta.day !== day) return undefined;
+      return meta;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private writeMeta(meta: FileMeta | undefined): void {
+    if (!meta) return;
+    const target = path.join(this.indexDir, `${meta.day}.meta.json`);
+    const tmp = `${target}.tmp`;
+    try {
+      fs.writeFileSync(tmp, JSON.stringify(meta));
+      fs.renameSync(tmp, target);
+    } catch (error) {
+      log.warn('could not write journal meta (derived, will be rebuilt)', { error });
+    }
+  }
+
+  /**
+   * A crash can leave a last line without its newline, or a complete-looking last line that does not
+   * check out (zero-filled blocks after a power cut). Such trailing damage never was a record: copy it to
+   * torn/ (fsync) and cut the file back to its last good line. Damage in the middle is left for verify.
+   */
+  private setAsideTornTail(file: string): OpenReport['tornSetAside'][number] | undefined {
+    const size = fs.statSync(file).size;
+    if (size === 0) return undefined;
+    const fd = fs.openSync(file, 'r+');
+    try {
+      const tailLen = Math.min(size, 1 << 20);
+      const buf = Buffer.alloc(tailLen);
+      fs.readSync(fd, buf, 0, tailLen, size - tailLen);
+      let goodEnd = tailLen; // exclusive, relative to buf
+      for (;;) {
+        if (goodEnd === 0) break;
+        if (buf[goodEnd - 1] !== 0x0a) {
+          const nl = buf.lastIndexOf(0x0a, goodEnd - 1);
+          goodEnd = nl < 0 ? 0 : nl + 1;
+          continue;
+        }
+        const prevNl = buf.lastIndexOf(0x0a, goodEnd - 2);
+        if (prevNl < 0 && tailLen < size) break; // line longer than the window: leave it to verify
+        const line = buf.subarray(prevNl + 1, goodEnd - 1).toString('utf8');
+        if (decodeLine(line).ok) break;
+        goodEnd = prevNl + 1;
+      }
+      if (goodEnd === tailLen) return undefined;
+      const cutAt = size - tailLen + goodEnd;
+      fs.mkdirSync(this.tornDir, { recursive: true });
+      const savedAs = path.join(this.tornDir, `${path.basename(file)}.${cutAt}.${Date.now()}.torn`);
+      const tornFd = fs.openSync(savedAs, 'w');
+      fs.writeSync(tornFd, buf, goodEnd, tailLen - goodEnd);
+      fs.fsyncSync(tornFd);
+      fs.closeSync(tornFd);
+      fsyncDir(this.tornDir);
+      fs.ftruncateSync(fd, cutAt);
+      fs.fsyncSync(fd);
+      return { file: path.basename(file), bytes: size - cutAt, savedAs };
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+}
+
+function emptyMeta(day: string): FileMeta {
+  return {
+    v: META_VERSION,
+    day,
+    size: 0,
+    records: 0,
+    damaged: 0,
+    minSeq: 0,
+    maxSeq: 0,
+    unresolved: [],
+    foreign: [],
+  };
+}
+
+function addToMeta(meta: FileMeta, record: JournalRecord, off: number, len: number): void {
+  meta.records += 1;
+  if (meta.minSeq === 0) meta.minSeq = record.s;
+  meta.maxSeq = Math.max(meta.maxSeq, record.s);
+  if (record.od !== meta.day) {
+    meta.foreign.push({
+      k: record.k,
+      od: record.od,
+      s: record.s,
+      off,
+      len,
+      un: record.un === true,
+      ...(record.st !== undefined ? { st: record.st } : {}),
+    });
+  } else if (record.un !== undefined) {
+    const at = meta.unresolved.findIndex((e) => e.k === record.k);
+    if (at >= 0) meta.unresolved.splice(at, 1);
+    if (record.un) {
+      meta.unresolved.push({
+        k: record.k,
+        od: record.od,
+        s: record.s,
+        ...(record.st !== undefined ? { st: record.st } : {}),
+      });
+    }
+  }
+}
+
+function buildMeta(
+  day: string,
+  size: number,
+  records: JournalRecord[],
+  offsets: Array<[number, number]>,
+  damaged: number,
+): FileMeta {
+  const meta = emptyMeta(day);
+  records.forEach((record, i) => {
+    const [off, len] = offsets[i] as [number, number];
+    addToMeta(meta, record, off, len);
+  });
+  meta.size = size;
+  meta.damaged = damaged;
+  return meta;
+}
+
+/** Parse a whole file. Damaged lines are skipped (verify reports them). */
+export function readFile(file: string): {
+  records: JournalRecord[];
+  offsets: Array<[number, number]>;
+  damaged: number;
+} {
+  const buf = fs.readFileSync(file);
+  const records: JournalRecord[] = [];
+  const offsets: Array<[number, number]> = [];
+  let damaged = 0;
+  let start = 0;
+  while (start < buf.length) {
+    const end = buf.indexOf(0x0a, start);
+    if (end < 0) {
+      damaged += 1;
+      break;
+    }
+    const decoded = decodeLine(buf.toString('utf8', start, end));
+    if (decoded.ok) {
+      records.push(decoded.record);
+      offsets.push([start, end + 1 - start]);
+    } else {
+      damaged += 1;
+      log.warn('damaged journal line skipped', {
+        file: path.basename(file),
+        offset: start,
+        problem: decoded.problem,
+      });
+    }
+    start = end + 1;
+  }
+  return { records, offsets, damaged };
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // Some platforms (Windows) cannot fsync a directory; the file's own fsync is what we rely on there.
+  }
+}
