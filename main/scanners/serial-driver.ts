@@ -1,0 +1,245 @@
+/**
+ * Serial scanners (RS-232, and USB-CDC scanners, which appear as serial ports: /dev/ttyACM0, COM5).
+ * The scanner sends the code followed by its configured suffix (CR, LF or CRLF), or with no suffix,
+ * in which case a pause of `interByteTimeoutMs` ends the scan.
+ *
+ * Hot-plug: when the port goes away (USB unplugged, cable pulled, pty closed) the state becomes
+ * 'lost' and the driver tries to reopen the same path every `retryMs` until it comes back
+ * ('reconnected'). A path that is absent at start is waited for the same way ('absent').
+ */
+import { StringDecoder } from 'node:string_decoder';
+import type { BindingInterface, PortInfo } from '@serialport/bindings-interface';
+import { SerialPortStream } from '@serialport/stream';
+import type { ScannerConfig } from '../ipc/channels/devices.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { ScanAssembler } from './assembler.js';
+import { type DriverStatusEvent, Listeners, type ScanEvent, type ScannerDriver } from './types.js';
+
+export type SerialScannerConfig = Extract<ScannerConfig, { kind: 'serial' }>;
+
+/** Where ports come from: the real OS binding, or @serialport/binding-mock in tests. */
+export interface SerialBackend {
+  list(): Promise<PortInfo[]>;
+  binding(): Promise<BindingInterface>;
+}
+
+/** The OS serial binding (bindings-cpp), loaded on first use so a missing native module fails softly. */
+export function nativeSerialBackend(): SerialBackend {
+  let loaded: Promise<BindingInterface> | undefined;
+  const binding = () => {
+    loaded ??= import('serialport').then((m) => m.SerialPort.binding as unknown as BindingInterface);
+    return loaded;
+  };
+  return {
+    binding,
+    list: async () => (await binding()).list(),
+  };
+}
+
+export function bindingBackend(binding: BindingInterface): SerialBackend {
+  return { binding: async () => binding, list: () => binding.list() };
+}
+
+export interface SerialDriverOptions {
+  config: SerialScannerConfig;
+  backend: SerialBackend;
+  /** How often to try reopening a lost or absent port. */
+  retryMs?: number;
+  /** A partial scan older than this (no terminator came) is thrown away before new bytes. */
+  staleMs?: number;
+  log?: Logger;
+  now?: () => Date;
+}
+
+const TERMINATORS: Record<Exclude<SerialScannerConfig['terminator'], 'none'>, string> = {
+  CR: '\r',
+  LF: '\n',
+  CRLF: '\r\n',
+};
+const MAX_SCAN = 256;
+
+export class SerialScannerDriver implements ScannerDriver {
+  readonly deviceId: string;
+  readonly label: string;
+  private readonly config: SerialScannerConfig;
+  private readonly backend: SerialBackend;
+  private readonly retryMs: number;
+  private readonly staleMs: number;
+  private readonly log: Logger;
+  private readonly now: () => Date;
+  private readonly scans = new Listeners<ScanEvent>();
+  private readonly statuses = new Listeners<DriverStatusEvent>();
+  private port: SerialPortStream | undefined;
+  private current: DriverStatusEvent;
+  private everOpened = false;
+  private stopped = true;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private pending = '';
+  private lastByteAt = 0;
+  private decoder = new StringDecoder('utf8');
+  private readonly assembler: ScanAssembler | undefined;
+
+  constructor(options: SerialDriverOptions) {
+    this.config = options.config;
+    this.backend = options.backend;
+    this.retryMs = options.retryMs ?? 1000;
+    this.staleMs = options.staleMs ?? 2000;
+    this.log = options.log ?? createLogger('scanner.serial');
+    this.now = options.now ?? (() => new Date());
+    this.deviceId = `serial:${this.config.path}`;
+    this.label = `串口扫码枪 / Serial scanner ${this.config.path}`;
+    this.current = { state: 'disabled', at: this.now().toISOString() };
+    if (this.config.terminator === 'none') {
+      this.assembler = new ScanAssembler({
+        gapMs: this.config.interByteTimeoutMs,
+        maxLength: MAX_SCAN,
+        onScan: (code) => this.deliver(code),
+        onDiscard: (_reason, length) => this.log.warn('serial scan too long: discarded', { length }),
+      });
+    }
+  }
+
+  onScan(listener: (scan: ScanEvent) => void): () => void {
+    return this.scans.add(listener);
+  }
+
+  onStatus(listener: (status: DriverStatusEvent) => void): () => void {
+    return this.statuses.add(listener);
+  }
+
+  status(): DriverStatusEvent {
+    return this.current;
+  }
+
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    this.stopped = false;
+    await this.tryOpen();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.assembler?.reset();
+    const port = this.port;
+    this.port = undefined;
+    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    port?.removeAllListeners();
+    port?.on('error', () => {});
+    this.setStatus({ state: 'disabled', at: this.now().toISOString() });
+  }
+
+  private async tryOpen(): Promise<void> {
+    if (this.stopped || this.port) return;
+    const binding = await this.backend.binding();
+    const port = new SerialPortStream({
+      binding,
+      path: this.config.path,
+      baudRate: this.config.baudRate,
+      dataBits: this.config.dataBits,
+      parity: this.config.parity,
+      stopBits: this.config.stopBits,
+      autoOpen: false,
+    });
+    const error = await new Promise<Error | null>((resolve) => port.open(resolve));
+    if (this.stopped) {
+      if (!error) port.close();
+      return;
+    }
+    if (error) {
+      port.removeAllListeners();
+      // Never opened yet: the device is absent (unplugged at start, wrong path). Once opened, a failed
+      // reopen keeps the 'lost' state. Either way: keep trying.
+      if (!this.everOpened && this.current.state !== 'absent') {
+        this.setStatus({
+          state: 'absent',
+          detail: {
+            zh: `无法打开 ${this.config.path}，等待设备接入`,
+            en: `Cannot open ${this.config.path}: waiting for the device`,
+          },
+          at: this.now().toISOString(),
+        });
+      }
+      this.log.debug('serial open failed, will retry', { path: this.config.path, error: error.message });
+      this.scheduleRetry();
+      return;
+    }
+    this.port = port;
+    this.pending = '';
+    this.decoder = new StringDecoder('utf8');
+    port.on('data', (chunk: Buffer) => this.onData(chunk));
+    port.on('error', (err: Error) => this.onGone(port, err));
+    port.on('close', (err: Error | null) => this.onGone(port, err));
+    this.setStatus({ state: this.everOpened ? 'reconnected' : 'connected', at: this.now().toISOString() });
+    this.everOpened = true;
+  }
+
+  private onGone(port: SerialPortStream, err: Error | null): void {
+    if (this.port !== port || this.stopped) return;
+    this.port = undefined;
+    port.removeAllListeners();
+    port.on('error', () => {});
+    if (port.isOpen) port.close();
+    this.pending = '';
+    this.assembler?.reset();
+    this.log.warn('serial scanner lost', { path: this.config.path, error: err?.message });
+    this.setStatus({
+      state: 'lost',
+      detail: { zh: '扫码枪已断开，正在重连', en: 'Scanner disconnected: reconnecting' },
+      at: this.now().toISOString(),
+    });
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopped) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.tryOpen().catch((error: unknown) => {
+        this.log.warn('serial reopen failed', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+        this.scheduleRetry();
+      });
+    }, this.retryMs);
+  }
+
+  private onData(chunk: Buffer): void {
+    const text = this.decoder.write(chunk);
+    if (this.assembler) {
+      this.assembler.push(text, false);
+      return;
+    }
+    const at = Date.now();
+    if (this.pending && at - this.lastByteAt > this.staleMs) this.pending = '';
+    this.lastByteAt = at;
+    this.pending += text;
+    const terminator = TERMINATORS[this.config.terminator as keyof typeof TERMINATORS];
+    let index = this.pending.indexOf(terminator);
+    while (index >= 0) {
+      const code = this.pending
+        .slice(0, index)
+        .replace(/[\r\n]/g, '')
+        .trim();
+      this.pending = this.pending.slice(index + terminator.length);
+      if (code.length > MAX_SCAN) this.log.warn('serial scan too long: discarded', { length: code.length });
+      else if (code) this.deliver(code);
+      index = this.pending.indexOf(terminator);
+    }
+    if (this.pending.length > MAX_SCAN * 2) {
+      this.log.warn('serial input without terminator: discarded', { length: this.pending.length });
+      this.pending = '';
+    }
+  }
+
+  private deliver(code: string): void {
+    this.scans.emit({ code, source: 'serial', deviceId: this.deviceId, at: this.now().toISOString() });
+  }
+
+  private setStatus(status: DriverStatusEvent): void {
+    this.current = status;
+    this.statuses.emit(status);
+  }
+}
