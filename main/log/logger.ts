@@ -23,9 +23,12 @@ let sink: LogSink = (record) => {
 };
 let minimum: LogLevel = (process.env.CASHIER_LOG_LEVEL as LogLevel | undefined) ?? 'info';
 
-export function setLogSink(next: LogSink, level?: LogLevel): void {
+/** Replace the sink (and optionally the minimum level). Returns the previous sink, to put back on stop. */
+export function setLogSink(next: LogSink, level?: LogLevel): LogSink {
+  const previous = sink;
   sink = next;
   if (level) minimum = level;
+  return previous;
 }
 
 export interface Logger {
@@ -40,7 +43,11 @@ export function createLogger(scope: string): Logger {
     if (LEVELS[level] < LEVELS[minimum]) return;
     const record: LogRecord = { time: new Date().toISOString(), level, scope, message: redactText(message) };
     if (meta) record.meta = redact(meta);
-    sink(record);
+    try {
+      sink(record);
+    } catch {
+      // A failing sink must never break the code that logs (a sale in flight, a print).
+    }
   };
   return {
     debug: (message, meta) => write('debug', message, meta),

@@ -1,19 +1,51 @@
 /**
- * Redaction for anything written to a log: secrets by key name, payment codes by shape.
- * Logs never carry an AppKey, a key, a PIN, a signature or a full payment code.
+ * Redaction for anything written to a log: secrets by key name, payment codes by shape, and the
+ * exact values of the secrets this process holds (registered by the settings service), wherever
+ * they appear. Logs never carry an AppKey, a key, a PIN, a signature or a full payment code.
  */
 
 const SECRET_KEYS =
-  /^(appkey|app_key|key|yimakey|chinaumsappkey|secret|pin|managerpin|pinhash|signature|sign|authorization|accesstoken|token|password)$/i;
+  /^(appkey|app_key|key|yimakey|chinaumsappkey|secret|pin|managerpin|newpin|pinhash|signature|sign|authorization|accesstoken|access_token|token|password)$/i;
 
 /** Runs of 12+ digits are treated as payment codes / card numbers: keep the last 4. */
 const LONG_DIGITS = /\d{12,}/g;
+/** 32+ hex characters: MD5/SHA signatures and keys in hex. Keep the last 4. */
+const LONG_HEX = /\b[0-9a-fA-F]{32,}\b/g;
 const SIGNATURE_IN_HEADER = /(Signature|AccessToken)="?[^",\s]+"?/g;
+/** `"sign":"…"` in JSON text, `sign=…` in a query or form, `<sign>…</sign>` in XML. */
+const SECRET_NAMES = 'app_?key|yima_?key|key|sign|signature|access_?token|token|pin|password|secret';
+const SECRET_IN_JSON = new RegExp(`("(?:${SECRET_NAMES})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi');
+const SECRET_IN_QUERY = new RegExp(`(\\b(?:${SECRET_NAMES})=)[^&\\s"',;]+`, 'gi');
+const SECRET_IN_XML = new RegExp(`(<(${SECRET_NAMES})>)[^<]*(</\\2>)`, 'gi');
+
+/** Exact secret values to blank wherever they appear (the AppKey, the Yima key). */
+const knownSecrets = new Set<string>();
+
+/**
+ * Blank this exact value in every later log line. The settings service registers every secret it
+ * loads or is given. Values shorter than 6 characters are not registered (they would blank noise).
+ */
+export function registerSecret(value: string): void {
+  if (value.length >= 6) knownSecrets.add(value);
+}
+
+/** For tests: forget the registered values. */
+export function clearRegisteredSecrets(): void {
+  knownSecrets.clear();
+}
 
 export function redactText(text: string): string {
-  return text
+  let out = text;
+  for (const secret of knownSecrets) {
+    if (out.includes(secret)) out = out.replaceAll(secret, '[redacted]');
+  }
+  return out
+    .replace(SIGNATURE_IN_HEADER, '$1="[redacted]"')
+    .replace(SECRET_IN_JSON, '$1"[redacted]"')
+    .replace(SECRET_IN_QUERY, '$1[redacted]')
+    .replace(SECRET_IN_XML, '$1[redacted]$3')
     .replace(LONG_DIGITS, (digits) => `••••${digits.slice(-4)}`)
-    .replace(SIGNATURE_IN_HEADER, '$1="[redacted]"');
+    .replace(LONG_HEX, (hex) => `[hex…${hex.slice(-4)}]`);
 }
 
 export function redact(value: unknown, depth = 0): unknown {
@@ -22,6 +54,7 @@ export function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   if (value && typeof value === 'object') {
     if (value instanceof Error) return { name: value.name, message: redactText(value.message) };
+    if (Buffer.isBuffer(value) || value instanceof Uint8Array) return `[${value.length} bytes]`;
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       out[key] = SECRET_KEYS.test(key) ? '[redacted]' : redact(item, depth + 1);

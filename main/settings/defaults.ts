@@ -12,6 +12,9 @@ export const DEMO_CREDENTIALS = {
   appKey: 'demokey0000000000000000000000001',
 } as const;
 
+/** The demo Yima (翼码) merchant key, accepted only by the embedded Yima simulator. */
+export const DEMO_YIMA_KEY = 'demo-yima-key';
+
 /** The demo manager, seeded on first start in demo mode only. The settings screen warns while it exists. */
 export const DEMO_MANAGER = { id: 'manager', name: '店长', role: 'manager', pin: '123456' } as const;
 export const DEMO_CASHIER = { id: 'cashier', name: '收银员', role: 'cashier', pin: '0000' } as const;

@@ -5,12 +5,12 @@
 
 import type { OperatorView, PublicSettings, SecretName, SettingsPatch } from '../ipc/channels/settings.js';
 import { AppError } from '../ipc/errors.js';
-import { DEMO_CASHIER, DEMO_CREDENTIALS, DEMO_MANAGER, defaultSettings } from './defaults.js';
+import { DEMO_CASHIER, DEMO_CREDENTIALS, DEMO_MANAGER, DEMO_YIMA_KEY, defaultSettings } from './defaults.js';
 import type { OperatorService, Secrets, Settings, SettingsService } from './types.js';
 
 export function createMemorySettings(
   overrides: Partial<Settings> = {},
-  secrets: Secrets = { chinaumsAppKey: DEMO_CREDENTIALS.appKey, yimaKey: 'demo-yima-key' },
+  secrets: Secrets = { chinaumsAppKey: DEMO_CREDENTIALS.appKey, yimaKey: DEMO_YIMA_KEY },
 ): SettingsService {
   let settings: Settings = { ...defaultSettings(), ...overrides };
   const held: Secrets = { ...secrets };

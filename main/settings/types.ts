@@ -14,7 +14,7 @@ export interface PrinterSettings {
 }
 
 /** Everything main needs. `secrets` is only ever read by the API clients that sign with them. */
-export interface Settings extends Omit<PublicSettings, 'secrets' | 'secretsProtection'> {
+export interface Settings extends Omit<PublicSettings, 'secrets' | 'secretsProtection' | 'notices'> {
   scanner: ScannerConfig;
   printer: PrinterSettings;
 }

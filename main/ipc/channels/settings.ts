@@ -4,10 +4,28 @@
  */
 import { z } from 'zod';
 import { GatewayEnvironment } from './app.js';
-import { Instant, Pin, PositiveFen } from './common.js';
+import { Bilingual, Instant, Pin, PositiveFen } from './common.js';
 
 export const SecretName = z.enum(['chinaumsAppKey', 'yimaKey']);
 export type SecretName = z.infer<typeof SecretName>;
+
+/**
+ * Something about the settings themselves the settings screen should show until it is dealt with:
+ * a damaged file replaced by defaults, a secret the OS keyring can no longer open, no keyring at all.
+ */
+export const SettingsNotice = z.object({
+  code: z.enum([
+    'settings-reset',
+    'operators-reset',
+    'secrets-reset',
+    'secret-unreadable',
+    'secrets-unprotected',
+  ]),
+  level: z.enum(['info', 'warning', 'error']),
+  message: Bilingual,
+  at: Instant,
+});
+export type SettingsNotice = z.infer<typeof SettingsNotice>;
 
 export const PublicSettings = z.object({
   shopName: z.string().max(40),
@@ -35,11 +53,13 @@ export const PublicSettings = z.object({
   secrets: z.record(SecretName, z.object({ set: z.boolean() })),
   /** Where secrets are kept: OS keyring (safeStorage) or, where the OS offers none, plain file. */
   secretsProtection: z.enum(['os-keyring', 'none']),
+  /** Problems with the settings to show on the settings screen (absent: none). */
+  notices: z.array(SettingsNotice).optional(),
 });
 export type PublicSettings = z.infer<typeof PublicSettings>;
 
 /** What the renderer may change. Secrets and PINs go through their own calls. */
-export const SettingsPatch = PublicSettings.omit({ secrets: true, secretsProtection: true })
+export const SettingsPatch = PublicSettings.omit({ secrets: true, secretsProtection: true, notices: true })
   .extend({ yima: PublicSettings.shape.yima.partial() })
   .partial()
   .strict();
