@@ -1,7 +1,7 @@
-import { MockBinding, type MockPortBinding } from '@serialport/binding-mock';
-import type { BindingInterface, OpenOptions } from '@serialport/bindings-interface';
+import { SerialPortMock } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  type BindingInterface,
   bindingBackend,
   nativeSerialBackend,
   type SerialScannerConfig,
@@ -22,14 +22,20 @@ const base = (pathName: string, over: Partial<SerialScannerConfig> = {}): Serial
   ...over,
 });
 
+/** @serialport/binding-mock, as serialport re-exports it (its own package has no resolvable types here). */
+const MockBinding = SerialPortMock.binding;
+interface MockPortBinding {
+  emitData(data: Buffer | string): void;
+}
+
 /** The mock binding, remembering every port it opened so the test can push bytes into it. */
 function recordingMock(): { binding: BindingInterface; opened: MockPortBinding[] } {
   const opened: MockPortBinding[] = [];
   const binding = {
     ...MockBinding,
-    async open(options: OpenOptions) {
+    async open(options: Parameters<typeof MockBinding.open>[0]) {
       const port = await MockBinding.open(options);
-      opened.push(port);
+      opened.push(port as unknown as MockPortBinding);
       return port;
     },
   } as unknown as BindingInterface;

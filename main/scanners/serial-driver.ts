@@ -8,7 +8,6 @@
  * ('reconnected'). A path that is absent at start is waited for the same way ('absent').
  */
 import { StringDecoder } from 'node:string_decoder';
-import type { BindingInterface, PortInfo } from '@serialport/bindings-interface';
 import { SerialPortStream } from '@serialport/stream';
 import type { ScannerConfig } from '../ipc/channels/devices.js';
 import { createLogger, type Logger } from '../log/logger.js';
@@ -16,6 +15,17 @@ import { ScanAssembler } from './assembler.js';
 import { type DriverStatusEvent, Listeners, type ScanEvent, type ScannerDriver } from './types.js';
 
 export type SerialScannerConfig = Extract<ScannerConfig, { kind: 'serial' }>;
+
+/** A serialport binding (bindings-cpp, binding-mock). Typed through @serialport/stream, whose types resolve. */
+export type BindingInterface = ConstructorParameters<typeof SerialPortStream>[0]['binding'];
+
+export interface PortInfo {
+  path: string;
+  manufacturer?: string | undefined;
+  serialNumber?: string | undefined;
+  vendorId?: string | undefined;
+  productId?: string | undefined;
+}
 
 /** Where ports come from: the real OS binding, or @serialport/binding-mock in tests. */
 export interface SerialBackend {
