@@ -1,38 +1,85 @@
-import { useEffect, useState } from 'react';
-import { cashier } from './cashier';
+/**
+ * The app shell: screen tabs (F1–F5 or Alt+1–5), the DEMO banner, the current screen and the status
+ * bar. Screens talk to main only through `window.cashier`; shared state lives in ./store.
+ */
+import { useEffect } from 'react';
+import { StatusBar } from './components/StatusBar';
+import { type MessageKey, useT } from './i18n';
+import { Checkout } from './screens/Checkout';
+import { Orders } from './screens/Orders';
+import { Preauth } from './screens/Preauth';
+import { Settings } from './screens/Settings';
+import { Settlement } from './screens/Settlement';
+import { SCREENS, type Screen, startStore, useCashier } from './store';
 
-/** Foundation shell: proves the contract both ways. The cashier's screens replace it. */
+const NAV_KEYS: Record<Screen, MessageKey> = {
+  checkout: 'nav.checkout',
+  orders: 'nav.orders',
+  preauth: 'nav.preauth',
+  settlement: 'nav.settlement',
+  settings: 'nav.settings',
+};
+
 export function App() {
-  const [info, setInfo] = useState<string>('');
-  const [notice, setNotice] = useState<string>('');
-  const [reply, setReply] = useState<string>('');
+  const { t } = useT();
+  const screen = useCashier((s) => s.screen);
+  const setScreen = useCashier((s) => s.setScreen);
+  const info = useCashier((s) => s.info);
+  const environment = useCashier((s) => s.settings?.environment ?? s.info?.environment);
 
   useEffect(() => {
-    void cashier.app
-      .info({})
-      .then((r) =>
-        setInfo(r.ok ? `${r.data.name} ${r.data.version} (${r.data.transport})` : r.error.message.en),
-      );
-    return cashier.on('app.notice', (n) => setNotice(n.message.zh));
+    void startStore();
   }, []);
 
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const fn = /^F([1-5])$/.exec(e.key);
+      const alt = e.altKey ? /^Digit([1-5])$/.exec(e.code) : null;
+      const match = fn ?? alt;
+      if (!match?.[1]) return;
+      e.preventDefault();
+      const next = SCREENS[Number(match[1]) - 1];
+      if (next) setScreen(next);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setScreen]);
+
   return (
-    <main>
-      <h1>收银台 Counter Cashier</h1>
-      <p data-testid="app-info">{info}</p>
-      <button
-        type="button"
-        onClick={async () => {
-          const r = await cashier.app.ping({ echo: 'hello' });
-          setReply(r.ok ? r.data.echo : r.error.message.en);
-        }}
-      >
-        Ping
-      </button>
-      <output aria-label="ping reply">{reply}</output>
-      <p role="status" aria-label="notice">
-        {notice}
-      </p>
-    </main>
+    <div className="shell">
+      <header className="topbar">
+        <h1 className="brand">{t('app.title')}</h1>
+        <nav aria-label={t('nav.label')} className="tabs">
+          {SCREENS.map((s, i) => (
+            <button
+              key={s}
+              type="button"
+              className={s === screen ? 'tab tab-active' : 'tab'}
+              aria-current={s === screen ? 'page' : undefined}
+              aria-keyshortcuts={`F${i + 1} Alt+${i + 1}`}
+              onClick={() => setScreen(s)}
+            >
+              <span className="tab-key">F{i + 1}</span> {t(NAV_KEYS[s])}
+            </button>
+          ))}
+        </nav>
+        <p data-testid="app-info" className="app-info">
+          {info ? `${info.name} ${info.version} (${info.transport})` : ''}
+        </p>
+      </header>
+      {environment === 'demo' && (
+        <div className="demo-banner" role="note">
+          {t('app.demoBanner')}
+        </div>
+      )}
+      <main className="screen">
+        {screen === 'checkout' && <Checkout />}
+        {screen === 'orders' && <Orders />}
+        {screen === 'preauth' && <Preauth />}
+        {screen === 'settlement' && <Settlement />}
+        {screen === 'settings' && <Settings />}
+      </main>
+      <StatusBar />
+    </div>
   );
 }

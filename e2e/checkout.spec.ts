@@ -1,0 +1,130 @@
+/**
+ * Checkout flows from the keyboard, against the embedded simulator (demo mode). The simulator picks
+ * outcomes by amount and code (docs/simulator.md): a code ending 0061 declines with 61; an amount
+ * ending 99 fen waits for the customer's password, then pays; an amount ending 97 stays unknown
+ * until the engine voids it.
+ */
+import type { Page } from '@playwright/test';
+import { expect, saveScreenshot, test } from './fixtures';
+
+const WECHAT_OK = '134567890123456789';
+const WECHAT_DECLINE = '134567890123450061';
+
+async function typeAmount(page: Page, yuan: string) {
+  await page.keyboard.press('Escape');
+  for (const ch of yuan) await page.keyboard.press(ch);
+}
+
+/** Like a keyboard-wedge scanner: fast keys then Enter, with the focus wherever the screen put it. */
+async function wedgeScan(page: Page, code: string) {
+  await page.keyboard.type(code, { delay: 10 });
+  await page.keyboard.press('Enter');
+}
+
+/** The fallback when the scanner fails: the manual code field, reached by Tab. */
+async function manualCode(page: Page, code: string) {
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('手动输入付款码')).toBeFocused();
+  await page.keyboard.type(code);
+  await page.keyboard.press('Enter');
+}
+
+async function charge(page: Page, yuan: string) {
+  await typeAmount(page, yuan);
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('请扫描付款码', { exact: true })).toBeVisible();
+}
+
+test.describe('checkout', () => {
+  test('amount rules: decimals, zero, maximum, with a clear message', async ({ app }) => {
+    const { page } = app;
+    const amount = page.getByLabel('收款金额');
+    await expect(amount).toBeFocused();
+    await typeAmount(page, '12.345');
+    await expect(amount).toHaveValue('12.34');
+    await expect(page.getByText('金额最多两位小数')).toBeVisible();
+    await typeAmount(page, '0');
+    await page.keyboard.press('Enter');
+    await expect(page.getByText('金额必须大于 0')).toBeVisible();
+    await saveScreenshot(page, 'checkout-amount-rule');
+    await typeAmount(page, '99999999');
+    await page.keyboard.press('Enter');
+    await expect(page.getByText('金额不能超过 ¥50000.00')).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(amount).toHaveValue('');
+    // The on-screen keypad types into the same amount.
+    await page
+      .getByRole('group', { name: '数字键盘' })
+      .getByRole('button', { name: '7', exact: true })
+      .click();
+    await page.getByRole('button', { name: '.', exact: true }).click();
+    await page.getByRole('button', { name: '5', exact: true }).click();
+    await expect(amount).toHaveValue('7.5');
+    await page.getByRole('button', { name: '退格' }).click();
+    await expect(amount).toHaveValue('7.');
+    await saveScreenshot(page, 'checkout-idle');
+  });
+
+  test('sale paid: amount, wedge scan, large result, next sale with Enter', async ({ app }) => {
+    const { page } = app;
+    await charge(page, '12.34');
+    await saveScreenshot(page, 'checkout-scan');
+    await wedgeScan(page, WECHAT_OK);
+    const result = page.getByRole('status', { name: '收款结果' });
+    await expect(result).toContainText('收款成功', { timeout: 20_000 });
+    await expect(result).toContainText('¥12.34');
+    await expect(result).toContainText('微信支付');
+    await expect(result).toContainText('•••• 6789');
+    await saveScreenshot(page, 'checkout-paid');
+    await page.keyboard.press('Enter');
+    await expect(page.getByLabel('收款金额')).toBeFocused();
+    await expect(page.getByLabel('收款金额')).toHaveValue('');
+  });
+
+  test('declined: the reason is shown, nothing charged', async ({ app }) => {
+    const { page } = app;
+    await charge(page, '8.00');
+    await manualCode(page, WECHAT_DECLINE);
+    const result = page.getByRole('status', { name: '收款结果' });
+    await expect(result).toContainText('收款失败', { timeout: 20_000 });
+    await expect(result).toContainText('61');
+    await saveScreenshot(page, 'checkout-declined');
+    await page.keyboard.press('Enter');
+    await expect(page.getByLabel('收款金额')).toBeFocused();
+  });
+
+  test('Esc backs out of a sale waiting for its code', async ({ app }) => {
+    const { page } = app;
+    await charge(page, '3.00');
+    await page.keyboard.press('Escape');
+    await expect(page.getByLabel('收款金额')).toBeFocused();
+    await expect(page.getByText('请扫描付款码', { exact: true })).toHaveCount(0);
+  });
+
+  test('password wait, then paid', async ({ app }) => {
+    const { page } = app;
+    await charge(page, '20.99');
+    await manualCode(page, WECHAT_OK);
+    const result = page.getByRole('status', { name: '收款结果' });
+    await expect(result).toContainText('等待顾客在手机上输入密码', { timeout: 20_000 });
+    await saveScreenshot(page, 'checkout-password-wait');
+    await expect(result).toContainText('收款成功', { timeout: 40_000 });
+    await expect(result).toContainText('¥20.99');
+  });
+
+  test('unknown, queried, then voided: nothing charged', async ({ app }) => {
+    test.setTimeout(120_000);
+    const { page } = app;
+    const set = await page.evaluate(() => window.cashier.settings.update({ queryDeadlineSeconds: 10 }));
+    expect(set.ok).toBe(true);
+    await charge(page, '5.97');
+    await manualCode(page, WECHAT_OK);
+    const result = page.getByRole('status', { name: '收款结果' });
+    await expect(result).toContainText('正在查询结果', { timeout: 20_000 });
+    await saveScreenshot(page, 'checkout-querying');
+    await expect(result).toContainText('未扣款（已撤销）', { timeout: 60_000 });
+    await saveScreenshot(page, 'checkout-voided');
+    await page.keyboard.press('Enter');
+    await expect(page.getByLabel('收款金额')).toBeFocused();
+  });
+});

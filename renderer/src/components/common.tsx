@@ -1,0 +1,98 @@
+/** Small shared pieces: envelope handling, amount validation, error display. */
+import { useCallback, useState } from 'react';
+import type { Envelope, ErrorBody } from '../../../main/ipc/errors';
+import { formatFen, parseYuanToFen } from '../../../main/shared/money';
+import { type TFn, useT } from '../i18n';
+
+export type AmountCheck = { ok: true; fen: number } | { ok: false; message: string };
+
+/** The counter's amount rules: a number, at most two decimals, greater than 0, at most `maxFen`. */
+export function checkAmount(text: string, maxFen: number | undefined, t: TFn): AmountCheck {
+  const parsed = parseYuanToFen(text);
+  if (!parsed.ok) {
+    const key =
+      parsed.reason === 'empty'
+        ? 'amount.empty'
+        : parsed.reason === 'decimals'
+          ? 'amount.decimals'
+          : 'amount.format';
+    return { ok: false, message: t(key) };
+  }
+  if (parsed.fen <= 0) return { ok: false, message: t('amount.zero') };
+  if (maxFen !== undefined && parsed.fen > maxFen) {
+    return { ok: false, message: t('amount.max', { max: formatFen(maxFen) }) };
+  }
+  return { ok: true, fen: parsed.fen };
+}
+
+/** Accepts what an amount field may hold while typing: digits, one point, at most two decimals. */
+export function acceptAmountTyping(next: string): 'ok' | 'decimals' | 'bad' {
+  if (!/^\d{0,13}(\.\d*)?$/.test(next)) return 'bad';
+  const dot = next.indexOf('.');
+  if (dot >= 0 && next.length - dot - 1 > 2) return 'decimals';
+  return 'ok';
+}
+
+/** Runs one call at a time for a form: busy flag, the last error, the last success message. */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorBody | undefined>();
+  const [done, setDone] = useState<string | undefined>();
+  const run = useCallback(
+    async <T,>(call: () => Promise<Envelope<T>>, onOk?: (data: T) => string | undefined) => {
+      setBusy(true);
+      setError(undefined);
+      setDone(undefined);
+      try {
+        const r = await call();
+        if (r.ok) {
+          const message = onOk?.(r.data);
+          if (typeof message === 'string') setDone(message);
+          return r.data;
+        }
+        setError(r.error);
+        return undefined;
+      } finally {
+        setBusy(false);
+      }
+    },
+    [],
+  );
+  const fail = useCallback((message: string) => {
+    setDone(undefined);
+    setError({ code: 'BAD_INPUT', message: { zh: message, en: message } });
+  }, []);
+  const clear = useCallback(() => {
+    setError(undefined);
+    setDone(undefined);
+  }, []);
+  return { busy, error, done, run, fail, clear };
+}
+
+/** An error from main, in the current language. UNAVAILABLE reads as "not available yet", calmly. */
+export function ErrorText({ error, label }: { error: ErrorBody | undefined; label?: string }) {
+  const { bi } = useT();
+  if (!error) return null;
+  return (
+    <p
+      role="alert"
+      aria-label={label}
+      className={error.code === 'UNAVAILABLE' ? 'msg msg-muted' : 'msg msg-error'}
+    >
+      {bi(error.message)}
+    </p>
+  );
+}
+
+export function DoneText({ text }: { text: string | undefined }) {
+  if (!text) return null;
+  return (
+    <p role="status" className="msg msg-ok">
+      {text}
+    </p>
+  );
+}
+
+export function Money({ fen, className }: { fen: number | undefined; className?: string }) {
+  return <span className={className ?? 'money'}>{fen === undefined ? '—' : formatFen(fen)}</span>;
+}

@@ -1,0 +1,3 @@
+export function Preauth() {
+  return <section aria-label="Preauth" />;
+}

@@ -1,0 +1,3 @@
+export function Settlement() {
+  return <section aria-label="Settlement" />;
+}
