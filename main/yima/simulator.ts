@@ -95,7 +95,10 @@ export function createYimaSimulator(options: YimaSimulatorOptions): YimaSimulato
       reply.settle_date = chinaStamp(Date.now()).slice(0, 8);
       reply.ext_info = { channel: 'sim', tags: ['a', 'b'] };
     }
-    const message = encodeReply(reply as Parameters<typeof encodeReply>[0], { format, signMode, key });
+    const message = encodeReply(
+      { ...reply, result: { ...(reply.result as object), id } },
+      { format, signMode, key },
+    );
     res.writeHead(200, { 'content-type': message.contentType, 'content-length': message.body.length });
     res.end(message.body);
   }

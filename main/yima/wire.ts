@@ -147,7 +147,14 @@ function requestJsonText(request: WireRefundRequest): string {
 }
 
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const named: Record<string, string> = {
+    '<': '&lt;',
+    '>': '&gt;',
+    '&': '&amp;',
+    "'": '&apos;',
+    '"': '&quot;',
+  };
+  return text.replace(/[<>&'"]/g, (c) => named[c]!);
 }
 
 /** CDATA cannot contain `]]>`; split it across two sections. */
@@ -295,7 +302,7 @@ export function parseRequestObject(
 
 /** Encode a reply (the simulator's side). */
 export function encodeReply(
-  reply: Omit<WireRefundReply, 'sign'> & Record<string, unknown>,
+  reply: Record<string, unknown> & { result: Record<string, unknown> & { id: string } },
   options: { format: YimaFormat; signMode: YimaSignMode; key: string },
 ): EncodedMessage {
   if (options.format === 'json') {
