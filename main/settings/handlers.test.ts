@@ -1,0 +1,152 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startAppServices } from '../app/services.js';
+import { PublicSettings } from '../ipc/channels/settings.js';
+import { Router } from '../ipc/router.js';
+import { clearRegisteredSecrets } from '../log/redact.js';
+import { DEMO_CREDENTIALS, DEMO_MANAGER } from './defaults.js';
+import { settingsHandlers } from './handlers.js';
+import { createOperators } from './operators.js';
+import { createPlainSecretBox } from './secret-box.js';
+import { createPersistentSettings } from './store.js';
+
+const APP_KEY = 'Zr8vTq3nWm6kPx2cBy7hLd4gJf9sNe5a';
+const YIMA_KEY = 'yima-merchant-key-778899';
+const PAY_CODE = '287634438256643941';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-handlers-'));
+});
+afterEach(() => {
+  clearRegisteredSecrets();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function routerWithSettings() {
+  const settings = createPersistentSettings({ dataDir: dir, secretBox: createPlainSecretBox() });
+  const operators = createOperators({ dataDir: dir, seedDemo: true });
+  await operators.ready;
+  const router = new Router().mount(
+    settingsHandlers({
+      settings,
+      operators,
+      collectDiagnostics: () => ({ path: '/x', bytes: 1, at: 'now' }),
+    }),
+  );
+  return { router, settings };
+}
+
+describe('settings handlers over the router', () => {
+  it('settings.get / setSecret / update answer the public view only: the secret never comes back', async () => {
+    const { router, settings } = await routerWithSettings();
+    const answers = [
+      await router.dispatch('settings.setSecret', { name: 'chinaumsAppKey', value: APP_KEY }),
+      await router.dispatch('settings.setSecret', { name: 'yimaKey', value: YIMA_KEY }),
+      await router.dispatch('settings.get', {}),
+      await router.dispatch('settings.update', { shopName: 'Shop 2', yima: { format: 'xml' } }),
+      await router.dispatch('settings.clearSecret', { name: 'yimaKey' }),
+      await router.dispatch('operators.list', {}),
+      await router.dispatch('operators.current', {}),
+    ];
+    const text = JSON.stringify(answers);
+    for (const secret of [APP_KEY, YIMA_KEY, DEMO_CREDENTIALS.appKey, 'scrypt$', DEMO_MANAGER.pin]) {
+      expect(text.includes(secret)).toBe(false);
+    }
+    for (const answer of answers.slice(0, 5)) {
+      expect(answer.ok).toBe(true);
+      if (answer.ok) expect(PublicSettings.strict().parse(answer.data)).toBeTruthy();
+    }
+    expect(settings.secret('chinaumsAppKey')).toBe(APP_KEY);
+    const last = answers[4];
+    expect(last?.ok && (last.data as PublicSettings).secrets).toEqual({
+      chinaumsAppKey: { set: true },
+      yimaKey: { set: false },
+    });
+  });
+
+  it('refuses a patch that tries to write secrets or unknown keys', async () => {
+    const { router } = await routerWithSettings();
+    for (const patch of [
+      { secrets: { chinaumsAppKey: { set: true } } },
+      { appKey: 'x' },
+      { secretsProtection: 'os-keyring' },
+    ]) {
+      const answer = await router.dispatch('settings.update', patch);
+      expect(answer.ok).toBe(false);
+      if (!answer.ok) expect(answer.error.code).toBe('BAD_INPUT');
+    }
+  });
+
+  it('operators: sign in, wrong PIN, manager-only changes', async () => {
+    const { router } = await routerWithSettings();
+    const wrong = await router.dispatch('operators.signIn', { id: 'manager', pin: '000000' });
+    expect(wrong.ok || wrong.error.code).toBe('PIN_INVALID');
+    const ok = await router.dispatch('operators.signIn', { id: 'manager', pin: DEMO_MANAGER.pin });
+    expect(ok).toMatchObject({ ok: true, data: { id: 'manager', role: 'manager', hasPin: true } });
+    const noPin = await router.dispatch('operators.save', {
+      id: 'c2',
+      name: '小张',
+      role: 'cashier',
+      pin: '2222',
+    });
+    expect(noPin.ok || noPin.error.code).toBe('PIN_REQUIRED');
+  });
+});
+
+describe('wired into startAppServices', () => {
+  it('persists under dataDir, logs to dataDir/logs without secrets or codes, collects diagnostics', async () => {
+    const services = await startAppServices({ transport: 'web', dataDir: dir, version: '0.0.0-test' });
+    const events: string[] = [];
+    services.events.subscribe((name) => events.push(name));
+    try {
+      const set = await services.router.dispatch('settings.setSecret', {
+        name: 'chinaumsAppKey',
+        value: APP_KEY,
+      });
+      expect(set.ok).toBe(true);
+      expect(events).toContain('settings.changed');
+      // Something logs a payment code and the key the way a careless caller might.
+      const { createLogger } = await import('../log/logger.js');
+      createLogger('test').warn(`pay ${PAY_CODE} signed with ${APP_KEY}`, {
+        appKey: APP_KEY,
+        payCode: PAY_CODE,
+      });
+
+      const collected = await services.router.dispatch('diagnostics.collect', {});
+      expect(collected.ok).toBe(true);
+      if (!collected.ok) return;
+      expect(path.dirname(collected.data.path)).toBe(path.join(dir, 'diagnostics'));
+      const entries = unzipSync(fs.readFileSync(collected.data.path));
+      expect(Object.keys(entries)).toContain('logs/cashier.log');
+      expect(Object.keys(entries)).toContain('settings.json');
+      const zipText = Object.values(entries)
+        .map((b) => Buffer.from(b).toString('utf8'))
+        .join('\n');
+      expect(zipText.includes(APP_KEY)).toBe(false);
+      expect(zipText.includes(PAY_CODE)).toBe(false);
+      expect(zipText).toContain('"secretsProtection": "none"');
+
+      const logText = fs
+        .readdirSync(path.join(dir, 'logs'))
+        .map((f) => fs.readFileSync(path.join(dir, 'logs', f), 'utf8'))
+        .join('');
+      expect(logText).toContain('••••3941');
+      expect(logText.includes(APP_KEY)).toBe(false);
+      expect(logText.includes(PAY_CODE)).toBe(false);
+    } finally {
+      await services.stop();
+    }
+    // A restart reads the same settings back.
+    const again = await startAppServices({ transport: 'web', dataDir: dir, version: '0.0.0-test' });
+    try {
+      const got = await again.router.dispatch('settings.get', {});
+      expect(got.ok && (got.data as PublicSettings).secrets.chinaumsAppKey.set).toBe(true);
+    } finally {
+      await again.stop();
+    }
+  });
+});
