@@ -6,14 +6,22 @@
 import os from 'node:os';
 import path from 'node:path';
 import { EventHub, Router } from '../ipc/router.js';
-import { createLogger } from '../log/logger.js';
-import { createMemoryOperators, createMemorySettings } from '../settings/memory.js';
+import { collectDiagnostics } from '../log/diagnostics.js';
+import { createRotatingFileSink } from '../log/file-sink.js';
+import { createLogger, setLogSink } from '../log/logger.js';
+import { diagnosticsDocuments, settingsHandlers } from '../settings/handlers.js';
+import { createNoticeBoard } from '../settings/notices.js';
+import { createOperators } from '../settings/operators.js';
+import { createPlainSecretBox, type SecretBox } from '../settings/secret-box.js';
+import { createPersistentSettings } from '../settings/store.js';
 
 export interface AppServicesOptions {
   transport: 'electron' | 'web';
   /** Journal, settings, logs. `CASHIER_DATA_DIR` overrides the platform default. */
   dataDir: string;
   version: string;
+  /** Seals secrets at rest: Electron's safeStorage (main/electron/secret-box.ts); absent → unprotected. */
+  secretBox?: SecretBox;
 }
 
 export interface AppServices {
@@ -40,8 +48,38 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   const stops: Array<() => Promise<void> | void> = [];
 
   // ── settings, secrets, operators (issue 9) ─────────────────────────────────────────────
-  const settings = createMemorySettings();
-  const operators = createMemoryOperators();
+  // Log to rotating files under dataDir/logs from here on (put back on stop).
+  const logSink = createRotatingFileSink({ dir: path.join(options.dataDir, 'logs'), echo: true });
+  const previousLogSink = setLogSink(logSink);
+  stops.push(() => void setLogSink(previousLogSink));
+  const settingsNotices = createNoticeBoard();
+  settingsNotices.onAdd((n) => events.emit('app.notice', { level: n.level, message: n.message, at: n.at }));
+  const settings = createPersistentSettings({
+    dataDir: options.dataDir,
+    secretBox: options.secretBox ?? createPlainSecretBox(),
+    notices: settingsNotices,
+  });
+  const operators = createOperators({
+    dataDir: options.dataDir,
+    seedDemo: settings.get().environment === 'demo',
+    notices: settingsNotices,
+  });
+  await operators.ready;
+  stops.push(settings.onChange(() => events.emit('settings.changed', settings.publicView())));
+  router.mount(
+    settingsHandlers({
+      settings,
+      operators,
+      collectDiagnostics: () =>
+        collectDiagnostics({
+          dataDir: options.dataDir,
+          logFiles: logSink.files(),
+          documents: diagnosticsDocuments(settings, operators),
+          version: options.version,
+          transport: options.transport,
+        }),
+    }),
+  );
 
   // ── gateway: embedded simulator in demo mode + ChinaUMS client (issue 3) ──────────────
 

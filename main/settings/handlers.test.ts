@@ -119,8 +119,9 @@ describe('wired into startAppServices', () => {
       const collected = await services.router.dispatch('diagnostics.collect', {});
       expect(collected.ok).toBe(true);
       if (!collected.ok) return;
-      expect(path.dirname(collected.data.path)).toBe(path.join(dir, 'diagnostics'));
-      const entries = unzipSync(fs.readFileSync(collected.data.path));
+      const zipPath = (collected.data as { path: string }).path;
+      expect(path.dirname(zipPath)).toBe(path.join(dir, 'diagnostics'));
+      const entries = unzipSync(fs.readFileSync(zipPath));
       expect(Object.keys(entries)).toContain('logs/cashier.log');
       expect(Object.keys(entries)).toContain('settings.json');
       const zipText = Object.values(entries)
