@@ -1,0 +1,108 @@
+/**
+ * The Yima service on the app's real receipt journal (main/journal): records durable and checksummed,
+ * the refund counted in the settlement report, recovery on reopen.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Journal } from '../journal/journal.js';
+import { buildReport } from '../journal/reports.js';
+import { defaultSettings } from '../settings/defaults.js';
+import { createMemoryOperators, createMemorySettings } from '../settings/memory.js';
+import { dayOfPosSeq, yimaJournalOn } from './app-journal.js';
+import { createYimaService } from './service.js';
+import { createYimaSimulator } from './simulator.js';
+
+const KEY = 'app-journal-key';
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function startSim(processingReplies = 1) {
+  const sim = createYimaSimulator({ key: KEY, processingReplies });
+  const server = http.createServer(sim.listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return { sim, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${sim.path}` };
+}
+
+function service(
+  url: string,
+  journal: Journal,
+  extra: { inlineWaitMs?: number; retryDelaysMs?: number[] } = {},
+) {
+  const s = createYimaService({
+    settings: createMemorySettings({ yima: { ...defaultSettings().yima, url } }, { yimaKey: KEY }),
+    operators: createMemoryOperators(),
+    journal: yimaJournalOn(journal),
+    timeoutMs: 400,
+    retryDelaysMs: extra.retryDelaysMs ?? [30],
+    inlineWaitMs: extra.inlineWaitMs ?? 5_000,
+  });
+  cleanups.push(() => s.stop());
+  return s;
+}
+
+describe('Yima on the app journal', () => {
+  it('journals intent → replies → final under the pos_seq, and the settlement counts the refund', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yima-app-journal-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const journal = Journal.open({ dataDir });
+    cleanups.push(() => journal.store.close());
+    const { url } = await startSim();
+    const yima = service(url, journal);
+    const view = await yima.refund({ orgPosSeq: 'AP2026112200000001', amountFen: 2_598, pin: '123456' });
+    expect(view.status).toBe('refunded');
+    const day = journal.today();
+    const records = journal.store.recordsWrittenOn(day).filter((r) => r.k === view.posSeq);
+    expect(records.map((r) => r.t)).toEqual(['yima.intent', 'yima.reply', 'yima.reply', 'yima.final']);
+    expect(records.every((r) => r.od === dayOfPosSeq(view.posSeq) && r.op === 'manager')).toBe(true);
+    expect(records.at(-1)?.un).toBe(false);
+    expect(records[0]?.un).toBe(true);
+    expect(journal.store.openSet().map((e) => e.k)).not.toContain(view.posSeq);
+
+    const report = buildReport(journal, { kind: 'settlement', day });
+    expect(report.totals.refundsCount).toBe(1);
+    expect(report.totals.refundsFen).toBe(2_598);
+    expect(report.byPayMode.find((p) => p.payMode === 'YIMA')?.totals.refundsFen).toBe(2_598);
+
+    // A fresh service on the same journal sees the refund, final, and sends nothing.
+    const again = service(url, journal);
+    await again.start();
+    expect(again.list()).toMatchObject([{ posSeq: view.posSeq, status: 'refunded', amountFen: 2_598 }]);
+  });
+
+  it('an unresolved refund is in the open set and is resumed with the same pos_seq after a reopen', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yima-app-journal-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const first = Journal.open({ dataDir });
+    const { sim, url } = await startSim(1);
+    const a = service(url, first, { inlineWaitMs: 0, retryDelaysMs: [60_000] });
+    const pending = await a.refund({ orgPosSeq: 'AP2026112200000002', amountFen: 198, pin: '123456' });
+    await expect.poll(() => sim.requests.length).toBe(1);
+    await a.stop();
+    expect(first.store.openSet().map((e) => e.k)).toContain(pending.posSeq);
+    first.store.close();
+
+    const reopened = Journal.open({ dataDir });
+    cleanups.push(() => reopened.store.close());
+    const b = service(url, reopened);
+    await b.start();
+    await expect.poll(() => b.get(pending.posSeq)?.status).toBe('refunded');
+    expect(sim.requests.map((r) => [r.posSeq, r.resultId])).toEqual([
+      [pending.posSeq, '9998'],
+      [pending.posSeq, '0000'],
+    ]);
+    expect(reopened.store.openSet().map((e) => e.k)).not.toContain(pending.posSeq);
+  });
+});
