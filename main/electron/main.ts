@@ -2,40 +2,104 @@
  * The Electron entry. Everything Electron-specific lives in this folder and stays thin: a secure
  * window, the ipcMain transport for the shared Router, and OS integrations. All business logic is in
  * plain Node modules that the tests run without Electron.
+ *
+ * Hardening (see docs/security.md): sandboxed, context-isolated renderer with no Node; IPC only from
+ * our own top-level page; every permission and device request denied; no navigation, no new windows,
+ * no webviews, no network from the renderer; devtools only in unpackaged (development) runs;
+ * Electron fuses set at packaging time (electron-builder.yml).
  */
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, session, type WebContents } from 'electron';
 import { resolveDataDir, startAppServices } from '../app/services.js';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../ipc/contract.js';
+import { createLogger } from '../log/logger.js';
+import { BLOCKED_RENDERER_URLS, isTrustedSender, mayNavigate, rendererUrlFor } from './policy.js';
+import { createElectronSecretBox } from './secret-box.js';
 
 declare const __APP_VERSION__: string;
 
+const log = createLogger('electron');
 const distDir = path.resolve(__dirname, '..');
 const rendererIndex = path.join(distDir, 'renderer', 'index.html');
-const rendererUrl = new URL(`file://${rendererIndex.replaceAll(path.sep, '/')}`).href;
+const rendererUrl = rendererUrlFor(rendererIndex);
+
+// Every renderer sandboxed, whatever a window asks for. Must run before ready.
+app.enableSandbox();
+
+process.on('uncaughtException', (error) => log.error('uncaught exception', { error }));
+process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: reason }));
 
 if (!app.requestSingleInstanceLock()) {
   // A second copy would fight the first for the scanner, the printer and the journal.
   app.quit();
 } else {
-  void start();
+  lockDownWebContents();
+  start().catch((error: unknown) => {
+    log.error('start failed', { error });
+    app.exit(1);
+  });
+}
+
+/** Applies to every webContents ever created (windows, hidden print windows, devtools): no escape. */
+function lockDownWebContents(): void {
+  app.on('web-contents-created', (_event, contents: WebContents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!mayNavigate(url)) event.preventDefault();
+    });
+    contents.on('will-frame-navigate', (event) => {
+      if (!mayNavigate(event.url)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event) => event.preventDefault());
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
 }
 
 async function start(): Promise<void> {
   await app.whenReady();
+
+  // Deny every permission (camera, notifications, HID/serial/USB from the web side, ...) by default.
+  // Scanners and printers are opened by main (node-hid, serialport), never by the renderer.
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.setDevicePermissionHandler(() => false);
+  ses.on('select-hid-device', (event, _details, callback) => {
+    event.preventDefault();
+    callback('');
+  });
+  ses.on('select-serial-port', (event, _ports, _wc, callback) => {
+    event.preventDefault();
+    callback('');
+  });
+  ses.on('select-usb-device', (event, _details, callback) => {
+    event.preventDefault();
+    callback();
+  });
+  // The renderer talks to main over IPC only: no network from the page at all. (Main's own HTTP
+  // to the gateway uses Node, not this session.) file:// cannot carry a CSP header: the CSP is the
+  // <meta> in renderer/index.html.
+  ses.webRequest.onBeforeRequest({ urls: BLOCKED_RENDERER_URLS }, (details, callback) => {
+    log.warn('blocked a renderer network request', { url: details.url.slice(0, 200) });
+    callback({ cancel: true });
+  });
+
   const services = await startAppServices({
     transport: 'electron',
     dataDir: resolveDataDir(app.getPath('userData')),
     version: __APP_VERSION__,
+    secretBox: createElectronSecretBox(),
   });
-
-  // Deny every permission (camera, notifications, HID/serial from the web side, ...) by default.
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
 
   ipcMain.handle(IPC_CALL_CHANNEL, (event, channel: unknown, payload: unknown) => {
     // Only our own top-level page may call in.
-    if (event.senderFrame?.url !== rendererUrl || event.senderFrame.parent !== null) {
+    const frame = event.senderFrame;
+    const trusted = isTrustedSender(
+      frame ? { url: frame.url, isMainFrame: frame.parent === null } : null,
+      rendererUrl,
+    );
+    if (!trusted) {
+      log.warn('refused an IPC call from an untrusted frame', { url: frame?.url.slice(0, 200) });
       return { ok: false, error: { code: 'FORBIDDEN', message: { zh: '拒绝访问', en: 'Forbidden sender' } } };
     }
     return services.router.dispatch(channel, payload);
@@ -51,7 +115,23 @@ async function start(): Promise<void> {
     window.focus();
   });
   app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', () => void services.stop());
+
+  // Stop the services (journal flush, device close) before the process goes: quit waits for it.
+  let stopped = false;
+  let stopping = false;
+  app.on('before-quit', (event) => {
+    if (stopped) return;
+    event.preventDefault();
+    if (stopping) return;
+    stopping = true;
+    services
+      .stop()
+      .catch((error: unknown) => log.error('stop failed', { error }))
+      .finally(() => {
+        stopped = true;
+        app.quit();
+      });
+  });
 }
 
 function createWindow(): BrowserWindow {
@@ -68,16 +148,27 @@ function createWindow(): BrowserWindow {
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
       webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
       spellcheck: false,
       devTools: !app.isPackaged,
     },
   });
   window.setMenuBarVisibility(false);
-  // No navigation away from the app, no new windows, no remote content.
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.on('will-redirect', (event) => event.preventDefault());
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // A crashed page is reloaded (the sale state lives in main), a few times at most.
+  let reloads = 0;
+  window.webContents.on('render-process-gone', (_event, details) => {
+    log.error('renderer gone', { reason: details.reason, exitCode: details.exitCode, reloads });
+    if (details.reason !== 'clean-exit' && reloads < 5 && !window.isDestroyed()) {
+      reloads += 1;
+      void window.loadFile(rendererIndex);
+    }
+  });
   window.once('ready-to-show', () => window.show());
   void window.loadFile(rendererIndex);
   return window;

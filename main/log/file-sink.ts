@@ -36,7 +36,7 @@ export function createRotatingFileSink(options: RotatingFileSinkOptions): Rotati
   const keep = Math.max(1, Math.min(50, options.keep ?? 5));
   const file = path.join(options.dir, `${name}.log`);
   const rotated = (n: number) => path.join(options.dir, `${name}.${n}.log`);
-  fs.mkdirSync(options.dir, { recursive: true });
+  fs.mkdirSync(options.dir, { recursive: true, mode: 0o700 });
 
   let size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
 
