@@ -32,6 +32,8 @@ export interface YimaServiceOptions {
   journal: YimaJournal;
   events?: Pick<EventHub, 'emit'>;
   printer?: YimaPrinter | undefined;
+  /** Where requests go; default settings.yima.url (demo mode: the embedded simulator). */
+  url?: () => string;
   /** HTTP timeout of one attempt. */
   timeoutMs?: number;
   /** Delays before each resend; the last one repeats until the refund is final. */
@@ -78,6 +80,7 @@ export function createYimaService(options: YimaServiceOptions): YimaService {
   const delays = options.retryDelaysMs?.length ? options.retryDelaysMs : DEFAULT_RETRY_DELAYS_MS;
   const attentionAfterMs = options.attentionAfterMs ?? 10 * 60_000;
   const inlineWaitMs = options.inlineWaitMs ?? 12_000;
+  const urlOf = options.url ?? (() => settings.get().yima.url);
   const entries = new Map<string, Entry>();
   let lastSeqNo = 0;
   let stopped = false;
@@ -159,7 +162,7 @@ export function createYimaService(options: YimaServiceOptions): YimaService {
     let outcome: AttemptOutcome;
     try {
       outcome = await sendOnce(messageBytes(entry.format, entry.text), {
-        url: current.url,
+        url: urlOf(),
         format: entry.format,
         signMode: current.signMode,
         key,
@@ -274,7 +277,7 @@ export function createYimaService(options: YimaServiceOptions): YimaService {
     const manager = await operators.requireManager(input.pin);
     const current = settings.get().yima;
     if (!current.enabled) throw unavailable('翼码退款未启用', 'Yima refunds are not enabled');
-    if (!current.url.trim()) throw unavailable('未设置翼码接口地址', 'The Yima URL is not set');
+    if (!urlOf().trim()) throw unavailable('未设置翼码接口地址', 'The Yima URL is not set');
     const key = settings.secret('yimaKey') ?? '';
     if (current.format === 'json' && current.signMode !== 'none' && !key) {
       throw unavailable('未设置翼码密钥', 'The Yima key is not set');
