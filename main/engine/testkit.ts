@@ -1,0 +1,130 @@
+/**
+ * Test wiring shared by the engine tests and the crash runner: a journal in a folder, the real POS通
+ * client against a simulator URL, in-memory settings and operators, an event recorder.
+ */
+import { createPosLinkClient } from '../gateway/client.js';
+import type { PosLinkClient } from '../gateway/types.js';
+import { EventHub } from '../ipc/router.js';
+import { Journal } from '../journal/journal.js';
+import { createMemoryOperators, createMemorySettings } from '../settings/memory.js';
+import type { Settings } from '../settings/types.js';
+import { Engine, type EngineDeps } from './engine.js';
+
+export interface Kit {
+  engine: Engine;
+  journal: Journal;
+  gateway: PosLinkClient;
+  events: Array<{ name: string; payload: unknown }>;
+  close(): Promise<void>;
+}
+
+export function makeKit(options: {
+  dataDir: string;
+  gatewayUrl: string;
+  settings?: Partial<Settings>;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  engine?: Partial<EngineDeps>;
+}): Kit {
+  const settings = createMemorySettings({ queryDeadlineSeconds: 2, ...options.settings });
+  const operators = createMemoryOperators();
+  const hub = new EventHub();
+  const events: Kit['events'] = [];
+  hub.subscribe((name, payload) => events.push({ name, payload }));
+  const journal = Journal.open({ dataDir: options.dataDir, operatorId: () => operators.current().id });
+  const gateway = createPosLinkClient({
+    baseUrl: options.gatewayUrl,
+    appId: () => settings.get().appId,
+    appKey: () => settings.secret('chinaumsAppKey'),
+    merchantCode: () => settings.get().merchantCode,
+    terminalCode: () => settings.get().terminalCode,
+    timeoutMs: options.timeoutMs ?? 400,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const engine = new Engine({
+    journal,
+    gateway,
+    settings,
+    operators,
+    events: hub,
+    schedule: { firstQueryMs: 30, queryEveryMs: 60, recoveryEveryMs: 3_600_000 },
+    ...options.engine,
+  });
+  return {
+    engine,
+    journal,
+    gateway,
+    events,
+    async close() {
+      await engine.stop();
+      await gateway.close();
+      journal.close();
+    },
+  };
+}
+
+/** One row per order: what the journal says against what the simulator's ledger says. */
+export interface Agreement {
+  merchantOrderId: string;
+  journal: string;
+  bank: string;
+  chargedTimes: number;
+  journalRefundedFen: number;
+  bankRefundedFen: number;
+  ok: boolean;
+}
+
+/**
+ * Zero lost, zero doubled: every order the bank knows is in the journal, resolved, with a status that
+ * means the same thing (paid ⇔ money kept, voided/declined ⇔ nothing kept), never charged twice, and the
+ * same refunded total.
+ */
+export function compare(
+  journal: Journal,
+  ledger: Array<{
+    merchantOrderId: string;
+    state: string;
+    chargedTimes: number;
+    refundedFen: number;
+    capturedFen: number;
+  }>,
+  day = journal.today(),
+): Agreement[] {
+  const orders = new Map(journal.ordersOfDay(day).map((o) => [o.view.merchantOrderId, o.view]));
+  const rows: Agreement[] = [];
+  const keptByJournal = (status: string) => ['paid', 'partially-refunded', 'refunded'].includes(status);
+  for (const entry of ledger) {
+    const view = orders.get(entry.merchantOrderId);
+    const status = view ? view.status : 'MISSING';
+    const bankKept = entry.state === 'paid';
+    const ok =
+      view !== undefined &&
+      !view.unresolved &&
+      entry.chargedTimes <= 1 &&
+      keptByJournal(status) === bankKept &&
+      view.refundedFen === entry.refundedFen;
+    rows.push({
+      merchantOrderId: entry.merchantOrderId,
+      journal: view ? `${status}${view.unresolved ? ' (unresolved)' : ''}` : 'MISSING',
+      bank: entry.state,
+      chargedTimes: entry.chargedTimes,
+      journalRefundedFen: view?.refundedFen ?? 0,
+      bankRefundedFen: entry.refundedFen,
+      ok,
+    });
+    orders.delete(entry.merchantOrderId);
+  }
+  // Journal orders the bank never saw: must be resolved as not kept.
+  for (const view of orders.values()) {
+    rows.push({
+      merchantOrderId: view.merchantOrderId,
+      journal: `${view.status}${view.unresolved ? ' (unresolved)' : ''}`,
+      bank: 'never received',
+      chargedTimes: 0,
+      journalRefundedFen: view.refundedFen,
+      bankRefundedFen: 0,
+      ok: !view.unresolved && !keptByJournal(view.status),
+    });
+  }
+  return rows;
+}
