@@ -9,6 +9,7 @@ import { EventHub, Router } from '../ipc/router.js';
 import { collectDiagnostics } from '../log/diagnostics.js';
 import { createRotatingFileSink } from '../log/file-sink.js';
 import { createLogger, setLogSink } from '../log/logger.js';
+import { createScannerService } from '../scanners/service.js';
 import { diagnosticsDocuments, settingsHandlers } from '../settings/handlers.js';
 import { createNoticeBoard } from '../settings/notices.js';
 import { createOperators } from '../settings/operators.js';
@@ -86,6 +87,16 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   // ── journal + transaction engine (issue 4) ─────────────────────────────────────────────
 
   // ── scanners (issue 5) ─────────────────────────────────────────────────────────────────
+  // HID / serial driver from settings.scanner (or none: keyboard wedge in the renderer), the scan router,
+  // scanners.* and scan.* handlers. The engine's sale and order lookup are connected once it exists.
+  const scanners = createScannerService({ settings, events });
+  router.mount(scanners.handlers());
+  await scanners.start().catch((error: unknown) => {
+    createLogger('scanners').error('scanner start failed', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  });
+  stops.push(() => scanners.stop());
 
   // ── printing (issue 6) ─────────────────────────────────────────────────────────────────
 

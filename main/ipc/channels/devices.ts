@@ -23,6 +23,7 @@ export const HidDeviceInfo = z.object({
   /** Keyboard-mode scanners are owned by the OS: use the keyboard wedge instead. */
   keyboardMode: z.boolean(),
 });
+export type HidDeviceInfo = z.infer<typeof HidDeviceInfo>;
 
 export const SerialPortInfo = z.object({
   path: z.string(),
@@ -30,6 +31,7 @@ export const SerialPortInfo = z.object({
   vendorId: z.string().optional(),
   productId: z.string().optional(),
 });
+export type SerialPortInfo = z.infer<typeof SerialPortInfo>;
 
 export const ScannerConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('wedge') }).strict(),
