@@ -5,10 +5,18 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import type { OrderDetail } from '../ipc/channels/orders.js';
+import type { PreauthView } from '../ipc/channels/preauth.js';
+import type { Report } from '../ipc/channels/reports.js';
+import type { YimaRefundView } from '../ipc/channels/yima.js';
+import type { CallName } from '../ipc/contract.js';
+import { AppError } from '../ipc/errors.js';
 import { EventHub, Router } from '../ipc/router.js';
 import { collectDiagnostics } from '../log/diagnostics.js';
 import { createRotatingFileSink } from '../log/file-sink.js';
 import { createLogger, setLogSink } from '../log/logger.js';
+import { createPrintingService } from '../printing/service.js';
+import type { SystemPrinter } from '../printing/transports.js';
 import { createScannerService } from '../scanners/service.js';
 import { diagnosticsDocuments, settingsHandlers } from '../settings/handlers.js';
 import { createNoticeBoard } from '../settings/notices.js';
@@ -23,6 +31,8 @@ export interface AppServicesOptions {
   version: string;
   /** Seals secrets at rest: Electron's safeStorage (main/electron/secret-box.ts); absent → unprotected. */
   secretBox?: SecretBox;
+  /** The OS printers: Electron's silent print (main/electron/system-printer.ts); absent in the harness. */
+  systemPrinter?: SystemPrinter;
 }
 
 export interface AppServices {
@@ -99,6 +109,36 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   stops.push(() => scanners.stop());
 
   // ── printing (issue 6) ─────────────────────────────────────────────────────────────────
+  // Slips pull their data through the router (orders.get, preauth.list, yima.list, reports.*), so this
+  // block depends on no other service's API; a lookup whose channel is not mounted finds nothing.
+  const lookup = async <T>(channel: CallName, input: unknown): Promise<T | undefined> => {
+    const reply = await router.dispatch(channel, input);
+    return reply.ok ? (reply.data as T) : undefined;
+  };
+  const printing = createPrintingService({
+    settings,
+    events,
+    getOrder: (id) => lookup<OrderDetail>('orders.get', { id }),
+    getPreauth: async (id) => (await lookup<PreauthView[]>('preauth.list', {}))?.find((p) => p.id === id),
+    getYimaRefund: async (posSeq) =>
+      (await lookup<YimaRefundView[]>('yima.list', {}))?.find((y) => y.posSeq === posSeq),
+    getReport: async ({ kind, day, operatorId }) => {
+      const reply =
+        kind === 'settlement'
+          ? await router.dispatch('reports.settlement', { day })
+          : await router.dispatch('reports.shift', operatorId ? { operatorId } : {});
+      if (!reply.ok) throw new AppError(reply.error.code, reply.error.message);
+      return reply.data as Report;
+    },
+    operatorName: (id) => operators.list().find((o) => o.id === id)?.name,
+    systemPrinter: options.systemPrinter,
+  });
+  // orders.reprint and reports.print are printing's unless the engine / journal block mounted them first.
+  const printingHandlers = printing.handlers();
+  const unmounted = new Set<string>(router.missing());
+  router.mount(Object.fromEntries(Object.entries(printingHandlers).filter(([name]) => unmounted.has(name))));
+  stops.push(() => printing.stop());
+
 
   // ── Yima refunds (issue 8) ─────────────────────────────────────────────────────────────
 

@@ -15,6 +15,7 @@ import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../ipc/contract.js';
 import { createLogger } from '../log/logger.js';
 import { BLOCKED_RENDERER_URLS, isTrustedSender, mayNavigate, rendererUrlFor } from './policy.js';
 import { createElectronSecretBox } from './secret-box.js';
+import { createElectronSystemPrinter } from './system-printer.js';
 
 declare const __APP_VERSION__: string;
 
@@ -89,6 +90,7 @@ async function start(): Promise<void> {
     dataDir: resolveDataDir(app.getPath('userData')),
     version: __APP_VERSION__,
     secretBox: createElectronSecretBox(),
+    systemPrinter: createElectronSystemPrinter(),
   });
 
   ipcMain.handle(IPC_CALL_CHANNEL, (event, channel: unknown, payload: unknown) => {

@@ -11,6 +11,9 @@ import { qrModuleDots } from './escpos.js';
 import { columnsFor, type Line, type PaperWidth, type PrintDocument, resolve } from './layout.js';
 
 const MM_PER_COLUMN = 1.5;
+const LINE_MM = 3.25;
+const TOP_MM = 3;
+const BOTTOM_MM = 2;
 const DOT_MM = 25.4 / 203;
 
 export function escapeHtml(text: string): string {
@@ -23,10 +26,30 @@ export function paperMm(paper: PaperWidth): number {
   return paper === '58' ? 58 : 80;
 }
 
+function qrSizeMm(data: string, paper: PaperWidth): number {
+  const modules = QRCode.create(data, { errorCorrectionLevel: 'M' }).modules.size;
+  return modules * qrModuleDots(paper) * DOT_MM;
+}
+
+/** The printed length of the longest slip, from the same resolved lines the page draws (CSS below). */
+export function pageHeightMm(doc: PrintDocument, paper: PaperWidth): number {
+  const cols = columnsFor(paper);
+  let tallest = 0;
+  for (const slip of doc.slips) {
+    let mm = TOP_MM + BOTTOM_MM;
+    for (const line of resolve(slip, cols).lines) {
+      if (line.kind === 'qr') mm += qrSizeMm(line.data, paper) + 3;
+      else if (line.kind === 'feed') mm += LINE_MM * line.lines;
+      else mm += line.size === 2 ? LINE_MM * 2 : LINE_MM;
+    }
+    tallest = Math.max(tallest, mm);
+  }
+  return Math.ceil(tallest + 4);
+}
+
 async function qrImg(data: string, paper: PaperWidth): Promise<string> {
   const svg = await QRCode.toString(data, { type: 'svg', margin: 0, errorCorrectionLevel: 'M' });
-  const modules = QRCode.create(data, { errorCorrectionLevel: 'M' }).modules.size;
-  const sizeMm = (modules * qrModuleDots(paper) * DOT_MM).toFixed(2);
+  const sizeMm = qrSizeMm(data, paper).toFixed(2);
   const src = `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
   return `<div class="qr"><img alt="QR ${escapeHtml(data)}" data-qr="${escapeHtml(data)}" src="${src}" style="width:${sizeMm}mm;height:${sizeMm}mm"></div>`;
 }

@@ -13,13 +13,17 @@ import net from 'node:net';
 import type { PrinterConfig } from '../ipc/channels/devices.js';
 import type { Bilingual } from '../ipc/errors.js';
 import { encodeEscPos } from './escpos.js';
-import { renderHtml } from './html.js';
+import { pageHeightMm, renderHtml } from './html.js';
 import type { PaperWidth, PrintDocument } from './layout.js';
 
 /** The operating system's printers (implemented in main/electron/system-printer.ts). */
 export interface SystemPrinter {
   list(): Promise<string[]>;
-  print(html: string, opts: { deviceName: string; widthMicrons: number }): Promise<void>;
+  /** `heightMicrons`: the receipt's length (one slip per page), so a roll printer does not feed a whole A4. */
+  print(
+    html: string,
+    opts: { deviceName: string; widthMicrons: number; heightMicrons?: number },
+  ): Promise<void>;
 }
 
 export type PrintFailure = 'offline' | 'paper-out' | 'timeout' | 'io' | 'unavailable';
