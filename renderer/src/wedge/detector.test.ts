@@ -86,8 +86,12 @@ describe('WedgeDetector', () => {
     const steps: Step[] = [];
     let at = 0;
     for (const ch of 'CC20261122A0001') {
-      if (ch >= 'A' && ch <= 'Z') steps.push({ key: 'Shift', at: (at += 3) });
-      steps.push({ key: ch, at: (at += 3) });
+      if (ch >= 'A' && ch <= 'Z') {
+        at += 3;
+        steps.push({ key: 'Shift', at });
+      }
+      at += 3;
+      steps.push({ key: ch, at });
     }
     steps.push({ key: 'Enter', at: at + 5 });
     const result = run(steps);
