@@ -620,8 +620,10 @@ export class Engine {
       const deadline = Date.parse(order.view.createdAt) + this.settings.get().queryDeadlineSeconds * 1000;
       if (this.now() >= deadline || status === 'needs-attention') {
         await this.autoVoid(key, od);
+      } else {
+        // Before the deadline (a restart moments after a crash): the same schedule as a live pay.
+        await this.resolveUnknown(key, od, deadline);
       }
-      // Before the deadline: the next round (or the live flow) queries again.
     } finally {
       this.busy.delete(key);
       this.events.emit('orders.changed', {
@@ -970,10 +972,15 @@ export class Engine {
   }
 }
 
-/** `<prefix><terminal ≤ 27 chars><yyyyMMddHHmmss China><seq 8 digits>`: ≤ 50 chars, unique forever. */
+/**
+ * `<prefix><terminal ≤ 20 chars><yyyyMMddHHmmss China><ms 3 digits><journal seq 8 digits>`: ≤ 46 chars
+ * (the gateway allows 50). The journal sequence is durable and never reused; the time part keeps ids
+ * unique even if a journal were ever lost and the sequence started again.
+ */
 export function makeId(prefix: string, terminalCode: string, ms: number, seq: number): string {
-  const terminal = terminalCode.replace(/[^A-Za-z0-9]/g, '').slice(0, 27);
-  return `${prefix}${terminal}${chinaStamp(ms)}${String(seq % 100_000_000).padStart(8, '0')}`;
+  const terminal = terminalCode.replace(/[^A-Za-z0-9]/g, '').slice(0, 20);
+  const millis = String(ms % 1000).padStart(3, '0');
+  return `${prefix}${terminal}${chinaStamp(ms)}${millis}${String(seq % 100_000_000).padStart(8, '0')}`;
 }
 
 function refundedStatus(order: OrderState, amountFen: number): OrderView['status'] {

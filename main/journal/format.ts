@@ -118,12 +118,12 @@ export function daysBetween(a: string, b: string): number {
 }
 
 /**
- * Our identifiers end in a China timestamp (14 digits) and an 8-digit journal sequence:
- * `<terminal><yyyyMMddHHmmss><seq8>` for sales, `R<terminal><yyyyMMddHHmmss><seq8>` for refunds.
+ * Our identifiers end in a China timestamp (14 digits), milliseconds (3) and an 8-digit journal sequence:
+ * `<terminal><yyyyMMddHHmmss><ms3><seq8>` for sales, `R<terminal><yyyyMMddHHmmss><ms3><seq8>` for refunds.
  * The day of the identifier is therefore readable from the id itself.
  */
 export function dayOfOurId(id: string): string | undefined {
-  const m = /(\d{4})(\d{2})(\d{2})\d{6}\d{8}$/.exec(id);
+  const m = /(\d{4})(\d{2})(\d{2})\d{6}\d{3}\d{8}$/.exec(id);
   if (!m) return undefined;
   const day = `${m[1]}-${m[2]}-${m[3]}`;
   return isDay(day) ? day : undefined;

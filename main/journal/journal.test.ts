@@ -78,18 +78,18 @@ describe('journal storage', () => {
     const dir = tempDir();
     const c = clock();
     let journal = Journal.open({ dataDir: dir, now: c.now });
-    sale(journal, 'T20260310100000000000001', 1000);
-    sale(journal, 'T20260310100000000000003', 250, { paid: false });
+    sale(journal, 'T20260310100000000000000001', 1000);
+    sale(journal, 'T20260310100000000000000003', 250, { paid: false });
     expect(journal.nextSeq).toBe(4);
     journal.close();
     journal = Journal.open({ dataDir: dir, now: c.now });
     expect(journal.nextSeq).toBe(4);
     const orders = journal.ordersOfDay('2026-03-10');
     expect(orders.map((o) => [o.view.merchantOrderId, o.view.status, o.view.unresolved])).toEqual([
-      ['T20260310100000000000001', 'paid', false],
-      ['T20260310100000000000003', 'pending', true],
+      ['T20260310100000000000000001', 'paid', false],
+      ['T20260310100000000000000003', 'pending', true],
     ]);
-    expect(journal.unresolved().map((o) => o.view.merchantOrderId)).toEqual(['T20260310100000000000003']);
+    expect(journal.unresolved().map((o) => o.view.merchantOrderId)).toEqual(['T20260310100000000000000003']);
     expect(journal.verify()).toEqual({ files: 1, records: 3, damaged: [] });
     journal.close();
   });
@@ -98,7 +98,7 @@ describe('journal storage', () => {
     const dir = tempDir();
     const c = clock();
     const journal = Journal.open({ dataDir: dir, now: c.now });
-    sale(journal, 'T20260310100000000000001', 1000);
+    sale(journal, 'T20260310100000000000000001', 1000);
     journal.close();
     const file = path.join(dir, 'journal', '2026-03-10.jsonl');
     fs.appendFileSync(file, '{"s":3,"at":"2026-03-10T02:00:00.000Z","t":"pay.intent","k":"T2026031010');
@@ -107,7 +107,7 @@ describe('journal storage', () => {
     expect(fs.readdirSync(path.join(dir, 'journal', 'torn'))).toHaveLength(1);
     expect(reopened.verify().damaged).toEqual([]);
     expect(reopened.nextSeq).toBe(3);
-    sale(reopened, 'T20260310100000000000003', 500);
+    sale(reopened, 'T20260310100000000000000003', 500);
     expect(reopened.ordersOfDay('2026-03-10')).toHaveLength(2);
     reopened.close();
   });
@@ -116,8 +116,8 @@ describe('journal storage', () => {
     const dir = tempDir();
     const c = clock();
     const journal = Journal.open({ dataDir: dir, now: c.now });
-    sale(journal, 'T20260310100000000000001', 1000);
-    sale(journal, 'T20260310100000000000003', 2000);
+    sale(journal, 'T20260310100000000000000001', 1000);
+    sale(journal, 'T20260310100000000000000003', 2000);
     journal.close();
     const file = path.join(dir, 'journal', '2026-03-10.jsonl');
     const lines = fs.readFileSync(file, 'utf8').split('\n');
@@ -134,35 +134,40 @@ describe('journal storage', () => {
     const dir = tempDir();
     const c = clock();
     let journal = Journal.open({ dataDir: dir, now: c.now });
-    sale(journal, 'T20260310100000000000001', 1000);
+    sale(journal, 'T20260310100000000000000001', 1000);
     c.advance(7 * 86_400_000);
     journal.write({
       t: RECORD.refundIntent,
-      k: 'T20260310100000000000001',
+      k: 'T20260310100000000000000001',
       od: '2026-03-10',
       op: 'manager',
       un: true,
       st: 'paid',
-      d: { refundRequestId: 'RT20260317100000000000003', amountFen: 300 },
+      d: { refundRequestId: 'RT20260317100000000000000003', amountFen: 300 },
     });
     journal.write({
       t: RECORD.refundReply,
-      k: 'T20260310100000000000001',
+      k: 'T20260310100000000000000001',
       od: '2026-03-10',
       op: 'manager',
       un: false,
       st: 'partially-refunded',
-      d: { refundRequestId: 'RT20260317100000000000003', amountFen: 300, outcome: 'ok', channel: 'wechat' },
+      d: {
+        refundRequestId: 'RT20260317100000000000000003',
+        amountFen: 300,
+        outcome: 'ok',
+        channel: 'wechat',
+      },
     });
     journal.close();
     // Reopen on a later day: the old day files are summarised by metas, not replayed.
     c.advance(86_400_000);
     journal = Journal.open({ dataDir: dir, now: c.now });
     expect(journal.store.openReport?.filesRead).toBe(0);
-    const order = journal.findOrder('RT20260317100000000000003');
+    const order = journal.findOrder('RT20260317100000000000000003');
     expect(order?.view).toMatchObject({ status: 'partially-refunded', refundedFen: 300, refundableFen: 700 });
-    expect(journal.findOrder('UMST20260310100000000000001')?.view.merchantOrderId).toBe(
-      'T20260310100000000000001',
+    expect(journal.findOrder('UMST20260310100000000000000001')?.view.merchantOrderId).toBe(
+      'T20260310100000000000000001',
     );
     const day1 = journal.settlement('2026-03-10');
     expect(day1.totals).toMatchObject({ salesCount: 1, salesFen: 1000, refundsCount: 0, netFen: 1000 });
@@ -178,9 +183,9 @@ describe('journal storage', () => {
     const dir = tempDir();
     const c = clock();
     const journal = Journal.open({ dataDir: dir, now: c.now, operatorId: () => 'cashier' });
-    sale(journal, 'T20260310100000000000001', 1250, { last4: '4321' });
+    sale(journal, 'T20260310100000000000000001', 1250, { last4: '4321' });
     c.advance(3600_000);
-    sale(journal, 'T20260310110000000000003', 800, { last4: '9999' });
+    sale(journal, 'T20260310110000000000000003', 800, { last4: '9999' });
     journal.append('yima.final', 'AR2026031000000001', { status: 'refunded', amountFen: 150 }, { un: false });
     expect(journal.list({ day: '2026-03-10', query: '4321' }).map((o) => o.amountFen)).toEqual([1250]);
     expect(journal.list({ day: '2026-03-10', query: '8.00' }).map((o) => o.codeLast4)).toEqual(['9999']);

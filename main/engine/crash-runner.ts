@@ -1,0 +1,48 @@
+/**
+ * Child process for the crash tests (crash.test.ts): opens the journal + engine in CASHIER_DATA_DIR
+ * against the simulator at CASHIER_GATEWAY_URL and runs ONE sale (CRASH_AMOUNT fen, a code ending
+ * CRASH_LAST4). When the engine reaches the step named by CASHIER_CRASH_AT, the process SIGKILLs itself:
+ * no finally blocks, no flush, exactly like a power cut after the last fsync.
+ *
+ * `after-send` is a transport-level point: the pay request reached the gateway (its answer, or its
+ * failure, is back in the socket) but the client never sees it.
+ */
+import { makeKit } from './testkit.js';
+
+const crashAt = process.env.CASHIER_CRASH_AT ?? '';
+const die = (name: string) => {
+  if (name === crashAt) process.kill(process.pid, 'SIGKILL');
+};
+
+const realFetch = globalThis.fetch;
+const crashingFetch: typeof fetch = async (input, init) => {
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  const isPay = url.endsWith('/v2/poslink/transaction/pay');
+  try {
+    const response = await realFetch(input, init);
+    if (isPay) die('after-send');
+    return response;
+  } catch (error) {
+    if (isPay) die('after-send');
+    throw error;
+  }
+};
+
+async function main(): Promise<void> {
+  const kit = makeKit({
+    dataDir: process.env.CASHIER_DATA_DIR as string,
+    gatewayUrl: process.env.CASHIER_GATEWAY_URL as string,
+    fetch: crashingFetch,
+    engine: { crashPoint: die },
+  });
+  kit.engine.sale.begin({ amountFen: Number(process.env.CRASH_AMOUNT ?? '1000') });
+  await kit.engine.sale.acceptCode(`13456789012345${process.env.CRASH_LAST4 ?? '1234'}`, 'manual', 'crash');
+  await kit.engine.idle();
+  process.stdout.write(`${JSON.stringify(kit.engine.sale.current())}\n`);
+  await kit.close();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,121 @@
+/**
+ * Crash tests: a child process runs one sale and SIGKILLs itself at a step boundary; the simulator (in
+ * this process) holds the truth. Then the engine is restarted here on the same data folder, recovers,
+ * and the journal must agree with the simulator's ledger: zero lost, zero doubled.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Simulator, startSimulator } from '../simulator/server.js';
+import { compare, makeKit } from './testkit.js';
+
+const runner = path.join(import.meta.dirname, 'crash-runner.ts');
+
+interface Case {
+  scenario: string;
+  amount: number;
+  last4: string;
+  point: string;
+}
+
+const SCENARIOS = [
+  {
+    scenario: 'approved',
+    amount: 1000,
+    last4: '1234',
+    points: ['after-intent', 'after-send', 'after-reply', 'after-outcome'],
+  },
+  {
+    scenario: 'charged, reply lost',
+    amount: 1098,
+    last4: '1234',
+    points: ['after-send', 'after-reply', 'after-outcome', 'after-query-reply'],
+  },
+  {
+    scenario: 'never charged, voided',
+    amount: 1097,
+    last4: '1234',
+    points: ['after-query-reply', 'after-void-intent', 'after-void-reply'],
+  },
+  { scenario: 'declined', amount: 1000, last4: '0057', points: ['after-reply', 'after-outcome'] },
+];
+const CASES: Case[] = SCENARIOS.flatMap((s) => s.points.map((point) => ({ ...s, point })));
+
+let sim: Simulator;
+const table: Array<Record<string, string | number | boolean>> = [];
+
+beforeAll(async () => {
+  sim = await startSimulator();
+});
+afterAll(async () => {
+  console.log('\nCrash points × outcomes (journal after restart vs simulator ledger)');
+  console.table(table);
+  await sim.close();
+});
+
+function runChild(env: Record<string, string>): Promise<{ code: number | null; signal: string | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', runner], {
+      env: { ...process.env, ...env, CASHIER_LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += String(chunk);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code !== null && code !== 0) reject(new Error(`runner failed (${code}): ${stderr.slice(-2000)}`));
+      else resolve({ code, signal });
+    });
+  });
+}
+
+describe('crash at every step boundary, restart, recover', () => {
+  it.each(CASES)('$scenario, killed $point', async (c) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crash-test-'));
+    try {
+      const exit = await runChild({
+        CASHIER_DATA_DIR: dir,
+        CASHIER_GATEWAY_URL: sim.url,
+        CASHIER_CRASH_AT: c.point,
+        CRASH_AMOUNT: String(c.amount),
+        CRASH_LAST4: c.last4,
+      });
+      const killed = exit.signal === 'SIGKILL';
+      // Restart here: open the same journal, recover.
+      const kit = makeKit({ dataDir: dir, gatewayUrl: sim.url });
+      const before = kit.journal.unresolved().length;
+      await kit.engine.start();
+      await kit.engine.idle();
+      const orders = kit.journal.ordersOfDay(kit.journal.today());
+      expect(orders).toHaveLength(1);
+      const id = orders[0]?.view.merchantOrderId as string;
+      const ledger = sim.ledger().filter((e) => e.merchantOrderId === id);
+      const rows = compare(kit.journal, ledger);
+      const payRequests = sim.requests().filter((r) => r.endpoint === 'pay' && r.ids.merchantOrderId === id);
+      table.push({
+        scenario: c.scenario,
+        crash: c.point,
+        killed,
+        unresolvedAtRestart: before,
+        journal: rows[0]?.journal ?? '-',
+        bank: rows[0]?.bank ?? '-',
+        charged: rows[0]?.chargedTimes ?? 0,
+        paySent: payRequests.length,
+        agree: rows.every((r) => r.ok),
+      });
+      expect(killed).toBe(true);
+      expect(rows.filter((r) => !r.ok)).toEqual([]);
+      expect(payRequests.length).toBeLessThanOrEqual(1);
+      expect(kit.journal.verify().damaged).toEqual([]);
+      await kit.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
