@@ -1,3 +1,279 @@
+/**
+ * Pre-authorization (担保): start (amount + payment code), then on a selected pre-auth: complete,
+ * quick complete, void, quick void (manager PIN), query. The open ones are listed first.
+ */
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import type { PreauthView } from '../../../main/ipc/channels/preauth';
+import type { ErrorBody } from '../../../main/ipc/errors';
+import { fenToYuanText, formatFen } from '../../../main/shared/money';
+import { channelOf, checkPayCode } from '../../../main/shared/paycode';
+import { cashier } from '../cashier';
+import { checkAmount, DoneText, ErrorText, Money, useAction } from '../components/common';
+import { Badge, PinField } from '../components/PinField';
+import { type MessageKey, useT } from '../i18n';
+import { chinaTime, useCashier } from '../store';
+
 export function Preauth() {
-  return <section aria-label="Preauth" />;
+  const { t, bi } = useT();
+  const maxAmountFen = useCashier((s) => s.settings?.maxAmountFen);
+  const ordersVersion = useCashier((s) => s.ordersVersion);
+  const [openOnly, setOpenOnly] = useState(true);
+  const [list, setList] = useState<PreauthView[]>([]);
+  const [listError, setListError] = useState<ErrorBody | undefined>();
+  const [selected, setSelected] = useState<string | undefined>();
+  const [amount, setAmount] = useState('');
+  const [code, setCode] = useState('');
+  const start = useAction();
+
+  const load = useCallback(async () => {
+    const r = await cashier.preauth.list({ openOnly });
+    if (r.ok) {
+      setList(r.data);
+      setListError(undefined);
+    } else setListError(r.error);
+  }, [openOnly]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `ordersVersion` bumps on orders.changed
+  useEffect(() => {
+    void load();
+  }, [load, ordersVersion]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const check = checkAmount(amount, maxAmountFen, t);
+    if (!check.ok) return start.fail(check.message);
+    const pay = checkPayCode(code);
+    if (!pay.ok) return start.fail(bi(pay.message));
+    const r = await start.run(
+      () => cashier.preauth.start({ amountFen: check.fen, code: pay.code }),
+      (p) =>
+        `${t(`preauth.status.${p.status}` as MessageKey)} ${formatFen(p.amountFen)} ${p.statusMessage ? bi(p.statusMessage) : ''}`,
+    );
+    setCode('');
+    if (r) {
+      setAmount('');
+      setSelected(r.id);
+    }
+    void load();
+  };
+
+  const current = list.find((p) => p.id === selected);
+
+  return (
+    <section className="two-col" aria-label={t('preauth.title')}>
+      <div className="scroll">
+        <form className="card" onSubmit={submit} aria-label={t('preauth.start')}>
+          <h2>{t('preauth.start')}</h2>
+          <div className="field-row">
+            <label className="field" htmlFor="preauth-amount">
+              {t('common.amountYuan')}
+              <input
+                id="preauth-amount"
+                inputMode="decimal"
+                autoComplete="off"
+                value={amount}
+                onChange={(e) => setAmount(e.target.value.replace(/[^\d.]/g, ''))}
+              />
+            </label>
+            <label className="field" htmlFor="preauth-code">
+              {t('preauth.code')}
+              {code && /^\d{16,}$/.test(code) ? ` · ${t(`channel.${channelOf(code)}` as MessageKey)}` : ''}
+              <input
+                id="preauth-code"
+                inputMode="numeric"
+                autoComplete="off"
+                maxLength={64}
+                value={code}
+                onChange={(e) => setCode(e.target.value.replace(/\s/g, ''))}
+              />
+            </label>
+            <button type="submit" className="primary" disabled={start.busy}>
+              {t('preauth.startSubmit')}
+            </button>
+          </div>
+          <ErrorText error={start.error} />
+          <DoneText text={start.done} />
+        </form>
+        <div className="card">
+          <div className="toolbar">
+            <h2>{t('preauth.open')}</h2>
+            <label className="check" htmlFor="preauth-all">
+              <input
+                id="preauth-all"
+                type="checkbox"
+                checked={!openOnly}
+                onChange={(e) => setOpenOnly(!e.target.checked)}
+              />
+              {t('preauth.all')}
+            </label>
+          </div>
+          <ErrorText error={listError} />
+          <table aria-label={t('preauth.open')}>
+            <thead>
+              <tr>
+                <th>{t('orders.col.time')}</th>
+                <th className="num">{t('orders.col.amount')}</th>
+                <th>{t('orders.col.code')}</th>
+                <th>{t('orders.col.status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((p) => (
+                <tr
+                  key={p.id}
+                  className={p.id === selected ? 'row-selected' : undefined}
+                  onClick={() => setSelected(p.id)}
+                >
+                  <td>
+                    <button
+                      type="button"
+                      className="row-button"
+                      aria-label={`${chinaTime(p.createdAt)} ${formatFen(p.amountFen)} ${p.id}`}
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        setSelected(p.id);
+                      }}
+                    >
+                      {chinaTime(p.createdAt)}
+                    </button>
+                  </td>
+                  <td className="num">
+                    <Money fen={p.amountFen} />
+                  </td>
+                  <td>
+                    {t(`channel.${p.channel}` as MessageKey)} •••• {p.codeLast4}
+                  </td>
+                  <td>
+                    <Badge state={p.status} label={t(`preauth.status.${p.status}` as MessageKey)} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {list.length === 0 && !listError && <p className="msg msg-muted">{t('preauth.empty')}</p>}
+        </div>
+      </div>
+      <div className="scroll">
+        {current ? <PreauthPanel key={current.id} p={current} onChanged={load} /> : null}
+      </div>
+    </section>
+  );
+}
+
+function PreauthPanel({ p, onChanged }: { p: PreauthView; onChanged: () => Promise<void> }) {
+  const { t, bi } = useT();
+  const [amount, setAmount] = useState(() => fenToYuanText(p.amountFen));
+  const [pin, setPin] = useState('');
+  const action = useAction();
+  const open = p.status === 'authorized';
+  const done = (v: PreauthView) => {
+    void onChanged();
+    return `${t(`preauth.status.${v.status}` as MessageKey)} ${v.statusMessage ? bi(v.statusMessage) : ''}`;
+  };
+
+  const complete = (quick: boolean) => {
+    const check = checkAmount(amount, undefined, t);
+    if (!check.ok) return action.fail(check.message);
+    void action.run(
+      () =>
+        quick
+          ? cashier.preauth.quickComplete({ id: p.id, amountFen: check.fen })
+          : cashier.preauth.complete({ id: p.id, amountFen: check.fen }),
+      done,
+    );
+  };
+  const voidIt = (quick: boolean) =>
+    void action.run(
+      () => (quick ? cashier.preauth.quickVoid({ id: p.id, pin }) : cashier.preauth.void({ id: p.id, pin })),
+      (v) => {
+        setPin('');
+        return done(v);
+      },
+    );
+
+  return (
+    <section className="card" aria-label={t('preauth.selected')}>
+      <h2>
+        <Money fen={p.amountFen} className="big-figure" />{' '}
+        <Badge state={p.status} label={t(`preauth.status.${p.status}` as MessageKey)} />
+      </h2>
+      {p.statusMessage && <p className="msg">{bi(p.statusMessage)}</p>}
+      <dl className="kv">
+        <dt>{t('orders.col.id')}</dt>
+        <dd>{p.id}</dd>
+        {p.orderId && (
+          <>
+            <dt>{t('orders.gatewayId')}</dt>
+            <dd>{p.orderId}</dd>
+          </>
+        )}
+        <dt>{t('preauth.trace')}</dt>
+        <dd>{p.systemTraceNum}</dd>
+        {p.authorizationCode && (
+          <>
+            <dt>{t('preauth.auth')}</dt>
+            <dd>{p.authorizationCode}</dd>
+          </>
+        )}
+        {p.completedFen !== undefined && (
+          <>
+            <dt>{t('preauth.complete')}</dt>
+            <dd data-testid="preauth-completed">{formatFen(p.completedFen)}</dd>
+          </>
+        )}
+        <dt>{t('orders.col.channel')}</dt>
+        <dd>
+          {t(`channel.${p.channel}` as MessageKey)} •••• {p.codeLast4}
+        </dd>
+        <dt>{t('orders.col.time')}</dt>
+        <dd>{chinaTime(p.createdAt, true)}</dd>
+      </dl>
+      <div className="field-row">
+        <label className="field" htmlFor="preauth-complete-amount">
+          {t('preauth.completeAmount')}
+          <input
+            id="preauth-complete-amount"
+            inputMode="decimal"
+            autoComplete="off"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value.replace(/[^\d.]/g, ''))}
+          />
+        </label>
+        <button
+          type="button"
+          className="primary"
+          disabled={!open || action.busy}
+          onClick={() => complete(false)}
+        >
+          {t('preauth.complete')}
+        </button>
+        <button type="button" disabled={!open || action.busy} onClick={() => complete(true)}>
+          {t('preauth.quickComplete')}
+        </button>
+      </div>
+      <div className="field-row">
+        <PinField id="preauth-pin" value={pin} onChange={setPin} />
+        <button
+          type="button"
+          className="danger"
+          disabled={!open || pin.length < 4 || action.busy}
+          onClick={() => voidIt(false)}
+        >
+          {t('preauth.void')}
+        </button>
+        <button type="button" disabled={!open || pin.length < 4 || action.busy} onClick={() => voidIt(true)}>
+          {t('preauth.quickVoid')}
+        </button>
+        <button
+          type="button"
+          disabled={action.busy}
+          onClick={() => void action.run(() => cashier.preauth.query({ id: p.id }), done)}
+        >
+          {t('preauth.query')}
+        </button>
+      </div>
+      <ErrorText error={action.error} />
+      <DoneText text={action.done} />
+    </section>
+  );
 }
