@@ -1,0 +1,80 @@
+/**
+ * The keyboard wedge in the real app (renderer/src/main.tsx mounts installWedge at start-up), driven
+ * by Playwright's keyboard in Chromium: a scanner types ≈10 ms a key and ends with Enter; a person
+ * types ≈150 ms a key. The scanner's characters must never reach the focused input and must arrive in
+ * main as one scan (seen here as the masked 'scan.received' event); the person's must all reach the
+ * input and never become a scan.
+ */
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+const CODE = '134567890123456789';
+
+/** Record every scan.received event, and put a plain text input in the page to type into. */
+async function prepare(page: Page): Promise<void> {
+  await page.waitForFunction(() => typeof window.cashier?.on === 'function');
+  await page.evaluate(() => {
+    const w = window as unknown as { __scans: unknown[] };
+    w.__scans = [];
+    window.cashier.on('scan.received', (payload) => w.__scans.push(payload));
+    const input = document.createElement('input');
+    input.id = 'wedge-probe';
+    input.setAttribute('aria-label', 'wedge probe');
+    input.style.position = 'fixed';
+    input.style.top = '0';
+    input.style.left = '0';
+    input.style.zIndex = '99999';
+    document.body.append(input);
+  });
+}
+
+const scans = (page: Page) => page.evaluate(() => (window as unknown as { __scans: unknown[] }).__scans);
+
+test.describe('keyboard wedge', () => {
+  test('scanner-speed typing (≈10 ms a key) + Enter is one scan; nothing leaks into the focused input', async ({
+    app,
+  }) => {
+    const { page } = app;
+    await prepare(page);
+    const probe = page.getByLabel('wedge probe');
+    await probe.focus();
+    await page.keyboard.type(CODE, { delay: 10 });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => scans(page)).toHaveLength(1);
+    const [received] = (await scans(page)) as Array<Record<string, unknown>>;
+    expect(received).toMatchObject({ source: 'wedge', codeMasked: '•••• 6789' });
+    expect(JSON.stringify(received)).not.toContain(CODE);
+    await expect(probe).toHaveValue('');
+  });
+
+  test('human-speed typing (≈150 ms a key) reaches the input in full and is never a scan', async ({
+    app,
+  }) => {
+    const { page } = app;
+    await prepare(page);
+    const probe = page.getByLabel('wedge probe');
+    await probe.focus();
+    const typed = '1345678901';
+    await page.keyboard.type(typed, { delay: 150 });
+    await page.keyboard.press('Enter');
+    await expect(probe).toHaveValue(typed);
+    // Give a would-be scan every chance to arrive before concluding none did.
+    await page.waitForTimeout(300);
+    expect(await scans(page)).toEqual([]);
+  });
+
+  test('a scan with no input focused is still recognised (the wedge listens whatever has focus)', async ({
+    app,
+  }) => {
+    const { page } = app;
+    await prepare(page);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.type('2845678901234567', { delay: 10 });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => scans(page)).toHaveLength(1);
+    expect(((await scans(page)) as Array<Record<string, unknown>>)[0]).toMatchObject({
+      source: 'wedge',
+      codeMasked: '•••• 4567',
+    });
+  });
+});
