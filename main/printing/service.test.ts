@@ -231,7 +231,10 @@ describe('other transports and calls', () => {
   });
 
   it('system printer: the HTML and paper width go to the injected port', async () => {
-    const printed: Array<{ html: string; opts: { deviceName: string; widthMicrons: number } }> = [];
+    const printed: Array<{
+      html: string;
+      opts: { deviceName: string; widthMicrons: number; heightMicrons?: number };
+    }> = [];
     const { service, router } = setup({
       systemPrinter: {
         list: async () => ['XP-80C'],
@@ -248,7 +251,10 @@ describe('other transports and calls', () => {
     await service.printOrder(saleDetail.order.merchantOrderId, { copy: 'customer' });
     await service.idle();
     expect(printed).toHaveLength(1);
-    expect(printed[0]!.opts).toEqual({ deviceName: 'XP-80C', widthMicrons: 80_000 });
+    expect(printed[0]!.opts).toMatchObject({ deviceName: 'XP-80C', widthMicrons: 80_000 });
+    // A receipt-length page (one slip), not A4: between 10 cm and 30 cm for a sale slip.
+    expect(printed[0]!.opts.heightMicrons).toBeGreaterThan(100_000);
+    expect(printed[0]!.opts.heightMicrons).toBeLessThan(300_000);
     expect(printed[0]!.html).toContain('消费凭证 SALE');
   });
 });

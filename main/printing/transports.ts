@@ -339,11 +339,12 @@ export function systemPrinter(
       if (!port) throw new PrintError('unavailable', 'system printing needs the desktop app');
       const html = await renderHtml(doc, paper);
       try {
-        await withTimeout(
-          port.print(html, { deviceName, widthMicrons: Number(paper) * 1000 }),
-          t.jobMs,
-          'print',
-        );
+        const size = {
+          deviceName,
+          widthMicrons: Number(paper) * 1000,
+          heightMicrons: Math.ceil(pageHeightMm(doc, paper) * 1000),
+        };
+        await withTimeout(port.print(html, size), t.jobMs, 'print');
       } catch (error) {
         throw asPrintError(error);
       }
