@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { createPosLinkClient, type PosLinkClient, resolveGatewayUrl } from '../gateway/index.js';
 import type { OrderDetail } from '../ipc/channels/orders.js';
 import type { PreauthView } from '../ipc/channels/preauth.js';
 import type { Report } from '../ipc/channels/reports.js';
@@ -23,6 +24,7 @@ import { createNoticeBoard } from '../settings/notices.js';
 import { createOperators } from '../settings/operators.js';
 import { createPlainSecretBox, type SecretBox } from '../settings/secret-box.js';
 import { createPersistentSettings } from '../settings/store.js';
+import { type Simulator, startSimulator } from '../simulator/server.js';
 
 export interface AppServicesOptions {
   transport: 'electron' | 'web';
@@ -93,6 +95,23 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   );
 
   // ── gateway: embedded simulator in demo mode + ChinaUMS client (issue 3) ──────────────
+  // Demo (and no CASHIER_GATEWAY_URL override): the POS通 simulator on 127.0.0.1, a free port, demo
+  // credentials, scripted behaviours on (docs/simulator.md). `simulator` is undefined otherwise.
+  // The client reads URL, AppId, AppKey, codes and auth mode from settings on every call.
+  const simulator: Simulator | undefined =
+    settings.get().environment === 'demo' && !process.env.CASHIER_GATEWAY_URL?.trim()
+      ? await startSimulator() // DEMO_CREDENTIALS by default
+      : undefined;
+  if (simulator) stops.push(() => simulator.close());
+  const gateway: PosLinkClient = createPosLinkClient({
+    baseUrl: () => resolveGatewayUrl(settings.get(), simulator?.url),
+    appId: () => settings.get().appId,
+    appKey: () => settings.secret('chinaumsAppKey'),
+    merchantCode: () => settings.get().merchantCode,
+    terminalCode: () => settings.get().terminalCode,
+    authMode: () => settings.get().authMode,
+  });
+  stops.push(() => gateway.close());
 
   // ── journal + transaction engine (issue 4) ─────────────────────────────────────────────
 
