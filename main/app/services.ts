@@ -19,12 +19,16 @@ import { createLogger, setLogSink } from '../log/logger.js';
 import { createPrintingService } from '../printing/service.js';
 import type { SystemPrinter } from '../printing/transports.js';
 import { createScannerService } from '../scanners/service.js';
+import { DEMO_YIMA_KEY } from '../settings/defaults.js';
 import { diagnosticsDocuments, settingsHandlers } from '../settings/handlers.js';
 import { createNoticeBoard } from '../settings/notices.js';
 import { createOperators } from '../settings/operators.js';
 import { createPlainSecretBox, type SecretBox } from '../settings/secret-box.js';
 import { createPersistentSettings } from '../settings/store.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
+import { startYimaDemo } from '../yima/demo.js';
+import { createFileYimaJournal } from '../yima/journal.js';
+import { createYimaService } from '../yima/service.js';
 
 export interface AppServicesOptions {
   transport: 'electron' | 'web';
@@ -158,8 +162,24 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   router.mount(Object.fromEntries(Object.entries(printingHandlers).filter(([name]) => unmounted.has(name))));
   stops.push(() => printing.stop());
 
-
   // ── Yima refunds (issue 8) ─────────────────────────────────────────────────────────────
+  // Demo mode: the Yima simulator mounted on the gateway simulator (or on its own loopback server).
+  const yimaDemo =
+    settings.get().environment === 'demo' ? await startYimaDemo(DEMO_YIMA_KEY, simulator) : undefined;
+  if (yimaDemo) stops.push(() => yimaDemo.stop());
+  const yima = createYimaService({
+    settings,
+    operators,
+    // Until the app journal (issue 4) is wired here: Yima's own fsync'd file. Then: yimaJournalOn(journal).
+    journal: createFileYimaJournal(path.join(options.dataDir, 'yima', 'yima.jsonl')),
+    events,
+    // The slip of a refunded refund (printing finds it through yima.list); a print failure never changes it.
+    printer: { printYimaRefund: (view) => printing.printOrder(view.posSeq) },
+    url: () => (yimaDemo && settings.get().environment === 'demo' ? yimaDemo.url : settings.get().yima.url),
+  });
+  router.mount(yima.handlers());
+  await yima.start();
+  stops.push(() => yima.stop());
 
   // ── app-level calls ────────────────────────────────────────────────────────────────────
   router.mount({
