@@ -138,6 +138,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const faults = new Map<string, Array<{ fault: Fault; left: number }>>();
   const records: RequestRecord[] = [];
+  const MAX_RECORDS = 20_000; // demo mode runs for days: keep the newest only
+  const remember = (record: RequestRecord) => {
+    records.push(record);
+    if (records.length > MAX_RECORDS) records.splice(0, records.length - MAX_RECORDS);
+  };
   const mounts = new Map<string, MountHandler>();
   const tokens = new Map<string, number>(); // token → expiry (simulator clock ms), insertion ordered
   const nonces = new Map<string, number>(); // nonce → real expiry ms (replay protection)
@@ -306,7 +311,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     for (const [prefix, handler] of mounts) {
       if (!path.startsWith(prefix)) continue;
-      records.push({ endpoint: 'mounted', path, at: clock.now().toISOString(), ids: {} });
+      remember({ endpoint: 'mounted', path, at: clock.now().toISOString(), ids: {} });
       const fault = takeFault(prefix, path);
       if (fault?.kind === 'latency') await sleep(fault.ms ?? 1000);
       else if (fault) {
@@ -340,7 +345,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         // answered below as an authentication failure
       }
       const answer = issueToken(body && typeof body === 'object' ? body : {});
-      records.push({
+      remember({
         endpoint: 'token',
         path,
         at: clock.now().toISOString(),
@@ -352,11 +357,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     const route = routes.get(path);
     if (!route) {
-      records.push({ endpoint: 'unknown', path, at: clock.now().toISOString(), ids: {} });
+      remember({ endpoint: 'unknown', path, at: clock.now().toISOString(), ids: {} });
       return send(res, 404, { errCode: '9999', errInfo: `unknown path ${path.slice(0, 80)}` });
     }
     const record: RequestRecord = { endpoint: route.endpoint, path, at: clock.now().toISOString(), ids: {} };
-    records.push(record);
+    remember(record);
 
     const fault = takeFault(route.endpoint, path);
     if (fault) record.fault = fault.kind;

@@ -7,6 +7,7 @@ import { createPosLinkClient } from '../gateway/client.js';
 import { interpretPreauthQuery, interpretQuery } from '../gateway/codes.js';
 import { bodySigHeader, chinaTimestamp } from '../gateway/sign.js';
 import type { PosLinkClient, PosLinkClientOptions } from '../gateway/types.js';
+import { setLogSink } from '../log/logger.js';
 import { type Simulator, startSimulator } from './server.js';
 
 const MERCHANT = '898310000000001';
@@ -559,5 +560,47 @@ describe('mount', () => {
     unmount();
     expect((await fetch(`${sim.url}/yima/refund`, { method: 'POST', body: '{}' })).status).toBe(404);
     expect(() => sim.mount('/v2/', () => {})).toThrow();
+  });
+});
+
+describe('wire details', () => {
+  it('sends goods, storeId and operatorId the simulator accepts under its strict schema', async () => {
+    const id = oid();
+    const r = await client.pay({
+      transactionAmount: 300,
+      merchantOrderId: id,
+      payCode: WECHAT,
+      goods: [
+        { goodsId: 'G1', goodsName: '矿泉水', quantity: 2, price: 100 },
+        { goodsId: 'G2', goodsName: '面包', quantity: 1, price: 100, goodsCategory: 'food', discount: 0 },
+      ],
+      storeId: 'S1',
+      operatorId: 'cashier',
+      limitCreditCard: false,
+    });
+    expect(r.outcome).toBe('ok');
+  });
+
+  it('never logs the AppKey, a signature or a full payment code', async () => {
+    const lines: string[] = [];
+    const previous = setLogSink((record) => lines.push(JSON.stringify(record)), 'debug');
+    try {
+      const payCode = '281234567890126789';
+      await client.pay({ transactionAmount: 1234, merchantOrderId: oid(), payCode });
+      await client.pay({ transactionAmount: 1295, merchantOrderId: oid(), payCode }); // unknown: warn line
+      await makeClient({ appKey: () => 'x'.repeat(32) }).pay({
+        transactionAmount: 100,
+        merchantOrderId: oid(),
+        payCode,
+      });
+      const text = lines.join('\n');
+      expect(lines.length).toBeGreaterThan(2);
+      expect(text).not.toContain(payCode);
+      expect(text).not.toContain(sim.credentials.appKey);
+      expect(text).not.toMatch(/Signature=/);
+      expect(text).toContain('6789');
+    } finally {
+      setLogSink(previous, 'info');
+    }
   });
 });
