@@ -40,15 +40,15 @@ async function main(): Promise<void> {
     timeoutMs: 10_000,
   });
 
-  let received: number | undefined;
+  /** When the simulator received the pay request, and when its answer came back (NaN: not yet). */
+  const at = { received: Number.NaN, answered: Number.NaN };
   const onRequest = (message: unknown) => {
     const req = (message as { request?: { url?: string } }).request;
-    if (req?.url?.includes('/pay')) received = performance.now();
+    if (req?.url?.includes('/pay')) at.received = performance.now();
   };
   diagnostics.subscribe('http.server.request.start', onRequest);
 
   let sequence = 0;
-  let answered: number | undefined;
   const router = new ScanRouter({
     emit: () => {},
     sale: {
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
           merchantOrderId: `BENCHSCAN${Date.now()}${sequence}`,
           payCode: code,
         });
-        answered = performance.now();
+        at.answered = performance.now();
         if (result.outcome !== 'ok') throw new Error(`pay outcome ${result.outcome}`);
       },
     },
@@ -87,16 +87,16 @@ async function main(): Promise<void> {
   const toAnswer: number[] = [];
   try {
     for (let i = 0; i < WARMUP + SCANS; i++) {
-      received = undefined;
-      answered = undefined;
+      at.received = Number.NaN;
+      at.answered = Number.NaN;
       const code = `1345678901234${String(i % 100_000).padStart(5, '0')}`; // 18 digits, WeChat-shaped
       pty.write(`${code}\r`);
       const written = performance.now();
-      await waitFor(() => received !== undefined && answered !== undefined, `pay ${i}`, 10_000);
+      await waitFor(() => !Number.isNaN(at.received) && !Number.isNaN(at.answered), `pay ${i}`, 10_000);
       await router.idle();
       if (i >= WARMUP) {
-        toRequest.push((received as number) - written);
-        toAnswer.push((answered as number) - written);
+        toRequest.push(at.received - written);
+        toAnswer.push(at.answered - written);
       }
     }
   } finally {
