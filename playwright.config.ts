@@ -13,7 +13,7 @@ export default defineConfig<AppFixtureOptions>({
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,
-  reporter: [['list']],
+  reporter: [['list'], ['json', { outputFile: 'reports/playwright.json' }]],
   use: {
     viewport: { width: 1366, height: 768 },
     locale: 'zh-CN',
