@@ -5,6 +5,9 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { Engine } from '../engine/engine.js';
+import { engineHandlers } from '../engine/handlers.js';
+import { createPreauthService } from '../engine/preauth.js';
 import { createPosLinkClient, type PosLinkClient, resolveGatewayUrl } from '../gateway/index.js';
 import type { OrderDetail } from '../ipc/channels/orders.js';
 import type { PreauthView } from '../ipc/channels/preauth.js';
@@ -13,6 +16,7 @@ import type { YimaRefundView } from '../ipc/channels/yima.js';
 import type { CallName } from '../ipc/contract.js';
 import { AppError } from '../ipc/errors.js';
 import { EventHub, Router } from '../ipc/router.js';
+import { Journal } from '../journal/journal.js';
 import { collectDiagnostics } from '../log/diagnostics.js';
 import { createRotatingFileSink } from '../log/file-sink.js';
 import { createLogger, setLogSink } from '../log/logger.js';
@@ -118,6 +122,33 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   stops.push(() => gateway.close());
 
   // ── journal + transaction engine (issue 4) ─────────────────────────────────────────────
+  // The receipt journal in dataDir/journal (docs/journal.md) and the engine (main/engine/index.ts).
+  // Receipts print through `printing` (built below; called only after an outcome is journaled).
+  // Recovery of unresolved orders starts in the background: it must not hold up the window.
+  const journal = Journal.open({ dataDir: options.dataDir, operatorId: () => operators.current().id });
+  stops.push(() => journal.close());
+  const engine = new Engine({
+    journal,
+    gateway,
+    settings,
+    operators,
+    events,
+    printer: {
+      printOrder: (id, opts) => printing.printOrder(id, opts),
+      printReport: (report) => printing.printReport(report),
+    },
+  });
+  const preauth = createPreauthService({
+    engine,
+    gateway,
+    settings,
+    operators,
+    events,
+    dataDir: options.dataDir,
+  });
+  router.mount(engineHandlers(engine, { preauth }));
+  void engine.start().then(() => preauth.recover());
+  stops.push(() => engine.stop());
 
   // ── scanners (issue 5) ─────────────────────────────────────────────────────────────────
   // HID / serial driver from settings.scanner (or none: keyboard wedge in the renderer), the scan router,
