@@ -347,6 +347,49 @@ describe('authorization', () => {
   });
 });
 
+describe('access-token lifetime', () => {
+  it('refreshes shortly before expiry without waiting for a 1000, and refuses to send without a token', async () => {
+    const short = await startSimulator({ tokenTtlSeconds: 600 });
+    try {
+      const tc = createPosLinkClient({
+        baseUrl: short.url,
+        appId: () => short.credentials.appId,
+        appKey: () => short.credentials.appKey,
+        merchantCode: () => MERCHANT,
+        terminalCode: () => TERMINAL,
+        authMode: 'access-token',
+        now: () => short.clock.now(),
+      });
+      const tokens = () => short.requests().filter((r) => r.endpoint === 'token').length;
+      await tc.query({ merchantOrderId: 'a' });
+      short.clock.advance(4 * 60_000);
+      await tc.query({ merchantOrderId: 'a' });
+      expect(tokens()).toBe(1);
+      short.clock.advance(2 * 60_000); // 6 min of 10: inside the 5-minute margin
+      await tc.query({ merchantOrderId: 'a' });
+      expect(tokens()).toBe(2);
+      expect(short.requests().filter((r) => r.errCode === '1000')).toHaveLength(0);
+
+      const wrong = createPosLinkClient({
+        baseUrl: short.url,
+        appId: () => short.credentials.appId,
+        appKey: () => 'not-the-key-not-the-key-not-the-',
+        merchantCode: () => MERCHANT,
+        terminalCode: () => TERMINAL,
+        authMode: 'access-token',
+      });
+      const before = short.requests().filter((r) => r.endpoint === 'pay').length;
+      const error = await wrong
+        .pay({ transactionAmount: 100, merchantOrderId: oid(), payCode: WECHAT })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'GATEWAY' });
+      expect(short.requests().filter((r) => r.endpoint === 'pay').length).toBe(before);
+    } finally {
+      await short.close();
+    }
+  });
+});
+
 describe('fault injection', () => {
   it('HTTP 500 for the next 2 queries, then normal', async () => {
     const id = oid();
