@@ -25,6 +25,8 @@ export interface YimaTransportOptions {
   /** Expected in the reply when present. */
   posSeq: string;
   isspid: string;
+  /** Aborts the attempt (the service stopping): the outcome is then 'no-answer'. */
+  signal?: AbortSignal;
 }
 
 /** Most of a reply that is worth keeping in the journal. */
@@ -41,7 +43,9 @@ export async function sendOnce(
       method: 'POST',
       headers: { 'content-type': message.contentType, accept: 'application/json, text/xml' },
       body: new Uint8Array(message.body),
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: options.signal
+        ? AbortSignal.any([AbortSignal.timeout(options.timeoutMs), options.signal])
+        : AbortSignal.timeout(options.timeoutMs),
     });
     body = Buffer.from(await response.arrayBuffer());
   } catch (error) {

@@ -377,6 +377,23 @@ describe('Yima refund over loopback HTTP', () => {
     expect(sim.requests).toHaveLength(2);
   });
 
+  it('stopping aborts an attempt in flight (nothing recorded for it); the next start resends it', async () => {
+    const { sim, url } = await startSim({ holdMs: 20_000 });
+    const { journal, file } = tempJournal();
+    const first = makeService(url, journal, { timeoutMs: 20_000, inlineWaitMs: 0 });
+    const pending = await first.refund({ orgPosSeq: ORG, amountFen: 1_097, pin: PIN });
+    await expect.poll(() => sim.requests.length).toBe(1);
+    await first.stop();
+    expect(journalTypes(file)).toEqual(['yima.intent']);
+    const second = makeService(url, journal);
+    await second.start();
+    await expect.poll(() => second.get(pending.posSeq)?.status).toBe('refunded');
+    expect(sim.requests.map((r) => [r.posSeq, r.resultId])).toEqual([
+      [pending.posSeq, 'hold'],
+      [pending.posSeq, '0000'],
+    ]);
+  });
+
   it('a second refund of a payment whose refund is still processing is refused', async () => {
     const { url } = await startSim({ processingReplies: 1_000 });
     const { journal } = tempJournal();

@@ -84,6 +84,7 @@ export function createYimaService(options: YimaServiceOptions): YimaService {
   const entries = new Map<string, Entry>();
   let lastSeqNo = 0;
   let stopped = false;
+  const stopping = new AbortController();
 
   const iso = () => new Date(now()).toISOString();
 
@@ -169,6 +170,7 @@ export function createYimaService(options: YimaServiceOptions): YimaService {
         timeoutMs,
         posSeq: entry.view.posSeq,
         isspid: entry.isspid,
+        signal: stopping.signal,
       });
     } catch (error) {
       outcome = { kind: 'no-answer', problem: error instanceof Error ? error.message : String(error) };
@@ -446,6 +448,7 @@ export function createYimaService(options: YimaServiceOptions): YimaService {
     }),
     async stop() {
       stopped = true;
+      stopping.abort();
       for (const entry of entries.values()) {
         if (entry.timer) clearTimeout(entry.timer);
         entry.timer = undefined;
