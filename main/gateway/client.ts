@@ -176,8 +176,8 @@ export function createPosLinkClient(options: PosLinkClientOptions): PosLinkClien
     const origin = baseUrl();
     if (!/^https?:\/\/[^/]+/.test(origin)) {
       throw new AppError('UNAVAILABLE', {
-        zh: '未配置支付网关地址',
-        en: 'No payment gateway address configured',
+        zh: '未配置支付网关地址（切换到演示模式后请重启应用）',
+        en: 'No payment gateway address configured (after switching to demo mode, restart the app)',
       });
     }
     return { appId, appKey, origin };
