@@ -30,8 +30,8 @@ import { createOperators } from '../settings/operators.js';
 import { createPlainSecretBox, type SecretBox } from '../settings/secret-box.js';
 import { createPersistentSettings } from '../settings/store.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
+import { yimaJournalOn } from '../yima/app-journal.js';
 import { startYimaDemo } from '../yima/demo.js';
-import { createFileYimaJournal } from '../yima/journal.js';
 import { createYimaService } from '../yima/service.js';
 
 export interface AppServicesOptions {
@@ -201,8 +201,8 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   const yima = createYimaService({
     settings,
     operators,
-    // Until the app journal (issue 4) is wired here: Yima's own fsync'd file. Then: yimaJournalOn(journal).
-    journal: createFileYimaJournal(path.join(options.dataDir, 'yima', 'yima.jsonl')),
+    // The receipt journal: intent / replies / final under the pos_seq; settlement counts the refunds.
+    journal: yimaJournalOn(journal),
     events,
     // The slip of a refunded refund (printing finds it through yima.list); a print failure never changes it.
     printer: { printYimaRefund: (view) => printing.printOrder(view.posSeq) },
