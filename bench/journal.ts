@@ -1,0 +1,242 @@
+/**
+ * `npx tsx bench/journal.ts`: the receipt journal's figures.
+ *
+ * 1. appends per second with fsync (the real durability path, one record per append);
+ * 2. a generated year at 2,000 orders a day (intent + reply per order, a cross-day refund every 50 orders),
+ *    written straight into day files in a temp dir (no fsync: generation only);
+ * 3. open + recovery time: cold (no derived metas: every file read once) and warm (metas present: only
+ *    today's file is replayed), with the open set of unresolved orders;
+ * 4. daily settlement time for a past day and for today; full verify of the year;
+ * 5. peak memory (maxRSS).
+ *
+ * Bounded: BENCH_DAYS (default 365) × BENCH_ORDERS (default 2000); appends stop after 2 s or 5,000.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chinaDay, encodeRecord, type JournalRecord } from '../main/journal/format.js';
+import { Journal } from '../main/journal/journal.js';
+import { RECORD } from '../main/journal/records.js';
+
+// Child mode: open a prepared journal warm in a fresh process, so its peak memory is its own.
+if (process.argv[2] === '--warm-child') {
+  const dataDir = process.argv[3] as string;
+  const now = Number(process.argv[4]);
+  const t0 = performance.now();
+  const journal = Journal.open({ dataDir, now: () => now });
+  const openMs = performance.now() - t0;
+  const unresolved = journal.unresolved().length;
+  const report = journal.settlement(chinaDay(now));
+  const totalMs = performance.now() - t0;
+  journal.close();
+  console.log(
+    JSON.stringify({
+      openMs,
+      totalMs,
+      unresolved,
+      sales: report.totals.salesCount,
+      maxRssKb: process.resourceUsage().maxRSS,
+    }),
+  );
+  process.exit(0);
+}
+
+const DAYS = Math.min(Number(process.env.BENCH_DAYS ?? 365), 400);
+const ORDERS = Math.min(Number(process.env.BENCH_ORDERS ?? 2000), 5000);
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-journal-'));
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+const mb = (bytes: number) => `${fmt(bytes / 1048576, 1)} MB`;
+
+function time<T>(fn: () => T): [T, number] {
+  const t0 = performance.now();
+  const out = fn();
+  return [out, performance.now() - t0];
+}
+
+try {
+  // ── 1. fsync'd appends ──────────────────────────────────────────────────────────────────────
+  {
+    const dir = path.join(root, 'appends');
+    const journal = Journal.open({ dataDir: dir });
+    const started = performance.now();
+    let n = 0;
+    while (n < 5000 && performance.now() - started < 2000) {
+      journal.write({
+        t: RECORD.payIntent,
+        k: `BENCH${String(n).padStart(20, '0')}`,
+        op: 'cashier',
+        st: 'pending',
+        un: true,
+        d: {
+          amountFen: 1000 + n,
+          channel: 'wechat',
+          codeLast4: '1234',
+          payMode: 'CODE_SCAN',
+          merchantCode: 'm',
+          terminalCode: 't',
+        },
+      });
+      n += 1;
+    }
+    const ms = performance.now() - started;
+    journal.close();
+    console.log(
+      `appends (fsync each):        ${fmt((n / ms) * 1000)} /s  (${n} records in ${fmt(ms)} ms, ${fmt((ms / n) * 1000)} µs each)`,
+    );
+  }
+
+  // ── 2. generate a year ──────────────────────────────────────────────────────────────────────
+  const dataDir = path.join(root, 'year');
+  const dir = path.join(dataDir, 'journal');
+  fs.mkdirSync(dir, { recursive: true });
+  const lastDayMs = Date.parse('2026-06-30T04:00:00.000Z'); // 12:00 China time on the last ("today") day
+  const firstDayMs = lastDayMs - (DAYS - 1) * 86_400_000;
+  let seq = 0;
+  let bytes = 0;
+  let records = 0;
+  const [, genMs] = time(() => {
+    for (let day = 0; day < DAYS; day += 1) {
+      const dayStart = firstDayMs - 4 * 3600_000 + day * 86_400_000; // 08:00 China
+      const dayName = chinaDay(dayStart);
+      const lines: string[] = [];
+      for (let i = 0; i < ORDERS; i += 1) {
+        const at = dayStart + Math.floor((i * 14 * 3600_000) / ORDERS);
+        const key = `DEMO0001${dayName.replace(/-/g, '')}${String(i).padStart(6, '0')}000${String(seq + 1).padStart(8, '0')}`;
+        const iso = new Date(at).toISOString();
+        const amountFen = 100 + ((i * 7919) % 50_000);
+        const channel = (['wechat', 'alipay', 'unionpay'] as const)[i % 3];
+        const rec = (r: Omit<JournalRecord, 's'>) => {
+          seq += 1;
+          lines.push(encodeRecord({ s: seq, ...r }));
+        };
+        rec({
+          at: iso,
+          t: RECORD.payIntent,
+          k: key,
+          od: dayName,
+          op: i % 2 ? 'cashier' : 'manager',
+          st: 'pending',
+          un: true,
+          d: {
+            amountFen,
+            channel,
+            codeLast4: String(1000 + (i % 9000)),
+            payMode: 'CODE_SCAN',
+            merchantCode: '898310000000001',
+            terminalCode: 'DEMO0001',
+          },
+        });
+        // A few orders left unresolved (no reply): what recovery finds at start.
+        if (i === ORDERS - 1 && day % 100 === 0) continue;
+        rec({
+          at: new Date(at + 1500).toISOString(),
+          t: RECORD.payReply,
+          k: key,
+          od: dayName,
+          op: 'cashier',
+          st: 'paid',
+          un: false,
+          d: {
+            outcome: 'ok',
+            errCode: '00',
+            errInfo: '交易成功',
+            orderId: `3${key.slice(-20)}`,
+            paidFen: amountFen,
+            retrievalRefNum: String(100000000000 + seq),
+            thirdPartyName: '微信支付',
+          },
+        });
+        // A refund a few days later for every 50th order of a previous day: a cross-day record.
+        if (i % 50 === 0 && day >= 3) {
+          const origin = chinaDay(dayStart - 3 * 86_400_000);
+          const originKey = `DEMO0001${origin.replace(/-/g, '')}${String(i + 1).padStart(6, '0')}00000000000`;
+          rec({
+            at: iso,
+            t: RECORD.refundReply,
+            k: originKey,
+            od: origin,
+            op: 'manager',
+            st: 'partially-refunded',
+            un: false,
+            d: {
+              refundRequestId: `R${originKey}`,
+              amountFen: 50,
+              outcome: 'ok',
+              channel,
+              payMode: 'CODE_SCAN',
+            },
+          });
+        }
+      }
+      const text = lines.join('');
+      bytes += Buffer.byteLength(text);
+      records += lines.length;
+      fs.writeFileSync(path.join(dir, `${dayName}.jsonl`), text);
+    }
+  });
+  console.log(
+    `generated:                   ${DAYS} days × ${ORDERS} orders = ${fmt(records)} records, ${mb(bytes)} in ${fmt(genMs)} ms`,
+  );
+  const now = () => lastDayMs;
+
+  // ── 3. open + recovery ──────────────────────────────────────────────────────────────────────
+  const [cold, coldMs] = time(() => Journal.open({ dataDir, now }));
+  const coldOpen = cold.store.openReport;
+  const [coldUnresolved, coldUnresolvedMs] = time(() => cold.unresolved());
+  cold.close();
+  console.log(
+    `open, cold (no metas):       ${fmt(coldMs)} ms  (${coldOpen?.filesRead} files read, ${fmt(coldOpen?.records ?? 0)} records)`,
+  );
+  const rssBefore = process.memoryUsage().rss;
+  const [warm, warmMs] = time(() => Journal.open({ dataDir, now }));
+  const [unresolved, unresolvedMs] = time(() => warm.unresolved());
+  console.log(
+    `open, warm (metas present):  ${fmt(warmMs, 1)} ms  (${warm.store.openReport?.filesRead} file read: today; RSS +${mb(process.memoryUsage().rss - rssBefore)})`,
+  );
+  console.log(
+    `unresolved orders at start:  ${unresolved.length} in ${fmt(unresolvedMs, 1)} ms (cold ${coldUnresolved.length} in ${fmt(coldUnresolvedMs, 1)} ms)`,
+  );
+
+  // ── 4. reports, lookups, verify ─────────────────────────────────────────────────────────────
+  const pastDay = chinaDay(lastDayMs - 100 * 86_400_000);
+  const today = chinaDay(lastDayMs);
+  // A fresh process: open (warm) + unresolved + today's settlement, its own peak memory.
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', import.meta.filename, '--warm-child', dataDir, String(lastDayMs)],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, CASHIER_LOG_LEVEL: 'error' },
+    },
+  );
+  const fresh = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as {
+    openMs: number;
+    totalMs: number;
+    maxRssKb: number;
+  };
+  console.log(
+    `fresh process start:         open ${fmt(fresh.openMs)} ms, + recovery scan + today's settlement ${fmt(fresh.totalMs)} ms, maxRSS ${mb(fresh.maxRssKb * 1024)}`,
+  );
+  const [past, pastMs] = time(() => warm.settlement(pastDay));
+  const [todayReport, todayMs] = time(() => warm.settlement(today));
+  console.log(
+    `settlement, past day:        ${fmt(pastMs, 1)} ms  (${past.totals.salesCount} sales, ${past.totals.refundsCount} refunds, net ¥${fmt(past.totals.netFen / 100, 2)})`,
+  );
+  console.log(`settlement, today:           ${fmt(todayMs, 1)} ms  (${todayReport.totals.salesCount} sales)`);
+  const [list, listMs] = time(() => warm.list({ day: pastDay, query: '1234' }));
+  console.log(`orders.list by last 4:       ${fmt(listMs, 1)} ms  (${list.length} found)`);
+  const [verify, verifyMs] = time(() => warm.verify());
+  console.log(
+    `verify whole year:           ${fmt(verifyMs)} ms  (${fmt(verify.records)} records, ${verify.damaged.length} damaged)`,
+  );
+  warm.close();
+
+  const usage = process.resourceUsage();
+  const mem = process.memoryUsage();
+  console.log(
+    `peak memory, this process:   ${mb(usage.maxRSS * 1024)} (includes generating the year and the cold pass; heapUsed now ${mb(mem.heapUsed)})`,
+  );
+} finally {
+  fs.rmSync(root, { recursive: true, force: true });
+}
