@@ -63,6 +63,21 @@ test.describe('keyboard wedge', () => {
     expect(await scans(page)).toEqual([]);
   });
 
+  test("the app's own React-controlled amount field: typing works through the wedge, a scan does not leak", async ({
+    app,
+  }) => {
+    const { page } = app;
+    await prepare(page);
+    const amount = page.locator('#amount-input');
+    await amount.focus();
+    await page.keyboard.type('12.5', { delay: 150 });
+    await expect(amount).toHaveValue('12.5');
+    await page.keyboard.type(CODE, { delay: 10 });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => scans(page)).toHaveLength(1);
+    await expect(amount).toHaveValue('12.5');
+  });
+
   test('a scan with no input focused is still recognised (the wedge listens whatever has focus)', async ({
     app,
   }) => {

@@ -6,16 +6,16 @@
  * Every printable key is held back (preventDefault + stopImmediatePropagation: no character is typed,
  * no app handler sees it) while the detector (detector.ts) decides:
  *
- *   - a scan (≥ 8 keys, each ≤ 50 ms apart, then Enter): the held keys and the Enter are dropped and
- *     `onScan(code)` is called;
+ *   - a scan (≥ 8 keys, each ≤ 80 ms apart and ≤ 30 ms a key on average, then Enter): the held keys
+ *     and the Enter are dropped and `onScan(code)` is called;
  *   - typing (a pause, a short burst, any other key): the held keys are REPLAYED to the element that
  *     had focus when they were pressed, in order: a synthetic keydown (so app key handlers, e.g. the
  *     checkout keypad, still see them) and, unless a handler prevents it, the character is inserted
  *     with `document.execCommand('insertText')`, which goes through the browser's own editing path
  *     (beforeinput/input events fire, undo works, React sees an ordinary change).
  *
- * A typed key therefore reaches the page at most ~50 ms late. Keys during IME composition, and keys
- * with Ctrl/Alt/Meta, are never held. A scanner must be set to send Enter after the code (the factory
+ * A typed key therefore reaches the page about 80 ms late (later only while someone keeps typing faster
+ * than that). Keys during IME composition, and keys with Ctrl/Alt/Meta, are never held. A scanner must be set to send Enter after the code (the factory
  * default of nearly all of them) and the IME should be in English mode (full-width digits are still
  * read as digits by main).
  */
