@@ -147,7 +147,16 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     dataDir: options.dataDir,
   });
   router.mount(engineHandlers(engine, { preauth }));
-  void engine.start().then(() => preauth.recover());
+  const engineLog = createLogger('engine');
+  const recoverPreauths = () =>
+    preauth.recover().catch((error: unknown) => engineLog.error('pre-auth recovery failed', { error }));
+  void engine
+    .start()
+    .then(recoverPreauths)
+    .catch((error: unknown) => engineLog.error('recovery failed', { error }));
+  const preauthRecovery = setInterval(() => void recoverPreauths(), 60_000);
+  preauthRecovery.unref();
+  stops.push(() => clearInterval(preauthRecovery));
   stops.push(() => engine.stop());
 
   // ── scanners (issue 5) ─────────────────────────────────────────────────────────────────
