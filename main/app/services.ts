@@ -161,8 +161,14 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
 
   // ── scanners (issue 5) ─────────────────────────────────────────────────────────────────
   // HID / serial driver from settings.scanner (or none: keyboard wedge in the renderer), the scan router,
-  // scanners.* and scan.* handlers. The engine's sale and order lookup are connected once it exists.
-  const scanners = createScannerService({ settings, events });
+  // scanners.* and scan.* handlers. A scan reaches the sale waiting for a code (engine.sale) or, on the
+  // orders screen, opens the order its receipt QR names (engine.findOrder).
+  const scanners = createScannerService({
+    settings,
+    events,
+    sale: engine.sale,
+    orders: { findOrder: (id: string) => engine.findOrder(id) },
+  });
   router.mount(scanners.handlers());
   await scanners.start().catch((error: unknown) => {
     createLogger('scanners').error('scanner start failed', {
