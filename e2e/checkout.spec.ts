@@ -4,36 +4,16 @@
  * ending 99 fen waits for the customer's password, then pays; an amount ending 97 stays unknown
  * until the engine voids it.
  */
-import type { Page } from '@playwright/test';
 import { expect, saveScreenshot, test } from './fixtures';
-
-const WECHAT_OK = '134567890123456789';
-const WECHAT_DECLINE = '134567890123450061';
-
-async function typeAmount(page: Page, yuan: string) {
-  await page.keyboard.press('Escape');
-  for (const ch of yuan) await page.keyboard.press(ch);
-}
-
-/** Like a keyboard-wedge scanner: fast keys then Enter, with the focus wherever the screen put it. */
-async function wedgeScan(page: Page, code: string) {
-  await page.keyboard.type(code, { delay: 10 });
-  await page.keyboard.press('Enter');
-}
-
-/** The fallback when the scanner fails: the manual code field, reached by Tab. */
-async function manualCode(page: Page, code: string) {
-  await page.keyboard.press('Tab');
-  await expect(page.getByLabel('手动输入付款码')).toBeFocused();
-  await page.keyboard.type(code);
-  await page.keyboard.press('Enter');
-}
-
-async function charge(page: Page, yuan: string) {
-  await typeAmount(page, yuan);
-  await page.keyboard.press('Enter');
-  await expect(page.getByText('请扫描付款码', { exact: true })).toBeVisible();
-}
+import {
+  charge,
+  manualCode,
+  resultPanel,
+  typeAmount,
+  WECHAT_DECLINE_61,
+  WECHAT_OK,
+  wedgeScan,
+} from './ui-helpers';
 
 test.describe('checkout', () => {
   test('amount rules: decimals, zero, maximum, with a clear message', async ({ app }) => {
@@ -70,7 +50,7 @@ test.describe('checkout', () => {
     await charge(page, '12.34');
     await saveScreenshot(page, 'checkout-scan');
     await wedgeScan(page, WECHAT_OK);
-    const result = page.getByRole('status', { name: '收款结果' });
+    const result = resultPanel(page);
     await expect(result).toContainText('收款成功', { timeout: 20_000 });
     await expect(result).toContainText('¥12.34');
     await expect(result).toContainText('微信支付');
@@ -84,8 +64,8 @@ test.describe('checkout', () => {
   test('declined: the reason is shown, nothing charged', async ({ app }) => {
     const { page } = app;
     await charge(page, '8.00');
-    await manualCode(page, WECHAT_DECLINE);
-    const result = page.getByRole('status', { name: '收款结果' });
+    await manualCode(page, WECHAT_DECLINE_61);
+    const result = resultPanel(page);
     await expect(result).toContainText('收款失败', { timeout: 20_000 });
     await expect(result).toContainText('61');
     await saveScreenshot(page, 'checkout-declined');
@@ -105,7 +85,7 @@ test.describe('checkout', () => {
     const { page } = app;
     await charge(page, '20.99');
     await manualCode(page, WECHAT_OK);
-    const result = page.getByRole('status', { name: '收款结果' });
+    const result = resultPanel(page);
     await expect(result).toContainText('等待顾客在手机上输入密码', { timeout: 20_000 });
     await saveScreenshot(page, 'checkout-password-wait');
     await expect(result).toContainText('收款成功', { timeout: 40_000 });
@@ -119,7 +99,7 @@ test.describe('checkout', () => {
     expect(set.ok).toBe(true);
     await charge(page, '5.97');
     await manualCode(page, WECHAT_OK);
-    const result = page.getByRole('status', { name: '收款结果' });
+    const result = resultPanel(page);
     await expect(result).toContainText('正在查询结果', { timeout: 20_000 });
     await saveScreenshot(page, 'checkout-querying');
     await expect(result).toContainText('未扣款（已撤销）', { timeout: 60_000 });

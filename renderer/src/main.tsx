@@ -4,17 +4,14 @@ import { App } from './App';
 import { cashier } from './cashier';
 import './i18n';
 import './styles.css';
+import { installWedge } from './wedge/install';
 
 /**
- * Mount the keyboard wedge (the scanner engineer's module, renderer/src/wedge/) once at start-up:
- * fast keystrokes ending in Enter become `scan.submit({ source: 'wedge' })`, routed by main exactly
- * like a HID or serial scan.
- * TODO(issue 5): switch to `import { installWedge } from './wedge/install'` once the module has landed;
- * until then the glob finds nothing and the manual code field is the way in.
+ * The keyboard wedge (renderer/src/wedge/, the scanner engineer's module), mounted once at start-up:
+ * a keyboard-mode scanner's fast keystrokes ending in Enter become `scan.submit({ source: 'wedge' })`,
+ * routed by main exactly like a HID or serial scan. Human typing passes through unchanged.
  */
-type WedgeModule = { installWedge?: (onScan: (code: string) => void) => unknown };
-const wedge = Object.values(import.meta.glob<WedgeModule>('./wedge/install.ts', { eager: true }))[0];
-wedge?.installWedge?.((code) => {
+installWedge((code) => {
   void cashier.scan.submit({ code, source: 'wedge' });
 });
 

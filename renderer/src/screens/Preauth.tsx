@@ -21,6 +21,8 @@ export function Preauth() {
   const [list, setList] = useState<PreauthView[]>([]);
   const [listError, setListError] = useState<ErrorBody | undefined>();
   const [selected, setSelected] = useState<string | undefined>();
+  /** The selected pre-auth as the last call returned it: it stays on screen after it leaves the open list. */
+  const [lastView, setLastView] = useState<PreauthView | undefined>();
   const [amount, setAmount] = useState('');
   const [code, setCode] = useState('');
   const start = useAction();
@@ -53,11 +55,16 @@ export function Preauth() {
     if (r) {
       setAmount('');
       setSelected(r.id);
+      setLastView(r);
     }
     void load();
   };
 
-  const current = list.find((p) => p.id === selected);
+  const current = list.find((p) => p.id === selected) ?? (lastView?.id === selected ? lastView : undefined);
+  const changed = (v: PreauthView) => {
+    setLastView(v);
+    void load();
+  };
 
   return (
     <section className="two-col" aria-label={t('preauth.title')}>
@@ -154,20 +161,20 @@ export function Preauth() {
         </div>
       </div>
       <div className="scroll">
-        {current ? <PreauthPanel key={current.id} p={current} onChanged={load} /> : null}
+        {current ? <PreauthPanel key={current.id} p={current} onChanged={changed} /> : null}
       </div>
     </section>
   );
 }
 
-function PreauthPanel({ p, onChanged }: { p: PreauthView; onChanged: () => Promise<void> }) {
+function PreauthPanel({ p, onChanged }: { p: PreauthView; onChanged: (v: PreauthView) => void }) {
   const { t, bi } = useT();
   const [amount, setAmount] = useState(() => fenToYuanText(p.amountFen));
   const [pin, setPin] = useState('');
   const action = useAction();
   const open = p.status === 'authorized';
   const done = (v: PreauthView) => {
-    void onChanged();
+    onChanged(v);
     return `${t(`preauth.status.${v.status}` as MessageKey)} ${v.statusMessage ? bi(v.statusMessage) : ''}`;
   };
 
