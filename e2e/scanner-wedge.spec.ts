@@ -92,4 +92,31 @@ test.describe('keyboard wedge', () => {
       codeMasked: '•••• 4567',
     });
   });
+
+  test('with a sale waiting, a wedge scan pays it through main (engine → embedded simulator)', async ({
+    app,
+  }) => {
+    const { page } = app;
+    await prepare(page);
+    const phases = await page.evaluate(async () => {
+      const w = window as unknown as { __phases: string[] };
+      w.__phases = [];
+      window.cashier.on('sale.state', (s) => w.__phases.push(s.phase));
+      const begun = await window.cashier.sale.begin({ amountFen: 1234 });
+      return begun.ok ? begun.data.phase : JSON.stringify(begun.error);
+    });
+    expect(phases).toBe('awaiting-code');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.type(CODE, { delay: 10 });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => scans(page)).toHaveLength(1);
+    expect(((await scans(page)) as Array<Record<string, unknown>>)[0]).toMatchObject({
+      routedTo: 'sale',
+      channel: 'wechat',
+      codeMasked: '•••• 6789',
+    });
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __phases: string[] }).__phases))
+      .toContain('paid');
+  });
 });
