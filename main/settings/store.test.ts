@@ -70,11 +70,13 @@ describe('persistent settings', () => {
     expect(seen).toEqual(['A', 'A']);
   });
 
-  it('get() is frozen: a caller cannot change the settings behind the service', () => {
+  it('get() hands out a copy: a caller that changes it cannot change the settings behind the service', () => {
     const settings = createPersistentSettings({ dataDir: dir, secretBox: createPlainSecretBox() });
-    expect(() => {
-      (settings.get().yima as { enabled: boolean }).enabled = false;
-    }).toThrow(TypeError);
+    const got = settings.get();
+    got.yima.enabled = false;
+    got.maxAmountFen = 1;
+    expect(settings.get().yima.enabled).toBe(true);
+    expect(settings.get().maxAmountFen).toBe(defaultSettings().maxAmountFen);
   });
 });
 

@@ -162,7 +162,7 @@ export function createPersistentSettings(options: PersistentSettingsOptions): Pe
   const changed = () => {
     for (const listener of listeners) {
       try {
-        listener(current);
+        listener(structuredClone(current));
       } catch (error) {
         log.error('settings listener failed', { error });
       }
@@ -197,7 +197,8 @@ export function createPersistentSettings(options: PersistentSettingsOptions): Pe
     settingsPath: store.path,
     secretsPath: secretsStore.path,
     firstStart: opened.created,
-    get: () => current,
+    // A copy each time: a caller that changes what it got cannot change the settings behind us.
+    get: () => structuredClone(current),
     secret: (name) => held[name],
     publicView,
     update(patch: SettingsPatch) {
