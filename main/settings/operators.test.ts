@@ -59,6 +59,7 @@ describe('operators', () => {
     expect(ops.list()).toEqual([]);
     expect(() => ops.current()).toThrow(expect.objectContaining({ code: 'PIN_REQUIRED' }));
     await ops.save({ id: 'boss', name: '老板', role: 'manager', pin: '246810' });
+    expect(ops.current().id).toBe('boss');
     // From now on a manager's PIN is needed.
     await expect(ops.save({ id: 'c1', name: '小王', role: 'cashier', pin: '1111' })).rejects.toMatchObject({
       code: 'PIN_REQUIRED',
@@ -132,11 +133,15 @@ describe('operators', () => {
     expect((await ops.remove('manager', '112233')).map((o) => o.id)).toEqual(['cashier', 'm2']);
   });
 
-  it('removing needs a manager PIN; removing the signed-in operator signs them out', async () => {
+  it('removing needs a manager PIN; the manager takes over from a removed signed-in operator', async () => {
     const ops = demo();
     await expect(ops.remove('cashier', DEMO_CASHIER.pin)).rejects.toMatchObject({ code: 'PIN_INVALID' });
+    expect(ops.current().id).toBe('cashier');
     await ops.remove('cashier', DEMO_MANAGER.pin);
-    expect(() => ops.current()).toThrow(expect.objectContaining({ code: 'PIN_REQUIRED' }));
+    expect(ops.current().id).toBe('manager');
+    const again = createOperators({ dataDir: dir, seedDemo: true });
+    await again.ready;
+    expect(again.current().id).toBe('manager');
     await expect(ops.remove('ghost', DEMO_MANAGER.pin)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 

@@ -2,6 +2,11 @@
  * Operators (cashiers and managers) in operators.json (mode 0600): id, name, role and a salted scrypt
  * hash of the PIN, never the PIN. Who is signed in is remembered across restarts.
  *
+ * Someone is always signed in once the first manager exists (every journal record names the
+ * operator): the first manager signs in on creation, and removing the signed-in operator hands the
+ * counter to the manager who removed them. Only before the first manager, `current()` throws
+ * PIN_REQUIRED.
+ *
  * Rules: once a manager exists, adding or changing an operator needs a manager's PIN; a manager must
  * have a PIN; the last manager cannot be removed or demoted (that would open the door to anyone);
  * after 5 wrong PINs in a row, PIN checks are refused for a minute.
@@ -204,13 +209,15 @@ export function createOperators(options: OperatorsOptions): PersistentOperatorSe
       if (pinHash) next.pinHash = pinHash;
       if (existing) operators[index] = next;
       else operators.push(next);
+      // The first manager (bootstrap) is the one at the counter.
+      if (currentId === undefined && next.role === 'manager') currentId = next.id;
       persist();
       log.info(existing ? 'operator changed' : 'operator added', { id: next.id, role: next.role });
       return list();
     },
     async remove(id, managerPin) {
       await ready;
-      await requireManager(managerPin);
+      const manager = await requireManager(managerPin);
       const target = operators.find((o) => o.id === id);
       if (!target) throw new AppError('NOT_FOUND', { zh: '没有此操作员', en: 'No such operator' });
       if (target.role === 'manager' && managers().filter((m) => m.id !== id).length === 0) {
@@ -220,7 +227,9 @@ export function createOperators(options: OperatorsOptions): PersistentOperatorSe
         });
       }
       operators = operators.filter((o) => o.id !== id);
-      if (currentId === id) currentId = undefined;
+      // Someone must stay at the counter (every journal record names them): the manager who did
+      // the removal takes over from an operator removed while signed in.
+      if (currentId === id) currentId = manager.id;
       persist();
       log.info('operator removed', { id });
       return list();
