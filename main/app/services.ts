@@ -236,7 +236,9 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
         version: options.version,
         transport: options.transport,
         environment: current.environment,
-        gatewayUrl: current.environment === 'demo' ? 'embedded simulator' : current.customGatewayUrl,
+        // Shown in the status bar: where charges go. The demo simulator is named as such.
+        gatewayUrl:
+          simulator && gateway.baseUrl() === simulator.url ? 'embedded simulator' : gateway.baseUrl() || '—',
         dataDir: options.dataDir,
         secretsProtected: settings.publicView().secretsProtection === 'os-keyring',
         terminalCode: current.terminalCode,
@@ -255,8 +257,6 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
       return { echo, at };
     },
   });
-  void operators;
-
   return {
     router,
     events,
