@@ -6,9 +6,9 @@ import { EventHub, Router } from '../ipc/router.js';
 import { createMemorySettings } from '../settings/memory.js';
 import type { HidBackend, HidDeviceRecord } from './hid-driver.js';
 import type { SaleSink } from './router.js';
-import { bindingBackend } from './serial-driver.js';
+import { bindingBackend, nativeSerialBackend } from './serial-driver.js';
 import { createScannerService, type ScannerService } from './service.js';
-import { waitFor } from './testing/pty.js';
+import { createPtyPair, type PtyPair, waitFor } from './testing/pty.js';
 
 const MockBinding = SerialPortMock.binding;
 const WECHAT = '134567890123456789';
@@ -39,13 +39,16 @@ const POS_SCANNER: HidDeviceRecord = {
 };
 
 let service: ScannerService | undefined;
+let pty: PtyPair | undefined;
 afterEach(async () => {
   await service?.stop();
   service = undefined;
+  await pty?.close();
+  pty = undefined;
   MockBinding.reset();
 });
 
-function setup(hidDevices: HidDeviceRecord[] = []) {
+function setup(hidDevices: HidDeviceRecord[] = [], serial = bindingBackend(MockBinding)) {
   const events = new EventHub();
   const seen: Array<{ name: EventName; payload: unknown }> = [];
   events.subscribe((name, payload) => seen.push({ name, payload }));
@@ -65,7 +68,7 @@ function setup(hidDevices: HidDeviceRecord[] = []) {
     sale,
     orders: { findOrder: (id) => (id === 'CC20261122A0001' ? { id } : undefined) },
     hid: new Bus(hidDevices),
-    serial: bindingBackend(MockBinding),
+    serial,
     retryMs: 20,
   });
   service = scanners;
@@ -175,6 +178,38 @@ describe('scanner service over the IPC router', () => {
     const { call } = setup();
     const result = await call('scan.submit', { code: '1'.repeat(300), source: 'wedge' });
     expect(result).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+  });
+});
+
+describe('scanner service with a serial scanner on a real pty', () => {
+  it('the cashier sees unplug and replug as device.status events and in scanners.status', async () => {
+    pty = await createPtyPair();
+    const { call, of, accepted } = setup([], nativeSerialBackend());
+    const configured = await call('scanners.configure', {
+      kind: 'serial',
+      path: pty.app,
+      baudRate: 9600,
+      dataBits: 8,
+      parity: 'none',
+      stopBits: 1,
+      terminator: 'CRLF',
+      interByteTimeoutMs: 50,
+    });
+    expect(configured).toMatchObject({ ok: true, data: { state: 'connected' } });
+    const states = () => of('device.status').map((s) => (s as { state: string }).state);
+
+    await pty.unplug();
+    await waitFor(() => states().includes('lost'), "device.status 'lost'");
+    expect(await call('scanners.status')).toMatchObject({
+      data: { state: 'lost', detail: { en: expect.any(String) } },
+    });
+    await pty.plug();
+    await waitFor(() => states().includes('reconnected'), "device.status 'reconnected'");
+    expect(states()).toEqual(['connected', 'lost', 'reconnected']);
+    expect(await call('scanners.status')).toMatchObject({ data: { state: 'reconnected' } });
+
+    pty.write(`${WECHAT}\r\n`);
+    await waitFor(() => accepted.length === 1, 'a scan after the replug to reach the sale');
   });
 });
 
