@@ -78,7 +78,7 @@ describe('serial scanner over @serialport/binding-mock', () => {
     expect(states).toEqual(['connected']);
     const port = opened[0] as MockPortBinding;
     port.emitData(Buffer.from(wire.slice(0, 7)));
-    port.emitData(Buffer.from(wire.slice(7) + '2845678901234567' + wire.slice(18)));
+    port.emitData(Buffer.from(`${wire.slice(7)}2845678901234567${wire.slice(18)}`));
     await waitFor(() => scans.length === 2, 'two scans');
     expect(scans.map((s) => s.code)).toEqual(['134567890123456789', '2845678901234567']);
     expect(scans[0]).toMatchObject({ source: 'serial', deviceId: 'serial:/dev/ttyMOCK0' });
