@@ -120,6 +120,18 @@ describe('serial scanner over @serialport/binding-mock', () => {
     expect(states).toEqual(['absent', 'connected']);
   });
 
+  it('a serial module that cannot load is an error status, not a crash', async () => {
+    driver = new SerialScannerDriver({
+      config: base('/dev/ttyMOCK9'),
+      backend: { list: async () => [], binding: () => Promise.reject(new Error('no native module')) },
+    });
+    await driver.start();
+    expect(driver.status()).toMatchObject({
+      state: 'error',
+      detail: { en: expect.stringContaining('unavailable') },
+    });
+  });
+
   it('lists the ports the binding knows', async () => {
     MockBinding.createPort('/dev/ttyMOCK3', { echo: false, record: false, manufacturer: 'Newland' });
     const ports = await bindingBackend(MockBinding).list();

@@ -142,7 +142,24 @@ export class SerialScannerDriver implements ScannerDriver {
 
   private async tryOpen(): Promise<void> {
     if (this.stopped || this.port) return;
-    const binding = await this.backend.binding();
+    let binding: BindingInterface;
+    try {
+      binding = await this.backend.binding();
+    } catch (error) {
+      // The native serial module did not load: nothing to retry until the app is fixed.
+      this.log.error('serial support unavailable', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      this.setStatus({
+        state: 'error',
+        detail: {
+          zh: '串口功能不可用（驱动模块未加载）',
+          en: 'Serial ports unavailable (native module not loaded)',
+        },
+        at: this.now().toISOString(),
+      });
+      return;
+    }
     const port = new SerialPortStream({
       binding,
       path: this.config.path,
