@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CASHIER, DEMO_MANAGER } from './defaults.js';
+import { createNoticeBoard } from './notices.js';
 import { createOperators } from './operators.js';
 import { hashPin, verifyPin } from './pin.js';
 
@@ -112,6 +113,23 @@ describe('operators', () => {
       managerPin: DEMO_MANAGER.pin,
     });
     expect(await ops.usesDemoPins()).toBe(false);
+  });
+
+  it('a demo-pins notice stays while a demo PIN opens an account, and goes when both are changed', async () => {
+    const notices = createNoticeBoard();
+    const ops = createOperators({ dataDir: dir, seedDemo: true, notices });
+    await ops.ready;
+    expect(notices.list().map((n) => n.code)).toEqual(['demo-pins']);
+    await ops.save({
+      id: 'manager',
+      name: '店长',
+      role: 'manager',
+      pin: '80808080',
+      managerPin: DEMO_MANAGER.pin,
+    });
+    expect(notices.list().map((n) => n.code)).toEqual(['demo-pins']);
+    await ops.save({ id: 'cashier', name: '收银员', role: 'cashier', pin: '4321', managerPin: '80808080' });
+    expect(notices.list()).toEqual([]);
   });
 
   it('never leaves the shop without a manager', async () => {

@@ -101,7 +101,7 @@ export function createOperators(options: OperatorsOptions): PersistentOperatorSe
     else store.set('currentId', currentId);
   };
 
-  const ready = (async () => {
+  const seeded = (async () => {
     if (!(opened.created && options.seedDemo && operators.length === 0)) return;
     operators = [];
     for (const demo of [DEMO_MANAGER, DEMO_CASHIER]) {
@@ -111,6 +111,25 @@ export function createOperators(options: OperatorsOptions): PersistentOperatorSe
     persist();
     log.info('demo operators seeded');
   })();
+
+  /** While a demo PIN still opens an account, the settings screen says so. */
+  const checkDemoPins = async () => {
+    if (!options.notices) return;
+    let demo = false;
+    for (const d of [DEMO_MANAGER, DEMO_CASHIER]) {
+      const found = operators.find((o) => o.id === d.id);
+      if (found?.pinHash && (await verifyPin(d.pin, found.pinHash))) demo = true;
+    }
+    if (demo) {
+      options.notices.add('demo-pins', 'warning', {
+        zh: '演示账号的 PIN（店长 123456 / 收银员 0000）仍在使用，正式营业前请修改。',
+        en: 'The demo PINs (manager 123456 / cashier 0000) are still in use: change them before going live.',
+      });
+    } else {
+      options.notices.clear('demo-pins');
+    }
+  };
+  const ready = seeded.then(checkDemoPins);
 
   const view = (o: StoredOperator): OperatorView => ({
     id: o.id,
@@ -213,6 +232,7 @@ export function createOperators(options: OperatorsOptions): PersistentOperatorSe
       if (currentId === undefined && next.role === 'manager') currentId = next.id;
       persist();
       log.info(existing ? 'operator changed' : 'operator added', { id: next.id, role: next.role });
+      await checkDemoPins();
       return list();
     },
     async remove(id, managerPin) {
@@ -232,6 +252,7 @@ export function createOperators(options: OperatorsOptions): PersistentOperatorSe
       if (currentId === id) currentId = manager.id;
       persist();
       log.info('operator removed', { id });
+      await checkDemoPins();
       return list();
     },
     async usesDemoPins() {

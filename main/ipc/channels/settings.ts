@@ -20,6 +20,7 @@ export const SettingsNotice = z.object({
     'secrets-reset',
     'secret-unreadable',
     'secrets-unprotected',
+    'demo-pins',
   ]),
   level: z.enum(['info', 'warning', 'error']),
   message: Bilingual,
