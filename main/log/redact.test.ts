@@ -33,6 +33,13 @@ describe('redactText', () => {
     );
   });
 
+  it('blanks user:password in a URL', () => {
+    expect(redactText('gateway https://shop:Pa55w0rd@api.example.com/v2')).toBe(
+      'gateway https://[redacted]@api.example.com/v2',
+    );
+    expect(redactText('https://api.example.com/v2?x=1')).toBe('https://api.example.com/v2?x=1');
+  });
+
   it('masks long hex (MD5/SHA signatures, hex keys) keeping the last 4', () => {
     expect(redactText(`key is ${APP_KEY}`)).toBe('key is [hex…b3c9]');
   });

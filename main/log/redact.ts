@@ -12,6 +12,8 @@ const LONG_DIGITS = /\d{12,}/g;
 /** 32+ hex characters: MD5/SHA signatures and keys in hex. Keep the last 4. */
 const LONG_HEX = /\b[0-9a-fA-F]{32,}\b/g;
 const SIGNATURE_IN_HEADER = /(Signature|AccessToken)="?[^",\s]+"?/g;
+/** user:password@ in a URL (a gateway URL typed with credentials in it). */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+:[^\s/@]+@/gi;
 /** `"sign":"…"` in JSON text, `sign=…` in a query or form, `<sign>…</sign>` in XML. */
 const SECRET_NAMES = 'app_?key|yima_?key|key|sign|signature|access_?token|token|pin|password|secret';
 const SECRET_IN_JSON = new RegExp(`("(?:${SECRET_NAMES})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi');
@@ -41,6 +43,7 @@ export function redactText(text: string): string {
   }
   return out
     .replace(SIGNATURE_IN_HEADER, '$1="[redacted]"')
+    .replace(URL_CREDENTIALS, '$1[redacted]@')
     .replace(SECRET_IN_JSON, '$1"[redacted]"')
     .replace(SECRET_IN_QUERY, '$1[redacted]')
     .replace(SECRET_IN_XML, '$1[redacted]$3')

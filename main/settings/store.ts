@@ -145,6 +145,7 @@ export function createPersistentSettings(options: PersistentSettingsOptions): Pe
     ] as const) {
       if (held[name] === undefined) {
         held[name] = value;
+        registerSecret(value);
         secretsStore.set(name, seal(value));
       }
     }
