@@ -89,10 +89,16 @@ test.describe('orders', () => {
     await expect.poll(() => readFileSync(device).length, { timeout: 15_000 }).toBeGreaterThan(printedBySale);
 
     await detail.getByRole('button', { name: '预览小票' }).press('Enter');
-    const receipt = detail.getByTitle('小票预览');
-    await expect(receipt).toBeVisible();
-    await expect(receipt).toHaveAttribute('srcdoc', /12\.34/);
-    await expect(receipt).toHaveAttribute('sandbox', '');
+    const receipt = detail.getByRole('region', { name: '小票预览' });
+    await expect(receipt).toContainText('12.34');
+    await expect(receipt).toContainText('•••• 6789'.slice(-4));
+    // Rendered inert: nothing active survives, and the printer's monospace columns are kept.
+    expect(await receipt.locator('script, iframe, [onload], [onerror]').count()).toBe(0);
+    const whiteSpace = await receipt
+      .locator('.line')
+      .first()
+      .evaluate((el) => getComputedStyle(el).whiteSpace);
+    expect(whiteSpace).toBe('pre');
     await saveScreenshot(page, 'orders-preview');
   });
 });

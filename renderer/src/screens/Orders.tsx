@@ -10,6 +10,7 @@ import { formatFen } from '../../../main/shared/money';
 import { cashier } from '../cashier';
 import { checkAmount, DoneText, ErrorText, Money, useAction } from '../components/common';
 import { Badge, PinField } from '../components/PinField';
+import { ReceiptPreview } from '../components/ReceiptPreview';
 import { type MessageKey, useT } from '../i18n';
 import { chinaTime, chinaToday, useCashier } from '../store';
 import { YimaRefund } from './YimaRefund';
@@ -392,7 +393,7 @@ function OrderPanel({ id, version }: { id: string | undefined; version: number }
         <ErrorText error={action.error} />
         <DoneText text={action.done} />
         {mode === 'preview' && preview !== undefined && (
-          <iframe className="receipt-frame" title={t('orders.receipt')} sandbox="" srcDoc={preview} />
+          <ReceiptPreview html={preview} label={t('orders.receipt')} />
         )}
       </div>
       {detail.refunds.length > 0 && (
