@@ -74,14 +74,3 @@ export const settingsMigrations: Record<string, (store: AnyStore) => void> = {
     if (yima && yima.signMode === undefined) store.set('yima', { ...yima, signMode: defaults.yima.signMode });
   },
 };
-
-/** A full, valid Settings from whatever partial object: defaults underneath, nested objects merged. */
-export function withDefaults(partial: Partial<Settings>): Settings {
-  const defaults = defaultSettings();
-  return {
-    ...defaults,
-    ...partial,
-    yima: { ...defaults.yima, ...partial.yima },
-    printer: { ...defaults.printer, ...partial.printer },
-  };
-}
