@@ -11,7 +11,6 @@ import { z } from 'zod';
 import { PrinterConfig, ScannerConfig } from '../ipc/channels/devices.js';
 import { PublicSettings } from '../ipc/channels/settings.js';
 import { defaultSettings } from './defaults.js';
-import type { Settings } from './types.js';
 
 export const PrinterSettingsSchema = z
   .object({ printer: PrinterConfig, paperWidth: z.enum(['58', '80']), drawerKick: z.boolean() })
