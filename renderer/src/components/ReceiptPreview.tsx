@@ -65,7 +65,7 @@ export function ReceiptPreview({ html, label }: { html: string; label: string })
     const { css, body } = sanitizeReceipt(html);
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(
-      `:host { display: block; } .receipt-body { margin: 0 auto; box-shadow: 0 1px 4px #0003; }\n${css}`,
+      `${css}\n:host { display: block; zoom: 1.35; }\n.receipt-body { margin: 0 auto !important; box-shadow: 0 1px 4px #0003; }`,
     );
     root.adoptedStyleSheets = [sheet];
     root.replaceChildren(body);
