@@ -123,7 +123,11 @@ describe('serial scanner over @serialport/binding-mock', () => {
   it('a serial module that cannot load is an error status, not a crash', async () => {
     driver = new SerialScannerDriver({
       config: base('/dev/ttyMOCK9'),
-      backend: { list: async () => [], binding: () => Promise.reject(new Error('no native module')) },
+      backend: {
+        list: async () => [],
+        identify: async () => undefined,
+        binding: () => Promise.reject(new Error('no native module')),
+      },
     });
     await driver.start();
     expect(driver.status()).toMatchObject({
@@ -172,5 +176,25 @@ describe('serial scanner on a real pseudo-terminal (socat)', () => {
     pty.write('2845678901234567\r');
     await waitFor(() => scans.length === 2, 'a scan after replugging');
     expect(scans[1]?.code).toBe('2845678901234567');
+  });
+
+  it('unplugged right after opening (the pty reads as endless end-of-file, no error) is still lost', async () => {
+    // Regression: without the watchdog this went unnoticed in most runs (the binding retries EOF forever).
+    for (let round = 0; round < 3; round++) {
+      pty = await createPtyPair();
+      driver = new SerialScannerDriver({
+        config: base(pty.app),
+        backend: nativeSerialBackend(),
+        retryMs: 50,
+      });
+      const { states } = collect(driver);
+      await driver.start();
+      await pty.unplug();
+      await waitFor(() => states.includes('lost'), `'lost' in round ${round}`);
+      await driver.stop();
+      driver = undefined;
+      await pty.close();
+      pty = undefined;
+    }
   });
 });

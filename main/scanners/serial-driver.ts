@@ -6,7 +6,13 @@
  * Hot-plug: when the port goes away (USB unplugged, cable pulled, pty closed) the state becomes
  * 'lost' and the driver tries to reopen the same path every `retryMs` until it comes back
  * ('reconnected'). A path that is absent at start is waited for the same way ('absent').
+ *
+ * A watchdog also checks, every `retryMs` while the port is open, that the device is still the one
+ * that was opened (`SerialBackend.identify`): a port whose other end hung up does not always report
+ * it — a pty whose master closed can read as endless end-of-file, which the serialport binding retries
+ * forever without an error — so a vanished or replaced device node counts as unplugged too.
  */
+import { realpath } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { SerialPortStream } from '@serialport/stream';
 import type { ScannerConfig } from '../ipc/channels/devices.js';
@@ -31,6 +37,17 @@ export interface PortInfo {
 export interface SerialBackend {
   list(): Promise<PortInfo[]>;
   binding(): Promise<BindingInterface>;
+  /**
+   * What `path` refers to now (e.g. the device node behind a link), or undefined when it is gone.
+   * A change between two calls means the device was unplugged and another plugged in.
+   */
+  identify(path: string): Promise<string | undefined>;
+}
+
+/** Listed by the binding (Windows COM ports, the mock): identity is the path itself. */
+async function identifyByList(list: () => Promise<PortInfo[]>, path: string): Promise<string | undefined> {
+  const ports = await list();
+  return ports.some((p) => p.path.toLowerCase() === path.toLowerCase()) ? path : undefined;
 }
 
 /** The OS serial binding (bindings-cpp), loaded on first use so a missing native module fails softly. */
@@ -40,14 +57,20 @@ export function nativeSerialBackend(): SerialBackend {
     loaded ??= import('serialport').then((m) => m.SerialPort.binding as unknown as BindingInterface);
     return loaded;
   };
+  const list = async () => (await binding()).list();
   return {
     binding,
-    list: async () => (await binding()).list(),
+    list,
+    // Unix: the device node behind the path (links like /dev/serial/by-id/… or a pty link included);
+    // it disappears on unplug. Windows: COM ports have no file; ask the OS's port list.
+    identify: (path) =>
+      process.platform === 'win32' ? identifyByList(list, path) : realpath(path).catch(() => undefined),
   };
 }
 
 export function bindingBackend(binding: BindingInterface): SerialBackend {
-  return { binding: async () => binding, list: () => binding.list() };
+  const list = () => binding.list();
+  return { binding: async () => binding, list, identify: (path) => identifyByList(list, path) };
 }
 
 export interface SerialDriverOptions {
@@ -84,6 +107,8 @@ export class SerialScannerDriver implements ScannerDriver {
   private everOpened = false;
   private stopped = true;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private watchTimer: ReturnType<typeof setInterval> | undefined;
+  private identity: string | undefined;
   private pending = '';
   private lastByteAt = 0;
   private decoder = new StringDecoder('utf8');
@@ -131,6 +156,8 @@ export class SerialScannerDriver implements ScannerDriver {
     this.stopped = true;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
+    clearInterval(this.watchTimer);
+    this.watchTimer = undefined;
     this.assembler?.reset();
     const port = this.port;
     this.port = undefined;
@@ -193,6 +220,7 @@ export class SerialScannerDriver implements ScannerDriver {
       return;
     }
     this.port = port;
+    this.identity = await this.backend.identify(this.config.path).catch(() => undefined);
     this.pending = '';
     this.decoder = new StringDecoder('utf8');
     port.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -200,11 +228,32 @@ export class SerialScannerDriver implements ScannerDriver {
     port.on('close', (err: Error | null) => this.onGone(port, err));
     this.setStatus({ state: this.everOpened ? 'reconnected' : 'connected', at: this.now().toISOString() });
     this.everOpened = true;
+    this.watch(port);
+  }
+
+  private watch(port: SerialPortStream): void {
+    clearInterval(this.watchTimer);
+    this.watchTimer = setInterval(() => {
+      if (this.port !== port) {
+        clearInterval(this.watchTimer);
+        return;
+      }
+      void this.backend
+        .identify(this.config.path)
+        .catch(() => undefined)
+        .then((now) => {
+          if (this.port === port && now !== this.identity) {
+            this.onGone(port, new Error(now ? 'device replaced' : 'device gone'));
+          }
+        });
+    }, this.retryMs);
   }
 
   private onGone(port: SerialPortStream, err: Error | null): void {
     if (this.port !== port || this.stopped) return;
     this.port = undefined;
+    clearInterval(this.watchTimer);
+    this.watchTimer = undefined;
     port.removeAllListeners();
     port.on('error', () => {});
     if (port.isOpen) port.close();
