@@ -125,7 +125,16 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   // The receipt journal in dataDir/journal (docs/journal.md) and the engine (main/engine/index.ts).
   // Receipts print through `printing` (built below; called only after an outcome is journaled).
   // Recovery of unresolved orders starts in the background: it must not hold up the window.
-  const journal = Journal.open({ dataDir: options.dataDir, operatorId: () => operators.current().id });
+  // Every record names an operator. Before the first manager exists (a production first start) there is
+  // no one signed in: such records say 'system' rather than fail to be written.
+  const currentOperatorId = () => {
+    try {
+      return operators.current().id;
+    } catch {
+      return 'system';
+    }
+  };
+  const journal = Journal.open({ dataDir: options.dataDir, operatorId: currentOperatorId });
   stops.push(() => journal.close());
   const engine = new Engine({
     journal,

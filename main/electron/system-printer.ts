@@ -23,6 +23,7 @@ function hiddenWindow(): BrowserWindow {
       webSecurity: true,
       spellcheck: false,
       devTools: false,
+      disableBlinkFeatures: 'Auxclick',
     },
   });
 }
