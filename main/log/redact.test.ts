@@ -8,6 +8,15 @@ const APP_KEY = 'f3a9c1d27e5b48a6b0c4d8e2f1a7b3c9';
 afterEach(() => clearRegisteredSecrets());
 
 describe('redactText', () => {
+  it('leaves our own ids readable: digits glued to letters are not payment codes', () => {
+    const ids =
+      'order DEMO000120261122143000123000001 refund RDEMO000120261122143000123000002 pos YR20261122143000000001POS01';
+    expect(redactText(ids)).toBe(ids);
+    expect(redactText('merchant 898310000000001 ref 506012345678')).toBe(
+      'merchant 898310000000001 ref 506012345678',
+    );
+  });
+
   it('keeps only the last 4 digits of a payment code, wherever it is', () => {
     const out = redactText(`pay payCode=${WECHAT} then ${ALIPAY}.`);
     expect(out).not.toContain(WECHAT);

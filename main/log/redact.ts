@@ -7,8 +7,12 @@
 const SECRET_KEYS =
   /^(appkey|app_key|key|yimakey|chinaumsappkey|secret|pin|managerpin|newpin|pinhash|signature|sign|authorization|accesstoken|access_token|token|password)$/i;
 
-/** Runs of 12+ digits are treated as payment codes / card numbers: keep the last 4. */
-const LONG_DIGITS = /\d{12,}/g;
+/**
+ * A standalone run of 16+ digits is treated as a payment code or card number (the shortest wallet code
+ * is 16 digits, NOTES.md §6): keep the last 4. A run glued to letters is an id of ours (merchantOrderId
+ * `DEMO0001…`, pos_seq `YR…`, refund id `R…`) that support must be able to read, so it stays.
+ */
+const LONG_DIGITS = /(?<![A-Za-z0-9])\d{16,}/g;
 /** 32+ hex characters: MD5/SHA signatures and keys in hex. Keep the last 4. */
 const LONG_HEX = /\b[0-9a-fA-F]{32,}\b/g;
 const SIGNATURE_IN_HEADER = /(Signature|AccessToken)="?[^",\s]+"?/g;
