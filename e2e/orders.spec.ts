@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, saveScreenshot, test } from './fixtures';
-import { MANAGER_PIN, openOrder, paidSale } from './ui-helpers';
+import { MANAGER_PIN, openOrder, paidSale, wedgeScan } from './ui-helpers';
 
 test.describe('orders', () => {
   test('refund twice partially, a third refund over the paid amount is refused', async ({ app }) => {
@@ -100,5 +100,26 @@ test.describe('orders', () => {
       .evaluate((el) => getComputedStyle(el).whiteSpace);
     expect(whiteSpace).toBe('pre');
     await saveScreenshot(page, 'orders-preview');
+  });
+
+  test('scanning a receipt QR on the orders screen opens that order', async ({ app }) => {
+    const { page } = app;
+    await paidSale(page, '9.90');
+    await paidSale(page, '4.20');
+    const id = await page.evaluate(async () => {
+      const list = await window.cashier.orders.list({ query: '9.90' });
+      return list.ok ? list.data[0]?.merchantOrderId : undefined;
+    });
+    expect(id).toBeTruthy();
+    await page.keyboard.press('F2');
+    await expect(page.getByRole('navigation').getByRole('button', { name: /订单/ })).toHaveAttribute(
+      'aria-current',
+      'page',
+    );
+    await wedgeScan(page, id!);
+    const detail = page.getByRole('region', { name: '订单详情' });
+    await expect(detail).toContainText(id!);
+    await expect(detail).toContainText('¥9.90');
+    await expect(page.getByLabel('搜索订单（单号 / 后四位 / 金额）')).toHaveValue('');
   });
 });
