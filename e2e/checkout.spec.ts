@@ -108,4 +108,27 @@ test.describe('checkout', () => {
     await page.keyboard.press('Enter');
     await expect(page.getByLabel('收款金额')).toBeFocused();
   });
+
+  test('void unanswered too: needs attention, Enter does not clear it, park and sell on', async ({ app }) => {
+    test.setTimeout(180_000);
+    const { page } = app;
+    const set = await page.evaluate(() => window.cashier.settings.update({ queryDeadlineSeconds: 10 }));
+    expect(set.ok).toBe(true);
+    await charge(page, '4.96');
+    await wedgeScan(page, WECHAT_OK);
+    const result = resultPanel(page);
+    await expect(result).toContainText('需要处理', { timeout: 150_000 });
+    await expect(result).toContainText('请勿重复收款');
+    await saveScreenshot(page, 'checkout-needs-attention');
+    // Enter must not wipe an unresolved result away.
+    await page.keyboard.press('Enter');
+    await expect(result).toContainText('需要处理');
+    await page.getByRole('button', { name: '暂放此单，继续收款' }).press('Enter');
+    await expect(page.getByLabel('收款金额')).toBeFocused();
+    await expect(page.getByRole('button', { name: /待处理订单/ })).not.toHaveAccessibleName('待处理订单: 0');
+    // The parked order keeps being worked in the background; the counter can sell again.
+    await charge(page, '1.00');
+    await page.keyboard.press('Escape');
+    await expect(page.getByLabel('收款金额')).toBeFocused();
+  });
 });

@@ -70,8 +70,12 @@ export const useCashier = create<CashierState>()((set, get) => ({
     const before = get().sale;
     const sameOrder = before?.merchantOrderId === sale.merchantOrderId;
     const progress = sale.progress ?? (sameOrder && sale.phase === 'in-flight' ? get().progress : undefined);
-    set({ sale, progress, unresolvedCount: Math.max(sale.unresolvedCount, 0) });
-    if (RESULT_PHASES.has(sale.phase) && !(sameOrder && before?.phase === sale.phase)) beepFor(sale.phase);
+    set({ sale, progress });
+    const phaseChanged = !(sameOrder && before?.phase === sale.phase);
+    // The status bar counts every unresolved order (orders.unresolved), parked ones included;
+    // sale.unresolvedCount counts only those that block a new sale.
+    if (phaseChanged) void get().refreshUnresolved();
+    if (RESULT_PHASES.has(sale.phase) && phaseChanged) beepFor(sale.phase);
   },
   setSettings(settings) {
     set({ settings });
@@ -135,7 +139,6 @@ export async function startStore(): Promise<void> {
     store.setState({
       sale: sale.data,
       progress: sale.data.progress,
-      unresolvedCount: sale.data.unresolvedCount,
     });
   if (operator.ok) store.setState({ operator: operator.data });
   if (scanner.ok) store.setState({ scanner: scanner.data });
