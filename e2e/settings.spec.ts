@@ -5,7 +5,10 @@ test.describe('settings', () => {
   test('change the maximum amount, store a secret, switch to English', async ({ app }) => {
     const { page } = app;
     await page.keyboard.press('F5');
-    await expect(page.getByRole('navigation').getByRole('button', { name: /设置/ })).toHaveAttribute('aria-current', 'page');
+    await expect(page.getByRole('navigation').getByRole('button', { name: /设置/ })).toHaveAttribute(
+      'aria-current',
+      'page',
+    );
     const max = page.getByLabel('单笔最大金额（元）');
     await expect(max).toHaveValue('50000.00');
     await max.fill('100');
@@ -24,7 +27,7 @@ test.describe('settings', () => {
     // The new maximum applies at the counter.
     await page.keyboard.press('F1');
     await expect(page.getByLabel('收款金额')).toBeFocused();
-    await page.keyboard.type('100.01');
+    await page.keyboard.type('100.01', { delay: 90 });
     await page.keyboard.press('Enter');
     await expect(page.getByText('金额不能超过 ¥100.00')).toBeVisible();
 
@@ -35,7 +38,10 @@ test.describe('settings', () => {
     await expect(page.getByRole('navigation').getByRole('button', { name: /Settings/ })).toBeVisible();
     await expect(page.getByLabel('Largest single charge (yuan)')).toHaveValue('100.00');
     const saved = await page.evaluate(() => window.cashier.settings.get({}));
-    expect(saved).toMatchObject({ ok: true, data: { language: 'en', maxAmountFen: 10_000, shopName: '测试小店' } });
+    expect(saved).toMatchObject({
+      ok: true,
+      data: { language: 'en', maxAmountFen: 10_000, shopName: '测试小店' },
+    });
     await saveScreenshot(page, 'settings-en');
   });
 });
