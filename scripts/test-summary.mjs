@@ -19,6 +19,8 @@ const failed = vitest.numFailedTests + (playwright.stats.unexpected ?? 0);
 const skipped = vitest.numPendingTests + vitest.numTodoTests + (playwright.stats.skipped ?? 0);
 
 console.log(`unit+integration: ${vitest.numPassedTests} passed, ${vitest.numFailedTests} failed`);
-console.log(`end-to-end: ${playwright.stats.expected} passed, ${playwright.stats.unexpected} failed, ${playwright.stats.skipped} skipped`);
+console.log(
+  `end-to-end: ${playwright.stats.expected} passed, ${playwright.stats.unexpected} failed, ${playwright.stats.skipped} skipped`,
+);
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed === 0 ? 0 : 1);
