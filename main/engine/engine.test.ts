@@ -112,6 +112,18 @@ describe('pay', () => {
     agreeAll();
   });
 
+  it('queries at least once before voiding, even when the pay timed out after the deadline', async () => {
+    await kit.close();
+    kit = makeKit({ dataDir: dir, gatewayUrl: sim.url, timeoutMs: 2_500 }); // deadline is 2 s
+    sim.inject('pay', { kind: 'timeout', commit: true }); // charged, but the reply never comes
+    const { state, order } = await pay(2000);
+    expect(sim.requests().filter((r) => r.endpoint === 'query').length).toBeGreaterThanOrEqual(1);
+    expect(sim.requests().filter((r) => r.endpoint === 'voidpayment')).toHaveLength(0);
+    expect(order?.status).toBe('paid');
+    expect(state.phase).toBe('paid');
+    agreeAll();
+  });
+
   it('a void that hangs too leaves the order needing attention, and blocks the next sale until parked', async () => {
     const { id, state } = await pay(1096);
     expect(state.phase).toBe('needs-attention');

@@ -372,7 +372,13 @@ export class Engine {
       1 + Math.floor(Math.max(0, deadline - this.now() - firstQueryMs) / queryEveryMs),
     );
     await this.sleep(firstQueryMs);
-    for (let attempt = 1; !this.stopped && attempt <= total + 1 && this.now() < deadline; attempt += 1) {
+    // Always query at least once, even when the pay's own timeout ran past the deadline: the query may
+    // show the charge settled either way, and then no void is needed (query first, then void).
+    for (
+      let attempt = 1;
+      !this.stopped && attempt <= total + 1 && (attempt === 1 || this.now() < deadline);
+      attempt += 1
+    ) {
       this.progress(
         key,
         'pay',
