@@ -7,7 +7,7 @@ import { startAppServices } from '../app/services.js';
 import { PublicSettings } from '../ipc/channels/settings.js';
 import { Router } from '../ipc/router.js';
 import { clearRegisteredSecrets } from '../log/redact.js';
-import { DEMO_CREDENTIALS, DEMO_MANAGER } from './defaults.js';
+import { DEMO_CASHIER, DEMO_CREDENTIALS, DEMO_MANAGER } from './defaults.js';
 import { settingsHandlers } from './handlers.js';
 import { createOperators } from './operators.js';
 import { createPlainSecretBox } from './secret-box.js';
@@ -16,6 +16,7 @@ import { createPersistentSettings } from './store.js';
 const APP_KEY = 'Zr8vTq3nWm6kPx2cBy7hLd4gJf9sNe5a';
 const YIMA_KEY = 'yima-merchant-key-778899';
 const PAY_CODE = '287634438256643941';
+const PIN = DEMO_MANAGER.pin;
 
 let dir: string;
 beforeEach(() => {
@@ -44,11 +45,19 @@ describe('settings handlers over the router', () => {
   it('settings.get / setSecret / update answer the public view only: the secret never comes back', async () => {
     const { router, settings } = await routerWithSettings();
     const answers = [
-      await router.dispatch('settings.setSecret', { name: 'chinaumsAppKey', value: APP_KEY }),
-      await router.dispatch('settings.setSecret', { name: 'yimaKey', value: YIMA_KEY }),
+      await router.dispatch('settings.setSecret', {
+        name: 'chinaumsAppKey',
+        value: APP_KEY,
+        managerPin: PIN,
+      }),
+      await router.dispatch('settings.setSecret', { name: 'yimaKey', value: YIMA_KEY, managerPin: PIN }),
       await router.dispatch('settings.get', {}),
-      await router.dispatch('settings.update', { shopName: 'Shop 2', yima: { format: 'xml' } }),
-      await router.dispatch('settings.clearSecret', { name: 'yimaKey' }),
+      await router.dispatch('settings.update', {
+        shopName: 'Shop 2',
+        yima: { format: 'xml' },
+        managerPin: PIN,
+      }),
+      await router.dispatch('settings.clearSecret', { name: 'yimaKey', managerPin: PIN }),
       await router.dispatch('operators.list', {}),
       await router.dispatch('operators.current', {}),
     ];
@@ -66,6 +75,76 @@ describe('settings handlers over the router', () => {
       chinaumsAppKey: { set: true },
       yimaKey: { set: false },
     });
+  });
+
+  it('a change to money, gateway or credentials needs a manager PIN; the language alone does not', async () => {
+    const { router, settings } = await routerWithSettings();
+    const before = settings.get();
+    const refused = [
+      [{ merchantCode: '898000000000001' }, 'PIN_REQUIRED'],
+      [{ maxAmountFen: 100 }, 'PIN_REQUIRED'],
+      [{ yima: { url: 'http://evil.example/' } }, 'PIN_REQUIRED'],
+      [{ language: 'en', environment: 'custom' }, 'PIN_REQUIRED'],
+      [{ merchantCode: '898000000000001', managerPin: DEMO_CASHIER.pin }, 'PIN_INVALID'],
+      [{ merchantCode: '898000000000001', managerPin: '999999' }, 'PIN_INVALID'],
+    ] as const;
+    for (const [patch, code] of refused) {
+      const answer = await router.dispatch('settings.update', patch);
+      expect(answer.ok || answer.error.code).toBe(code);
+    }
+    for (const call of [
+      router.dispatch('settings.setSecret', { name: 'chinaumsAppKey', value: APP_KEY }),
+      router.dispatch('settings.clearSecret', { name: 'chinaumsAppKey' }),
+    ]) {
+      const answer = await call;
+      expect(answer.ok || answer.error.code).toBe('PIN_REQUIRED');
+    }
+    const wrong = await router.dispatch('settings.setSecret', {
+      name: 'chinaumsAppKey',
+      value: APP_KEY,
+      managerPin: '999999',
+    });
+    expect(wrong.ok || wrong.error.code).toBe('PIN_INVALID');
+    // Nothing above changed anything.
+    expect(settings.get()).toEqual(before);
+    expect(settings.secret('chinaumsAppKey')).toBe(DEMO_CREDENTIALS.appKey);
+
+    // The cashier switches the language alone, or saves the form with only the language changed.
+    const lang = await router.dispatch('settings.update', { language: 'en' });
+    expect(lang).toMatchObject({ ok: true, data: { language: 'en' } });
+    const same = await router.dispatch('settings.update', {
+      language: 'zh-CN',
+      merchantCode: before.merchantCode,
+      maxAmountFen: before.maxAmountFen,
+      yima: { url: before.yima.url },
+    });
+    expect(same).toMatchObject({ ok: true, data: { language: 'zh-CN' } });
+
+    const ok = await router.dispatch('settings.update', { merchantCode: '898000000000001', managerPin: PIN });
+    expect(ok).toMatchObject({ ok: true, data: { merchantCode: '898000000000001' } });
+  });
+
+  it('the public view carries the saved scanner and printer choices', async () => {
+    const { router, settings } = await routerWithSettings();
+    settings.setDevice({
+      scanner: { kind: 'hid', vendorId: 0x1eab, productId: 0x0d22 },
+      printer: { printer: { kind: 'tcp', host: '10.0.0.9', port: 9100 }, paperWidth: '58', drawerKick: true },
+    });
+    const got = await router.dispatch('settings.get', {});
+    expect(got).toMatchObject({
+      ok: true,
+      data: {
+        scanner: { kind: 'hid', vendorId: 0x1eab, productId: 0x0d22 },
+        printer: {
+          printer: { kind: 'tcp', host: '10.0.0.9', port: 9100 },
+          paperWidth: '58',
+          drawerKick: true,
+        },
+      },
+    });
+    // Not writable through settings.update: devices go through scanners/printers.configure.
+    const answer = await router.dispatch('settings.update', { scanner: { kind: 'wedge' }, managerPin: PIN });
+    expect(answer.ok || answer.error.code).toBe('BAD_INPUT');
   });
 
   it('refuses a patch that tries to write secrets or unknown keys', async () => {
@@ -106,6 +185,7 @@ describe('wired into startAppServices', () => {
       const set = await services.router.dispatch('settings.setSecret', {
         name: 'chinaumsAppKey',
         value: APP_KEY,
+        managerPin: PIN,
       });
       expect(set.ok).toBe(true);
       expect(events).toContain('settings.changed');

@@ -3,6 +3,8 @@
  * `publicView()` (secrets reduced to set / not set) and operator views (no PIN hashes): no secret
  * crosses IPC.
  */
+import type { SettingsPatch } from '../ipc/channels/settings.js';
+import { AppError } from '../ipc/errors.js';
 import type { PartialHandlers } from '../ipc/router.js';
 import type { DiagnosticsResult } from '../log/diagnostics.js';
 import type { OperatorService, SettingsService } from './types.js';
@@ -14,16 +16,50 @@ export interface SettingsHandlerDeps {
   collectDiagnostics: () => DiagnosticsResult;
 }
 
+/** Changes a cashier may make without a manager: the screen language, nothing else. */
+const CASHIER_FREE: ReadonlySet<string> = new Set(['language']);
+
+/** True when the patch changes something beyond what a cashier may change alone. */
+export function patchNeedsManager(patch: SettingsPatch, current: Record<string, unknown>): boolean {
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined || CASHIER_FREE.has(key)) continue;
+    if (key === 'yima' && value && typeof value === 'object') {
+      const yima = current.yima as Record<string, unknown>;
+      if (Object.entries(value).some(([k, v]) => v !== undefined && yima[k] !== v)) return true;
+      continue;
+    }
+    if (current[key] !== value) return true;
+  }
+  return false;
+}
+
 export function settingsHandlers({
   settings,
   operators,
   collectDiagnostics,
 }: SettingsHandlerDeps): PartialHandlers {
+  /** A manager's PIN, checked (PIN_REQUIRED when absent, PIN_INVALID when wrong, lock-out as operators do). */
+  const manager = async (pin: string | undefined): Promise<void> => {
+    if (!pin) throw new AppError('PIN_REQUIRED', { zh: '需要店长 PIN', en: "A manager's PIN is required" });
+    await operators.requireManager(pin);
+  };
   return {
     'settings.get': () => settings.publicView(),
-    'settings.update': (patch) => settings.update(patch),
-    'settings.setSecret': ({ name, value }) => settings.setSecret(name, value),
-    'settings.clearSecret': ({ name }) => settings.clearSecret(name),
+    'settings.update': async ({ managerPin, ...patch }) => {
+      // Unchanged values (a form saved as it was) need no PIN: only a real change does.
+      if (patchNeedsManager(patch, settings.get() as unknown as Record<string, unknown>)) {
+        await manager(managerPin);
+      }
+      return settings.update(patch);
+    },
+    'settings.setSecret': async ({ name, value, managerPin }) => {
+      await manager(managerPin);
+      return settings.setSecret(name, value);
+    },
+    'settings.clearSecret': async ({ name, managerPin }) => {
+      await manager(managerPin);
+      return settings.clearSecret(name);
+    },
     'operators.list': () => operators.list(),
     'operators.save': (input) => operators.save(input),
     'operators.remove': ({ id, managerPin }) => operators.remove(id, managerPin),
@@ -41,9 +77,9 @@ export function diagnosticsDocuments(
   settings: SettingsService,
   operators: OperatorService,
 ): Record<string, unknown> {
-  const { scanner, printer } = settings.get();
   return {
-    settings: { ...settings.publicView(), scanner, printer },
+    // The public view carries the scanner and printer choices too.
+    settings: settings.publicView(),
     operators: operators.list(),
   };
 }

@@ -19,9 +19,8 @@ export function createMemorySettings(
     for (const listener of listeners) listener(settings);
   };
   const publicView = (): PublicSettings => {
-    const { scanner: _scanner, printer: _printer, ...rest } = settings;
     return {
-      ...rest,
+      ...structuredClone(settings),
       secrets: {
         chinaumsAppKey: { set: Boolean(held.chinaumsAppKey) },
         yimaKey: { set: Boolean(held.yimaKey) },

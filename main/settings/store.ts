@@ -181,10 +181,10 @@ export function createPersistentSettings(options: PersistentSettingsOptions): Pe
   };
 
   const publicView = (): PublicSettings => {
-    const { scanner: _scanner, printer: _printer, ...rest } = current;
     const list = notices.list();
     return {
-      ...structuredClone(rest),
+      // Scanner and printer choices carry no secret: the forms start from them.
+      ...structuredClone(current),
       secrets: {
         chinaumsAppKey: { set: held.chinaumsAppKey !== undefined },
         yimaKey: { set: held.yimaKey !== undefined },

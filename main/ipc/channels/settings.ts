@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { GatewayEnvironment } from './app.js';
 import { Bilingual, Instant, Pin, PositiveFen } from './common.js';
+import { PrinterConfig, ScannerConfig } from './devices.js';
 
 export const SecretName = z.enum(['chinaumsAppKey', 'yimaKey']);
 export type SecretName = z.infer<typeof SecretName>;
@@ -56,15 +57,37 @@ export const PublicSettings = z.object({
   secretsProtection: z.enum(['os-keyring', 'none']),
   /** Problems with the settings to show on the settings screen (absent: none). */
   notices: z.array(SettingsNotice).optional(),
+  /** The saved scanner choice (changed through scanners.configure). */
+  scanner: ScannerConfig,
+  /** The saved printer choice (changed through printers.configure). */
+  printer: z
+    .object({ printer: PrinterConfig, paperWidth: z.enum(['58', '80']), drawerKick: z.boolean() })
+    .strict(),
 });
 export type PublicSettings = z.infer<typeof PublicSettings>;
 
-/** What the renderer may change. Secrets and PINs go through their own calls. */
-export const SettingsPatch = PublicSettings.omit({ secrets: true, secretsProtection: true, notices: true })
+/**
+ * What the renderer may change. Secrets and PINs go through their own calls, devices through
+ * scanners.configure / printers.configure.
+ */
+export const SettingsPatch = PublicSettings.omit({
+  secrets: true,
+  secretsProtection: true,
+  notices: true,
+  scanner: true,
+  printer: true,
+})
   .extend({ yima: PublicSettings.shape.yima.partial() })
   .partial()
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+/**
+ * settings.update's input: a patch, plus a manager's PIN. Any change other than `language` alone
+ * (money, gateway, credentials, Yima) needs it; the cashier may switch the language freely.
+ */
+export const SettingsUpdateInput = SettingsPatch.extend({ managerPin: Pin.optional() }).strict();
+export type SettingsUpdateInput = z.infer<typeof SettingsUpdateInput>;
 
 export const OperatorView = z.object({
   id: z.string(),
@@ -78,13 +101,19 @@ const OperatorId = z.string().regex(/^[A-Za-z0-9_-]{1,20}$/, '1 to 20 letters, d
 
 export const settingsCalls = {
   'settings.get': { input: z.object({}).strict(), output: PublicSettings },
-  'settings.update': { input: SettingsPatch, output: PublicSettings },
-  /** Write-only: the value goes to main and is never read back. */
+  'settings.update': { input: SettingsUpdateInput, output: PublicSettings },
+  /** Write-only: the value goes to main and is never read back. Always needs a manager's PIN. */
   'settings.setSecret': {
-    input: z.object({ name: SecretName, value: z.string().min(1).max(256) }).strict(),
+    input: z
+      .object({ name: SecretName, value: z.string().min(1).max(256), managerPin: Pin.optional() })
+      .strict(),
     output: PublicSettings,
   },
-  'settings.clearSecret': { input: z.object({ name: SecretName }).strict(), output: PublicSettings },
+  /** Always needs a manager's PIN. */
+  'settings.clearSecret': {
+    input: z.object({ name: SecretName, managerPin: Pin.optional() }).strict(),
+    output: PublicSettings,
+  },
   'operators.list': { input: z.object({}).strict(), output: z.array(OperatorView) },
   'operators.save': {
     input: z
