@@ -17,6 +17,7 @@ import type { ScannerConfig } from '../ipc/channels/devices.js';
 import { AppError } from '../ipc/errors.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { ScanAssembler } from './assembler.js';
+import { DeviceScannerDriver, errorText } from './driver-base.js';
 import {
   decoderFor,
   HID_USAGE_KEYBOARD,
@@ -24,7 +25,6 @@ import {
   HID_USAGE_PAGE_KEYBOARD_DESKTOP,
   type ReportDecoder,
 } from './hid-decode.js';
-import { type DriverStatusEvent, Listeners, type ScanEvent, type ScannerDriver } from './types.js';
 
 export type HidScannerConfig = Extract<ScannerConfig, { kind: 'hid' }>;
 
@@ -108,66 +108,31 @@ export interface HidDriverOptions {
   now?: () => Date;
 }
 
-export class HidScannerDriver implements ScannerDriver {
+export class HidScannerDriver extends DeviceScannerDriver {
   readonly deviceId: string;
   label: string;
   private readonly config: HidScannerConfig;
   private readonly backend: HidBackend;
-  private readonly retryMs: number;
-  private readonly log: Logger;
-  private readonly now: () => Date;
-  private readonly scans = new Listeners<ScanEvent>();
-  private readonly statuses = new Listeners<DriverStatusEvent>();
   private readonly assembler: ScanAssembler;
   private handle: HidHandle | undefined;
   private decoder: ReportDecoder | undefined;
-  private current: DriverStatusEvent;
-  private everOpened = false;
-  private stopped = true;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: HidDriverOptions) {
+    super('hid', options.log ?? createLogger('scanner.hid'), options);
     this.config = options.config;
     this.backend = options.backend;
-    this.retryMs = options.retryMs ?? 1000;
-    this.log = options.log ?? createLogger('scanner.hid');
-    this.now = options.now ?? (() => new Date());
     this.deviceId = hidDeviceId(this.config.vendorId, this.config.productId);
     this.label = `USB 扫码枪 / USB scanner ${this.deviceId.slice(4)}`;
-    this.current = { state: 'disabled', at: this.now().toISOString() };
     this.assembler = new ScanAssembler({
       gapMs: options.gapMs ?? 100,
-      onScan: (code) =>
-        this.scans.emit({ code, source: 'hid', deviceId: this.deviceId, at: this.now().toISOString() }),
+      onScan: (code) => this.emitScan(code),
       onDiscard: (_reason, length) => this.log.warn('HID scan too long: discarded', { length }),
     });
   }
 
-  onScan(listener: (scan: ScanEvent) => void): () => void {
-    return this.scans.add(listener);
-  }
-
-  onStatus(listener: (status: DriverStatusEvent) => void): () => void {
-    return this.statuses.add(listener);
-  }
-
-  status(): DriverStatusEvent {
-    return this.current;
-  }
-
-  async start(): Promise<void> {
-    if (!this.stopped) return;
-    this.stopped = false;
-    await this.tryOpen();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+  protected close(): void {
     this.assembler.reset();
     this.release();
-    this.setStatus({ state: 'disabled', at: this.now().toISOString() });
   }
 
   private release(): void {
@@ -183,7 +148,7 @@ export class HidScannerDriver implements ScannerDriver {
     }
   }
 
-  private async tryOpen(): Promise<void> {
+  protected async tryOpen(): Promise<void> {
     if (this.stopped || this.handle) return;
     let picked: ReturnType<typeof pickInterface>;
     try {
@@ -195,12 +160,11 @@ export class HidScannerDriver implements ScannerDriver {
     if (!picked.device?.path) {
       if (picked.keyboardOnly) {
         // Not a hot-plug condition: the scanner must be switched to HID POS mode (or use the wedge).
-        this.setStatus({ state: 'error', detail: KEYBOARD_MODE_MESSAGE, at: this.now().toISOString() });
-      } else if (!this.everOpened && this.current.state !== 'absent') {
-        this.setStatus({
-          state: 'absent',
-          detail: { zh: '未找到扫码枪，等待接入', en: 'Scanner not found: waiting for it to be plugged in' },
-          at: this.now().toISOString(),
+        this.setStatus({ state: 'error', detail: KEYBOARD_MODE_MESSAGE, at: this.stamp() });
+      } else {
+        this.waiting({
+          zh: '未找到扫码枪，等待接入',
+          en: 'Scanner not found: waiting for it to be plugged in',
         });
       }
       this.scheduleRetry();
@@ -227,8 +191,7 @@ export class HidScannerDriver implements ScannerDriver {
     if (device.product) this.label = `${device.product} (${this.deviceId.slice(4)})`;
     handle.on('data', (data: Buffer) => this.onReport(data));
     handle.on('error', (error: unknown) => this.onGone(handle, error));
-    this.setStatus({ state: this.everOpened ? 'reconnected' : 'connected', at: this.now().toISOString() });
-    this.everOpened = true;
+    this.opened();
   }
 
   private onReport(data: Buffer): void {
@@ -238,39 +201,14 @@ export class HidScannerDriver implements ScannerDriver {
 
   private onGone(handle: HidHandle, error: unknown): void {
     if (this.handle !== handle || this.stopped) return;
-    this.release();
-    this.assembler.reset();
-    this.log.warn('HID scanner lost', { error: error instanceof Error ? error.message : String(error) });
-    this.setStatus({
-      state: 'lost',
-      detail: { zh: '扫码枪已断开，正在重连', en: 'Scanner disconnected: reconnecting' },
-      at: this.now().toISOString(),
-    });
-    this.scheduleRetry();
+    this.close();
+    this.lost(error);
   }
 
   private fail(error: unknown, message: { zh: string; en: string }): void {
-    this.log.warn('HID scanner open failed', {
-      error: error instanceof Error ? error.message : String(error),
-    });
-    if (this.current.state !== 'lost')
-      this.setStatus({ state: 'error', detail: message, at: this.now().toISOString() });
+    this.log.warn('HID scanner open failed', { error: errorText(error) });
+    if (this.status().state !== 'lost') this.setStatus({ state: 'error', detail: message, at: this.stamp() });
     this.scheduleRetry();
-  }
-
-  private scheduleRetry(): void {
-    if (this.stopped) return;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      void this.tryOpen();
-    }, this.retryMs);
-  }
-
-  private setStatus(status: DriverStatusEvent): void {
-    const same = this.current.state === status.state && this.current.detail?.en === status.detail?.en;
-    this.current = status;
-    if (!same) this.statuses.emit(status);
   }
 }
 

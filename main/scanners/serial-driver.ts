@@ -18,7 +18,7 @@ import { SerialPortStream } from '@serialport/stream';
 import type { ScannerConfig } from '../ipc/channels/devices.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { ScanAssembler } from './assembler.js';
-import { type DriverStatusEvent, Listeners, type ScanEvent, type ScannerDriver } from './types.js';
+import { DeviceScannerDriver, errorText } from './driver-base.js';
 
 export type SerialScannerConfig = Extract<ScannerConfig, { kind: 'serial' }>;
 
@@ -91,22 +91,13 @@ const TERMINATORS: Record<Exclude<SerialScannerConfig['terminator'], 'none'>, st
 };
 const MAX_SCAN = 256;
 
-export class SerialScannerDriver implements ScannerDriver {
+export class SerialScannerDriver extends DeviceScannerDriver {
   readonly deviceId: string;
   readonly label: string;
   private readonly config: SerialScannerConfig;
   private readonly backend: SerialBackend;
-  private readonly retryMs: number;
   private readonly staleMs: number;
-  private readonly log: Logger;
-  private readonly now: () => Date;
-  private readonly scans = new Listeners<ScanEvent>();
-  private readonly statuses = new Listeners<DriverStatusEvent>();
   private port: SerialPortStream | undefined;
-  private current: DriverStatusEvent;
-  private everOpened = false;
-  private stopped = true;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private watchTimer: ReturnType<typeof setInterval> | undefined;
   private identity: string | undefined;
   private pending = '';
@@ -115,75 +106,50 @@ export class SerialScannerDriver implements ScannerDriver {
   private readonly assembler: ScanAssembler | undefined;
 
   constructor(options: SerialDriverOptions) {
+    super('serial', options.log ?? createLogger('scanner.serial'), options);
     this.config = options.config;
     this.backend = options.backend;
-    this.retryMs = options.retryMs ?? 1000;
     this.staleMs = options.staleMs ?? 2000;
-    this.log = options.log ?? createLogger('scanner.serial');
-    this.now = options.now ?? (() => new Date());
     this.deviceId = `serial:${this.config.path}`;
     this.label = `串口扫码枪 / Serial scanner ${this.config.path}`;
-    this.current = { state: 'disabled', at: this.now().toISOString() };
     if (this.config.terminator === 'none') {
       this.assembler = new ScanAssembler({
         gapMs: this.config.interByteTimeoutMs,
         maxLength: MAX_SCAN,
-        onScan: (code) => this.deliver(code),
+        onScan: (code) => this.emitScan(code),
         onDiscard: (_reason, length) => this.log.warn('serial scan too long: discarded', { length }),
       });
     }
   }
 
-  onScan(listener: (scan: ScanEvent) => void): () => void {
-    return this.scans.add(listener);
-  }
-
-  onStatus(listener: (status: DriverStatusEvent) => void): () => void {
-    return this.statuses.add(listener);
-  }
-
-  status(): DriverStatusEvent {
-    return this.current;
-  }
-
-  async start(): Promise<void> {
-    if (!this.stopped) return;
-    this.stopped = false;
-    await this.tryOpen();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+  protected async close(): Promise<void> {
     clearInterval(this.watchTimer);
     this.watchTimer = undefined;
+    this.pending = '';
     this.assembler?.reset();
     const port = this.port;
     this.port = undefined;
-    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
-    port?.removeAllListeners();
-    port?.on('error', () => {});
-    this.setStatus({ state: 'disabled', at: this.now().toISOString() });
+    if (!port) return;
+    if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    port.removeAllListeners();
+    port.on('error', () => {});
   }
 
-  private async tryOpen(): Promise<void> {
+  protected async tryOpen(): Promise<void> {
     if (this.stopped || this.port) return;
     let binding: BindingInterface;
     try {
       binding = await this.backend.binding();
     } catch (error) {
       // The native serial module did not load: nothing to retry until the app is fixed.
-      this.log.error('serial support unavailable', {
-        error: error instanceof Error ? error.message : String(error),
-      });
+      this.log.error('serial support unavailable', { error: errorText(error) });
       this.setStatus({
         state: 'error',
         detail: {
           zh: '串口功能不可用（驱动模块未加载）',
           en: 'Serial ports unavailable (native module not loaded)',
         },
-        at: this.now().toISOString(),
+        at: this.stamp(),
       });
       return;
     }
@@ -205,16 +171,10 @@ export class SerialScannerDriver implements ScannerDriver {
       port.removeAllListeners();
       // Never opened yet: the device is absent (unplugged at start, wrong path). Once opened, a failed
       // reopen keeps the 'lost' state. Either way: keep trying.
-      if (!this.everOpened && this.current.state !== 'absent') {
-        this.setStatus({
-          state: 'absent',
-          detail: {
-            zh: `无法打开 ${this.config.path}，等待设备接入`,
-            en: `Cannot open ${this.config.path}: waiting for the device`,
-          },
-          at: this.now().toISOString(),
-        });
-      }
+      this.waiting({
+        zh: `无法打开 ${this.config.path}，等待设备接入`,
+        en: `Cannot open ${this.config.path}: waiting for the device`,
+      });
       this.log.debug('serial open failed, will retry', { path: this.config.path, error: error.message });
       this.scheduleRetry();
       return;
@@ -226,8 +186,7 @@ export class SerialScannerDriver implements ScannerDriver {
     port.on('data', (chunk: Buffer) => this.onData(chunk));
     port.on('error', (err: Error) => this.onGone(port, err));
     port.on('close', (err: Error | null) => this.onGone(port, err));
-    this.setStatus({ state: this.everOpened ? 'reconnected' : 'connected', at: this.now().toISOString() });
-    this.everOpened = true;
+    this.opened();
     this.watch(port);
   }
 
@@ -259,27 +218,7 @@ export class SerialScannerDriver implements ScannerDriver {
     if (port.isOpen) port.close();
     this.pending = '';
     this.assembler?.reset();
-    this.log.warn('serial scanner lost', { path: this.config.path, error: err?.message });
-    this.setStatus({
-      state: 'lost',
-      detail: { zh: '扫码枪已断开，正在重连', en: 'Scanner disconnected: reconnecting' },
-      at: this.now().toISOString(),
-    });
-    this.scheduleRetry();
-  }
-
-  private scheduleRetry(): void {
-    if (this.stopped) return;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      void this.tryOpen().catch((error: unknown) => {
-        this.log.warn('serial reopen failed', {
-          error: error instanceof Error ? error.message : String(error),
-        });
-        this.scheduleRetry();
-      });
-    }, this.retryMs);
+    this.lost(err, { path: this.config.path });
   }
 
   private onData(chunk: Buffer): void {
@@ -301,21 +240,12 @@ export class SerialScannerDriver implements ScannerDriver {
         .trim();
       this.pending = this.pending.slice(index + terminator.length);
       if (code.length > MAX_SCAN) this.log.warn('serial scan too long: discarded', { length: code.length });
-      else if (code) this.deliver(code);
+      else if (code) this.emitScan(code);
       index = this.pending.indexOf(terminator);
     }
     if (this.pending.length > MAX_SCAN * 2) {
       this.log.warn('serial input without terminator: discarded', { length: this.pending.length });
       this.pending = '';
     }
-  }
-
-  private deliver(code: string): void {
-    this.scans.emit({ code, source: 'serial', deviceId: this.deviceId, at: this.now().toISOString() });
-  }
-
-  private setStatus(status: DriverStatusEvent): void {
-    this.current = status;
-    this.statuses.emit(status);
   }
 }
