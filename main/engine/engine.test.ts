@@ -118,7 +118,7 @@ describe('pay', () => {
     sim.inject('pay', { kind: 'timeout', commit: true }); // charged, but the reply never comes
     const { state, order } = await pay(2000);
     expect(sim.requests().filter((r) => r.endpoint === 'query').length).toBeGreaterThanOrEqual(1);
-    expect(sim.requests().filter((r) => r.endpoint === 'voidpayment')).toHaveLength(0);
+    expect(sim.requests().filter((r) => r.endpoint === 'voidPayment')).toHaveLength(0);
     expect(order?.status).toBe('paid');
     expect(state.phase).toBe('paid');
     agreeAll();
