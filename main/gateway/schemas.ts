@@ -339,10 +339,11 @@ const Dates = {
 
 export const ActivateTerminalResponse = z.looseObject({ ...Base });
 
-export const PayResponse = z.looseObject({
-  ...Base,
-  ...Dates,
-  transactionAmount: LNum,
+/**
+ * What was paid and how it was discounted: the same rows, with the same types, in the 支付 and the
+ * 交易查询 response tables (actualTransactionAmount … mchntName).
+ */
+const PaidDetail = {
   actualTransactionAmount: LNum,
   amount: LNum,
   orderId: LStr,
@@ -357,13 +358,20 @@ export const PayResponse = z.looseObject({
   discountStatus: LNum,
   promotionList: LList(Promotion),
   rawPromotionList: LJson,
-  cardAttr: LStr,
   merchantAllowance: LNum,
   thirdPartyAllowance: LNum,
   thirdPartyPointDiscountAmount: LNum,
+  mchntName: LStr,
+};
+
+export const PayResponse = z.looseObject({
+  ...Base,
+  ...Dates,
+  transactionAmount: LNum,
+  ...PaidDetail,
+  cardAttr: LStr,
   installmentNumber: LNum,
   installmentSellerPercent: LNum,
-  mchntName: LStr,
 });
 
 export const VoidPaymentResponse = z.looseObject({
@@ -408,25 +416,8 @@ export const QueryResponse = z.looseObject({
   originalRetrievalRefNum: LStr,
   originalTransactionAmount: LNum,
   merchantOrderId: LStr,
-  orderId: LStr,
   refundedAmount: LNum,
-  actualTransactionAmount: LNum,
-  amount: LNum,
-  marketingAllianceDiscountInstruction: LStr,
-  thirdPartyDiscountInstruction: LStr,
-  thirdPartyName: LStr,
-  thirdPartyBuyerId: LStr,
-  thirdPartyBuyerUserName: LStr,
-  thirdPartyOrderId: LStr,
-  thirdPartyPayInformation: LStr,
-  totalDiscountAmount: LNum,
-  discountStatus: LNum,
-  promotionList: LList(Promotion),
-  rawPromotionList: LJson,
-  merchantAllowance: LNum,
-  thirdPartyAllowance: LNum,
-  thirdPartyPointDiscountAmount: LNum,
-  mchntName: LStr,
+  ...PaidDetail,
 });
 
 export const QueryRefundResponse = z.looseObject({
@@ -462,9 +453,11 @@ const V1Dates = {
 
 export const PreauthActivateResponse = z.looseObject({ ...Base });
 
-export const PreauthorizeResponse = z.looseObject({
-  ...Base,
-  ...V1Dates,
+/**
+ * The authorization and what was paid: the same rows in the 担保 and the 担保查询 response tables
+ * (the query documents some amounts as 字符串: LNum reads a numeric string too).
+ */
+const PreauthPaidDetail = {
   authorizationCode: LStr,
   actualTransactionAmount: LNum,
   amount: LNum,
@@ -473,10 +466,16 @@ export const PreauthorizeResponse = z.looseObject({
   thirdPartyDiscountInstruction: LStr,
   thirdPartyName: LStr,
   thirdPartyBuyerId: LStr,
-  thirdPartyBuyerUserName: LStr,
-  transactionAmount: LNum,
   thirdPartyMerchantDiscountAmount: LNum,
   thirdPartyOtherDiscountAmount: LNum,
+};
+
+export const PreauthorizeResponse = z.looseObject({
+  ...Base,
+  ...V1Dates,
+  ...PreauthPaidDetail,
+  thirdPartyBuyerUserName: LStr,
+  transactionAmount: LNum,
   autoQueryFlag: LStr,
 });
 
@@ -500,16 +499,7 @@ const PreauthQueryFields = {
   dealSystemTraceNum: LStr,
   dealRetrievalRefNum: LStr,
   batchNo: LStr,
-  authorizationCode: LStr,
-  actualTransactionAmount: LNum,
-  amount: LNum,
-  orderId: LStr,
-  marketingAllianceDiscountInstruction: LStr,
-  thirdPartyDiscountInstruction: LStr,
-  thirdPartyName: LStr,
-  thirdPartyBuyerId: LStr,
-  thirdPartyMerchantDiscountAmount: LNum,
-  thirdPartyOtherDiscountAmount: LNum,
+  ...PreauthPaidDetail,
 };
 
 export const PreauthQueryByTraceResponse = z.looseObject({ ...PreauthQueryFields });
