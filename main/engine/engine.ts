@@ -116,6 +116,8 @@ export class Engine {
   private readonly schedule: EngineSchedule;
   private readonly now: () => number;
   private readonly crash: (name: CrashPoint) => void;
+  /** Every order record goes through here: journaled, then 'orders.changed'. */
+  private readonly writeOrder: OrderWriter;
   private current: Current = { phase: 'idle' };
   /** Orders an async flow is working on: recovery leaves them alone. */
   private readonly busy = new Set<string>();
@@ -143,6 +145,9 @@ export class Engine {
     this.settings = deps.settings;
     this.operators = deps.operators;
     this.events = deps.events;
+    this.writeOrder = orderWriter(this.journal, this.operatorId.bind(this), (key, st) =>
+      this.events.emit('orders.changed', { merchantOrderId: key, status: st as OrderView['status'] }),
+    );
     this.printer = deps.printer;
     this.now = deps.now ?? Date.now;
     this.crash = deps.crashPoint ?? (() => {});
@@ -661,13 +666,7 @@ export class Engine {
   // ── void and refund (manager PIN) ──────────────────────────────────────────────────────────
 
   async voidOrder(input: { merchantOrderId: string; pin: string; reason?: string }): Promise<OrderState> {
-    const manager = await this.operators.requireManager(input.pin);
-    const order = this.journal.findOrder(input.merchantOrderId);
-    if (!order) throw notFound(input.merchantOrderId);
-    const key = order.view.merchantOrderId;
-    const od = order.view.day;
-    if (this.busy.has(key))
-      throw new AppError('CONFLICT', { zh: '该订单正在处理中', en: 'This order is being worked on' });
+    const { manager, order, key, od } = await this.managerOrder(input);
     if (order.view.status !== 'paid' || order.view.unresolved || order.view.refundedFen > 0) {
       throw new AppError('CONFLICT', {
         zh: '只有已支付且未退款的订单可以撤销',
@@ -680,15 +679,8 @@ export class Engine {
         en: 'Void is same-day only: use a refund',
       });
     }
-    const amountFen = order.view.paidFen ?? order.view.amountFen;
-    const common = {
-      auto: false,
-      amountFen,
-      channel: order.view.channel,
-      payMode: order.view.payMode ?? 'CODE_SCAN',
-    };
-    this.busy.add(key);
-    try {
+    const common = { auto: false, ...moneyFields(order, order.view.paidFen ?? order.view.amountFen) };
+    return this.holding(key, od, async () => {
       this.writeOrder(key, od, RECORD.voidIntent, 'paid', true, {
         ...common,
         managerId: manager.id,
@@ -710,10 +702,7 @@ export class Engine {
         this.writeOrder(key, od, RECORD.voidReply, 'paid', true, { ...reply, ...common });
       }
       this.progress(key, 'void', 'resolved', { zh: `撤销：${reply.outcome}`, en: `Void: ${reply.outcome}` });
-    } finally {
-      this.busy.delete(key);
-    }
-    return this.journal.order(key, od) as OrderState;
+    });
   }
 
   async refundOrder(input: {
@@ -722,13 +711,7 @@ export class Engine {
     pin: string;
     reason?: string;
   }): Promise<OrderState> {
-    const manager = await this.operators.requireManager(input.pin);
-    const order = this.journal.findOrder(input.merchantOrderId);
-    if (!order) throw notFound(input.merchantOrderId);
-    const key = order.view.merchantOrderId;
-    const od = order.view.day;
-    if (this.busy.has(key))
-      throw new AppError('CONFLICT', { zh: '该订单正在处理中', en: 'This order is being worked on' });
+    const { manager, order, key, od } = await this.managerOrder(input);
     if (order.refunds.some((r) => r.status === 'pending' || r.status === 'unknown')) {
       throw new AppError('CONFLICT', {
         zh: '上一笔退款结果未确认，请先查询',
@@ -755,14 +738,8 @@ export class Engine {
       });
     }
     const refundRequestId = makeId('R', this.settings.get().terminalCode, this.now(), this.journal.nextSeq);
-    const common = {
-      refundRequestId,
-      amountFen: input.amountFen,
-      channel: order.view.channel,
-      payMode: order.view.payMode ?? 'CODE_SCAN',
-    };
-    this.busy.add(key);
-    try {
+    const common = { refundRequestId, ...moneyFields(order, input.amountFen) };
+    return this.holding(key, od, async () => {
       this.writeOrder(key, od, RECORD.refundIntent, order.view.status, true, {
         ...common,
         managerId: manager.id,
@@ -802,10 +779,7 @@ export class Engine {
         zh: `退款：${reply.outcome}`,
         en: `Refund: ${reply.outcome}`,
       });
-    } finally {
-      this.busy.delete(key);
-    }
-    return this.journal.order(key, od) as OrderState;
+    });
   }
 
   /** Query one refund by its refundRequestId; true when settled. */
@@ -813,12 +787,7 @@ export class Engine {
     const key = order.view.merchantOrderId;
     const od = order.view.day;
     const result = await this.gateway.queryRefund({ merchantOrderId: key, refundRequestId });
-    const common = {
-      refundRequestId,
-      amountFen,
-      channel: order.view.channel,
-      payMode: order.view.payMode ?? 'CODE_SCAN',
-    };
+    const common = { refundRequestId, ...moneyFields(order, amountFen) };
     const reply = replyFields(result, () => ({}));
     if (result.outcome === 'ok') {
       const code = result.body.queryResCode?.trim();
@@ -858,6 +827,28 @@ export class Engine {
     return false;
   }
 
+  /** A manager's operation on one order: the PIN checked, the order found and not being worked on. */
+  private async managerOrder(input: { merchantOrderId: string; pin: string }) {
+    const manager = await this.operators.requireManager(input.pin);
+    const order = this.journal.findOrder(input.merchantOrderId);
+    if (!order) throw notFound(input.merchantOrderId);
+    const key = order.view.merchantOrderId;
+    if (this.busy.has(key))
+      throw new AppError('CONFLICT', { zh: '该订单正在处理中', en: 'This order is being worked on' });
+    return { manager, order, key, od: order.view.day };
+  }
+
+  /** Run `work` with the order held busy (recovery leaves it alone); then the order as journaled. */
+  private async holding(key: string, od: string, work: () => Promise<void>): Promise<OrderState> {
+    this.busy.add(key);
+    try {
+      await work();
+    } finally {
+      this.busy.delete(key);
+    }
+    return this.journal.order(key, od) as OrderState;
+  }
+
   // ── helpers ──────────────────────────────────────────────────────────────────────────────────
 
   private operatorId(): string {
@@ -866,18 +857,6 @@ export class Engine {
 
   private statusOf(key: string): OrderView['status'] | undefined {
     return this.journal.order(key)?.view.status;
-  }
-
-  private writeOrder(
-    key: string,
-    od: string,
-    t: string,
-    st: string,
-    un: boolean,
-    d: Record<string, unknown>,
-  ): void {
-    this.journal.write({ t, k: key, od, op: this.operatorId(), st, un, d });
-    this.events.emit('orders.changed', { merchantOrderId: key, status: st as OrderView['status'] });
   }
 
   private finishSale(key: string, phase: SaleState['phase'], message: Bilingual, declineCode?: string): void {
@@ -978,6 +957,27 @@ export class Engine {
   }
 }
 
+/** Journals one record of an order (sale or pre-auth), then announces it: never announced unless durable. */
+export type OrderWriter = (
+  key: string,
+  od: string,
+  t: string,
+  st: string,
+  un: boolean,
+  d: Record<string, unknown>,
+) => void;
+
+export function orderWriter(
+  journal: Journal,
+  operatorId: () => string,
+  announce: (key: string, st: string, un: boolean) => void,
+): OrderWriter {
+  return (key, od, t, st, un, d) => {
+    journal.write({ t, k: key, od, op: operatorId(), st, un, d });
+    announce(key, st, un);
+  };
+}
+
 /**
  * `<prefix><terminal ≤ 20 chars><yyyyMMddHHmmss China><ms 3 digits><journal seq 8 digits>`: ≤ 46 chars
  * (the gateway allows 50). The journal sequence is durable and never reused; the time part keeps ids
@@ -987,6 +987,11 @@ export function makeId(prefix: string, terminalCode: string, ms: number, seq: nu
   const terminal = terminalCode.replace(/[^A-Za-z0-9]/g, '').slice(0, 20);
   const millis = String(ms % 1000).padStart(3, '0');
   return `${prefix}${terminal}${chinaStamp(ms)}${millis}${String(seq % 100_000_000).padStart(8, '0')}`;
+}
+
+/** The money fields every void and refund record carries. */
+function moneyFields(order: OrderState, amountFen: number) {
+  return { amountFen, channel: order.view.channel, payMode: order.view.payMode ?? 'CODE_SCAN' };
 }
 
 function refundedStatus(order: OrderState, amountFen: number): OrderView['status'] {

@@ -22,7 +22,7 @@ import { RECORD } from '../journal/records.js';
 import { createLogger } from '../log/logger.js';
 import type { OperatorService, SettingsService } from '../settings/types.js';
 import { checkPayCode, last4 } from '../shared/paycode.js';
-import { type Engine, makeId } from './engine.js';
+import { type Engine, makeId, orderWriter } from './engine.js';
 
 const log = createLogger('preauth');
 
@@ -132,23 +132,15 @@ export function createPreauthService(deps: PreauthDeps): PreauthService {
     return rest;
   }
 
-  function write(
-    id: string,
-    od: string,
-    t: string,
-    st: string,
-    un: boolean,
-    d: Record<string, unknown>,
-  ): void {
-    journal.write({ t, k: id, od, op: op(), st, un, d });
+  const write = orderWriter(journal, op, (id, st, un) =>
     deps.events.emit('txn.progress', {
       merchantOrderId: id,
       operation: 'preauth',
       step: un ? 'querying' : 'resolved',
       message: { zh: `担保：${st}`, en: `Pre-auth: ${st}` },
       at: new Date(now()).toISOString(),
-    });
-  }
+    }),
+  );
 
   function replyData<T>(
     result: CallResult<T>,
