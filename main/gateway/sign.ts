@@ -38,26 +38,25 @@ export function sha256Hex(body: string | Uint8Array): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
-export function bodySignature(
+/** What OPEN-BODY-SIG signs: the credentials, the request's Timestamp and Nonce, and the exact body bytes. */
+export type BodySigArgs = [
   appId: string,
   appKey: string,
   timestamp: string,
   nonce: string,
   body: string | Uint8Array,
-): string {
+];
+
+export function bodySignature(...[appId, appKey, timestamp, nonce, body]: BodySigArgs): string {
   return createHmac('sha256', Buffer.from(appKey, 'utf8'))
     .update(`${appId}${timestamp}${nonce}${sha256Hex(body)}`, 'utf8')
     .digest('base64');
 }
 
-export function bodySigHeader(
-  appId: string,
-  appKey: string,
-  timestamp: string,
-  nonce: string,
-  body: string | Uint8Array,
-): string {
-  const signature = bodySignature(appId, appKey, timestamp, nonce, body);
+/** The Authorization header for those arguments (the key itself never appears in it). */
+export function bodySigHeader(...args: BodySigArgs): string {
+  const [appId, , timestamp, nonce] = args;
+  const signature = bodySignature(...args);
   return `OPEN-BODY-SIG AppId="${appId}", Timestamp="${timestamp}", Nonce="${nonce}", Signature="${signature}"`;
 }
 
