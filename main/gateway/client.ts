@@ -9,7 +9,7 @@ import { AppError, type FieldIssue } from '../ipc/errors.js';
 import { createLogger } from '../log/logger.js';
 import { last4 } from '../shared/paycode.js';
 import { type Classified, classifyErrCode, type EndpointKind } from './codes.js';
-import { type Endpoint, PATHS } from './paths.js';
+import { CALL_ID_FIELDS, type Endpoint, PATHS } from './paths.js';
 import * as S from './schemas.js';
 import { bodySigHeader, chinaTimestamp, randomNonce, tokenRequestSignature } from './sign.js';
 import type { AuthMode, CallOptions, CallResult, PosLinkClient, PosLinkClientOptions } from './types.js';
@@ -432,15 +432,7 @@ function tokenError(detail: string): AppError {
 /** Only what identifies the call: never a key, a signature or a full payment code. */
 function logContext(endpoint: string, data: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { endpoint };
-  for (const key of [
-    'merchantOrderId',
-    'originalOrderId',
-    'orderId',
-    'refundRequestId',
-    'systemTraceNum',
-    'originalSystemTraceNum',
-    'transactionAmount',
-  ]) {
+  for (const key of [...CALL_ID_FIELDS, 'originalSystemTraceNum', 'transactionAmount']) {
     if (data[key] !== undefined) out[key] = data[key];
   }
   if (typeof data.payCode === 'string') out.payCodeLast4 = last4(data.payCode);

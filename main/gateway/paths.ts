@@ -18,3 +18,15 @@ export const PATHS = {
 } as const;
 
 export type Endpoint = keyof typeof PATHS;
+
+/**
+ * The request fields that name the order, refund or pre-auth a call is about: what the client logs and
+ * the simulator records for each call (never a payment code, a key or a signature).
+ */
+export const CALL_ID_FIELDS = [
+  'merchantOrderId',
+  'originalOrderId',
+  'orderId',
+  'refundRequestId',
+  'systemTraceNum',
+] as const;

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { z } from 'zod';
-import { type Endpoint, PATHS } from '../gateway/paths.js';
+import { CALL_ID_FIELDS, type Endpoint, PATHS } from '../gateway/paths.js';
 import * as S from '../gateway/schemas.js';
 import {
   bodySignature,
@@ -392,13 +392,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       });
     }
     const body = checked.data as Record<string, unknown>;
-    for (const key of [
-      'merchantOrderId',
-      'originalOrderId',
-      'orderId',
-      'refundRequestId',
-      'systemTraceNum',
-    ]) {
+    for (const key of CALL_ID_FIELDS) {
       if (typeof body[key] === 'string') record.ids[key] = body[key] as string;
     }
     let reply: Reply | undefined;
