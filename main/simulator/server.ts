@@ -20,6 +20,7 @@ import {
 import { createLogger } from '../log/logger.js';
 import { DEMO_CREDENTIALS } from '../settings/defaults.js';
 import { Bank, type LedgerEntry, type PreauthLedgerEntry, type Reply } from './bank.js';
+import { readBody } from './read-body.js';
 
 const log = createLogger('simulator');
 
@@ -331,7 +332,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     let raw: Buffer;
     try {
-      raw = await readBody(req);
+      raw = await readBody(req, MAX_BODY);
     } catch {
       return send(res, 413, { errCode: '9001', errInfo: '报文过大' });
     }
@@ -455,24 +456,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       await closed;
     },
   };
-}
-
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new Error('body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function sleep(ms: number): Promise<void> {

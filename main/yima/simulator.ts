@@ -14,10 +14,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '../simulator/read-body.js';
 import { verifyJsonSign, type YimaSignMode } from './sign.js';
 import { chinaStamp, encodeReply, parseRequestObject, WireRefundRequest, type YimaFormat } from './wire.js';
 
 export const YIMA_SIMULATOR_PATH = '/yima/account_refund';
+
+const MAX_BODY = 1_000_000;
 
 export interface YimaSimulatorOptions {
   key: string;
@@ -192,26 +195,20 @@ export function createYimaSimulator(options: YimaSimulatorOptions): YimaSimulato
       res.writeHead(405, { allow: 'POST' }).end();
       return true;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > 1_000_000) {
-        res.writeHead(413).end();
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (res.headersSent || res.destroyed) return;
-      try {
-        process(req, res, Buffer.concat(chunks));
-      } catch (error) {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(error instanceof Error ? error.message : 'error');
-      }
-    });
+    readBody(req, MAX_BODY).then(
+      (body) => {
+        if (res.headersSent || res.destroyed) return;
+        try {
+          process(req, res, body);
+        } catch (error) {
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(error instanceof Error ? error.message : 'error');
+        }
+      },
+      () => {
+        if (!res.headersSent && !res.destroyed) res.writeHead(413).end();
+      },
+    );
     return true;
   }
 
