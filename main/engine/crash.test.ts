@@ -18,6 +18,7 @@ interface Case {
   amount: number;
   last4: string;
   point: string;
+  void?: boolean;
 }
 
 const SCENARIOS = [
@@ -40,6 +41,15 @@ const SCENARIOS = [
     points: ['after-query-reply', 'after-void-intent', 'after-void-reply'],
   },
   { scenario: 'declined', amount: 1000, last4: '0057', points: ['after-reply', 'after-outcome'] },
+  // A manager's void of a paid sale: never sent (→ still paid) or done at the bank with the answer
+  // lost (→ voided). Recovery must find out by query, never by a second void.
+  {
+    scenario: 'paid, manager void',
+    amount: 1000,
+    last4: '1234',
+    void: true,
+    points: ['after-void-intent', 'after-void-reply'],
+  },
 ];
 const CASES: Case[] = SCENARIOS.flatMap((s) => s.points.map((point) => ({ ...s, point })));
 
@@ -85,6 +95,7 @@ describe('crash at every step boundary, restart, recover', () => {
         CASHIER_CRASH_AT: c.point,
         CRASH_AMOUNT: String(c.amount),
         CRASH_LAST4: c.last4,
+        CRASH_VOID: c.void ? '1' : '0',
       });
       const killed = exit.signal === 'SIGKILL';
       // Restart here: open the same journal, recover.
@@ -98,6 +109,9 @@ describe('crash at every step boundary, restart, recover', () => {
       const ledger = sim.ledger().filter((e) => e.merchantOrderId === id);
       const rows = compare(kit.journal, ledger);
       const payRequests = sim.requests().filter((r) => r.endpoint === 'pay' && r.ids.merchantOrderId === id);
+      const voidRequests = sim
+        .requests()
+        .filter((r) => r.endpoint === 'voidPayment' && r.ids.merchantOrderId === id);
       table.push({
         scenario: c.scenario,
         crash: c.point,
@@ -107,11 +121,19 @@ describe('crash at every step boundary, restart, recover', () => {
         bank: rows[0]?.bank ?? '-',
         charged: rows[0]?.chargedTimes ?? 0,
         paySent: payRequests.length,
+        voidSent: voidRequests.length,
         agree: rows.every((r) => r.ok),
       });
       expect(killed).toBe(true);
       expect(rows.filter((r) => !r.ok)).toEqual([]);
       expect(payRequests.length).toBeLessThanOrEqual(1);
+      expect(voidRequests.length).toBeLessThanOrEqual(1);
+      if (c.void) {
+        // The truth, from the bank: voided if the void reached it, else still paid.
+        const bankVoided = ledger[0]?.state !== 'paid';
+        expect(orders[0]?.view.status).toBe(bankVoided ? 'voided' : 'paid');
+        expect(bankVoided).toBe(c.point === 'after-void-reply');
+      }
       expect(kit.journal.verify().damaged).toEqual([]);
       await kit.close();
     } finally {

@@ -177,6 +177,88 @@ describe('recovery', () => {
   });
 });
 
+describe('recovery of a manager void whose answer was lost', () => {
+  it.each([
+    ['the void reached the bank', true, 'voided'],
+    ['the void never reached the bank', false, 'paid'],
+  ] as const)(
+    '%s → resolved by query after a restart, never a second void: %s',
+    async (_n, commit, expected) => {
+      const { id } = await pay(1000);
+      sim.inject('voidPayment', { kind: 'drop', commit });
+      const after = await kit.engine.voidOrder({ merchantOrderId: id, pin: '123456' });
+      // The answer was lost: still shown paid, but unresolved until someone finds out.
+      expect(after.view).toMatchObject({ status: 'paid', unresolved: true });
+
+      await kit.close(); // the app is closed (or dies) before the void is resolved
+      kit = makeKit({ dataDir: dir, gatewayUrl: sim.url });
+      expect(kit.journal.unresolved().map((o) => o.view.merchantOrderId)).toEqual([id]);
+      await kit.engine.start();
+      await kit.engine.idle();
+
+      expect(kit.journal.order(id)?.view).toMatchObject({ status: expected, unresolved: false });
+      // One void ever sent (a request that "never reached the bank" carries no ids: count them all).
+      expect(sim.requests().filter((r) => r.endpoint === 'voidPayment')).toHaveLength(1);
+      expect(sim.requests().filter((r) => r.endpoint === 'query').length).toBeGreaterThanOrEqual(1);
+      expect(payRequests()).toBe(1);
+      agreeAll();
+    },
+  );
+});
+
+describe('day-end warning', () => {
+  /** A clock that runs in real time but reads `hh:mm` China time today (so deadlines still pass). */
+  function chinaClock(hh: number, mm: number) {
+    const dayMs = 86_400_000;
+    const chinaNow = () => Date.now() + 8 * 3_600_000;
+    const shiftTo = (h: number, m: number) => h * 3_600_000 + m * 60_000 - (chinaNow() % dayMs);
+    let shift = shiftTo(hh, mm);
+    return {
+      now: () => Date.now() + shift,
+      set(h: number, m: number) {
+        shift = shiftTo(h, m);
+      },
+    };
+  }
+  const notices = () => kit.events.filter((e) => e.name === 'app.notice');
+
+  it('an unresolved order with less than dayEndWarnMinutes left in the China day raises app.notice', async () => {
+    const clock = chinaClock(22, 0);
+    await kit.close();
+    kit = makeKit({ dataDir: dir, gatewayUrl: sim.url, now: clock.now });
+    const { id } = await pay(1096); // the pay and its void hang: needs attention, unresolved
+    expect(kit.journal.order(id)?.view.unresolved).toBe(true);
+    const today = kit.journal.today();
+
+    clock.set(23, 0); // 60 minutes left: more than the 30 of the default schedule
+    await kit.engine.recover();
+    expect(notices()).toEqual([]);
+
+    clock.set(23, 40); // 20 minutes left
+    await kit.engine.recover();
+    expect(kit.journal.today()).toBe(today); // still the same China day
+    expect(kit.journal.order(id)?.view.unresolved).toBe(true);
+    expect(notices()).toHaveLength(1);
+    expect(notices()[0]?.payload).toMatchObject({
+      level: 'warning',
+      message: { en: expect.stringContaining('1 order(s) today are still unresolved') },
+    });
+
+    clock.set(23, 45); // the same warning is not repeated within 10 minutes
+    await kit.engine.recover();
+    expect(notices()).toHaveLength(1);
+  });
+
+  it('no warning when nothing is unresolved', async () => {
+    const clock = chinaClock(23, 50);
+    await kit.close();
+    kit = makeKit({ dataDir: dir, gatewayUrl: sim.url, now: clock.now });
+    await pay(1000);
+    await kit.engine.recover();
+    expect(notices()).toEqual([]);
+  });
+});
+
 describe('void and refund', () => {
   it('needs a manager PIN; void same day; partial refunds never above the paid amount', async () => {
     const a = await pay(1000);
@@ -206,6 +288,31 @@ describe('void and refund', () => {
       refundsFen: 1000,
       netFen: 0,
     });
+  });
+
+  it('refund ids never collide across a restart, even at the same clock reading', async () => {
+    const frozen = Date.now();
+    await kit.close();
+    kit = makeKit({ dataDir: dir, gatewayUrl: sim.url, now: () => frozen });
+    const b = await pay(1000);
+    const r1 = await kit.engine.refundOrder({ merchantOrderId: b.id, amountFen: 300, pin: '123456' });
+    await kit.close();
+    kit = makeKit({ dataDir: dir, gatewayUrl: sim.url, now: () => frozen }); // a restart, same instant
+    const r2 = await kit.engine.refundOrder({ merchantOrderId: b.id, amountFen: 200, pin: '123456' });
+    const ids = r2.refunds.map((r) => r.refundRequestId);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toBe(r1.refunds[0]?.refundRequestId);
+    expect(new Set(ids).size).toBe(2);
+    // The last 8 digits are the persistent journal sequence: it only grows.
+    const seq = (id: string | undefined) => Number(id?.slice(-8));
+    expect(seq(ids[1])).toBeGreaterThan(seq(ids[0]));
+    const sent = sim
+      .requests()
+      .filter((r) => r.endpoint === 'refund')
+      .map((r) => r.ids.refundRequestId);
+    expect(sent).toEqual(ids);
+    expect(r2.view).toMatchObject({ status: 'partially-refunded', refundedFen: 500 });
+    agreeAll();
   });
 
   it('an unknown refund is queried with the same refundRequestId, never sent again', async () => {

@@ -68,8 +68,8 @@ export const CRASH_POINTS = [
   'after-reply', // reply in hand, outcome not yet journaled
   'after-outcome', // outcome journaled
   'after-query-reply',
-  'after-void-intent',
-  'after-void-reply',
+  'after-void-intent', // a void (automatic or a manager's) durable, not yet sent
+  'after-void-reply', // the void's answer in hand, not yet journaled
 ] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
@@ -686,12 +686,14 @@ export class Engine {
         managerId: manager.id,
         ...(input.reason ? { reason: input.reason } : {}),
       });
+      this.crash('after-void-intent');
       this.progress(key, 'void', 'sending', { zh: '正在撤销', en: 'Voiding' });
       const result = await this.gateway.voidPayment({
         merchantOrderId: key,
         ...(order.view.orderId ? { originalOrderId: order.view.orderId } : {}),
         ...(input.reason ? { merchantRemark: input.reason.slice(0, 50) } : {}),
       });
+      this.crash('after-void-reply');
       const reply = replyFields(result, (b) => ({ retrievalRefNum: b.retrievalRefNum }));
       if (reply.outcome === 'ok') {
         this.writeOrder(key, od, RECORD.voidReply, 'voided', false, { ...reply, ...common });

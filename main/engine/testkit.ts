@@ -24,6 +24,8 @@ export function makeKit(options: {
   settings?: Partial<Settings>;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** One clock for the journal (its China day) and the engine (ids, deadlines, the day-end warning). */
+  now?: () => number;
   engine?: Partial<EngineDeps>;
 }): Kit {
   const settings = createMemorySettings({ queryDeadlineSeconds: 2, ...options.settings });
@@ -31,7 +33,11 @@ export function makeKit(options: {
   const hub = new EventHub();
   const events: Kit['events'] = [];
   hub.subscribe((name, payload) => events.push({ name, payload }));
-  const journal = Journal.open({ dataDir: options.dataDir, operatorId: () => operators.current().id });
+  const journal = Journal.open({
+    dataDir: options.dataDir,
+    operatorId: () => operators.current().id,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const gateway = createPosLinkClient({
     baseUrl: options.gatewayUrl,
     appId: () => settings.get().appId,
@@ -48,6 +54,7 @@ export function makeKit(options: {
     operators,
     events: hub,
     schedule: { firstQueryMs: 30, queryEveryMs: 60, recoveryEveryMs: 3_600_000 },
+    ...(options.now ? { now: options.now } : {}),
     ...options.engine,
   });
   return {
