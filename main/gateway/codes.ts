@@ -86,6 +86,18 @@ export function meaningOf(code: string, errInfo?: string): Bilingual {
   return { zh: `返回码 ${code}${info ? `：${info}` : ''}`, en: `Code ${code}${info ? `: ${info}` : ''}` };
 }
 
+/**
+ * A query (v2 or pre-auth) the gateway did not answer with a result: not-found only when it declined
+ * with 22 / 25 (no such order); anything else leaves the state unknown.
+ */
+function unansweredQuery(result: Exclude<CallResult<unknown>, { outcome: 'ok' }>): {
+  state: 'not-found' | 'unknown';
+} {
+  return {
+    state: result.outcome === 'declined' && NOT_FOUND_CODES.has(result.errCode) ? 'not-found' : 'unknown',
+  };
+}
+
 const QUERY_STATES: Record<string, OrderState> = {
   '0': 'paid',
   '1': 'pending',
@@ -98,10 +110,7 @@ const QUERY_STATES: Record<string, OrderState> = {
 
 /** A v2 query result → the order's state (NOTES.md §3). */
 export function interpretQuery(result: CallResult<QueryResponse>): QueryInterpretation {
-  if (result.outcome === 'unknown') return { state: 'unknown' };
-  if (result.outcome === 'declined') {
-    return { state: NOT_FOUND_CODES.has(result.errCode) ? 'not-found' : 'unknown' };
-  }
+  if (result.outcome !== 'ok') return unansweredQuery(result);
   const body = result.body;
   const code = body.queryResCode?.trim().toUpperCase();
   // "5：失败（后面追加失败描述）": a failure code may carry its description after the 5.
@@ -138,10 +147,7 @@ const STATUS_STATES: Record<string, PreauthState> = {
 
 /** A v1 pre-auth query result → the pre-auth's state. */
 export function interpretPreauthQuery(result: CallResult<PreauthQueryResponse>): PreauthQueryInterpretation {
-  if (result.outcome === 'unknown') return { state: 'unknown' };
-  if (result.outcome === 'declined') {
-    return { state: NOT_FOUND_CODES.has(result.errCode) ? 'not-found' : 'unknown' };
-  }
+  if (result.outcome !== 'ok') return unansweredQuery(result);
   const body = result.body;
   let state: PreauthState | undefined;
   if (body.secureStatus !== undefined) state = SECURE_STATES[body.secureStatus];
