@@ -45,6 +45,7 @@ export interface SimOrder {
   /** pending → paid at this instant (simulator clock), the "customer typing password" script. */
   paysAt?: Date;
   failCode?: string;
+  /** How many times money was taken for this order (never more than 1). */
   chargedTimes: number;
   refunds: RefundRecord[];
   retrievalRefNum: string;
@@ -53,24 +54,26 @@ export interface SimOrder {
 }
 
 /** One order in the truth ledger, as tests compare it with the journal. */
-export interface LedgerEntry {
-  merchantOrderId: string;
-  orderId: string;
-  merchantCode: string;
-  terminalCode: string;
-  amountFen: number;
-  payCodeLast4: string;
-  day: string;
+export interface LedgerEntry
+  extends Pick<
+    SimOrder,
+    | 'merchantOrderId'
+    | 'orderId'
+    | 'merchantCode'
+    | 'terminalCode'
+    | 'amountFen'
+    | 'payCodeLast4'
+    | 'day'
+    | 'state'
+    | 'chargedTimes'
+    | 'script'
+  > {
   createdAt: string;
-  state: OrderStateName;
-  /** How many times money was taken for this order (never more than 1). */
-  chargedTimes: number;
   /** Successful refunds only. */
   refunds: Array<{ refundRequestId: string; amountFen: number; at: string }>;
   refundedFen: number;
   /** What the merchant holds for this order now: amount − refunds when paid, 0 otherwise. */
   capturedFen: number;
-  script?: string;
 }
 
 export type PreauthStateName = 'pending' | 'authorized' | 'completed' | 'voided' | 'failed';
@@ -94,17 +97,19 @@ export interface SimPreauth {
   failCode?: string;
 }
 
-export interface PreauthLedgerEntry {
-  orderId: string;
-  merchantOrderId?: string;
-  systemTraceNum: string;
-  authorizationCode: string;
-  transactionDate: string;
-  amountFen: number;
-  completedFen?: number;
-  state: PreauthStateName;
-  day: string;
-}
+/** One pre-auth in the truth ledger: its fields as the bank holds them. */
+export type PreauthLedgerEntry = Pick<
+  SimPreauth,
+  | 'orderId'
+  | 'merchantOrderId'
+  | 'systemTraceNum'
+  | 'authorizationCode'
+  | 'transactionDate'
+  | 'amountFen'
+  | 'completedFen'
+  | 'state'
+  | 'day'
+>;
 
 export interface BankOptions {
   now: () => Date;
