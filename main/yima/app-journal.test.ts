@@ -2,39 +2,17 @@
  * The Yima service on the app's real receipt journal (main/journal): records durable and checksummed,
  * the refund counted in the settlement report, recovery on reopen.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Journal } from '../journal/journal.js';
 import { buildReport } from '../journal/reports.js';
 import { defaultSettings } from '../settings/defaults.js';
 import { createMemoryOperators, createMemorySettings } from '../settings/memory.js';
 import { dayOfPosSeq, yimaJournalOn } from './app-journal.js';
 import { createYimaService } from './service.js';
-import { createYimaSimulator } from './simulator.js';
+import { yimaFixtures } from './test-fixtures.js';
 
 const KEY = 'app-journal-key';
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function startSim(processingReplies = 1) {
-  const sim = createYimaSimulator({ key: KEY, processingReplies });
-  const server = http.createServer(sim.listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return { sim, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${sim.path}` };
-}
+const { cleanups, tempDir, startSim } = yimaFixtures();
 
 function service(
   url: string,
@@ -55,11 +33,10 @@ function service(
 
 describe('Yima on the app journal', () => {
   it('journals intent → replies → final under the pos_seq, and the settlement counts the refund', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yima-app-journal-'));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const dataDir = tempDir('yima-app-journal-');
     const journal = Journal.open({ dataDir });
     cleanups.push(() => journal.store.close());
-    const { url } = await startSim();
+    const { url } = await startSim({ key: KEY });
     const yima = service(url, journal);
     const view = await yima.refund({ orgPosSeq: 'AP2026112200000001', amountFen: 2_598, pin: '123456' });
     expect(view.status).toBe('refunded');
@@ -83,10 +60,9 @@ describe('Yima on the app journal', () => {
   });
 
   it('an unresolved refund is in the open set and is resumed with the same pos_seq after a reopen', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yima-app-journal-'));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const dataDir = tempDir('yima-app-journal-');
     const first = Journal.open({ dataDir });
-    const { sim, url } = await startSim(1);
+    const { sim, url } = await startSim({ key: KEY, processingReplies: 1 });
     const a = service(url, first, { inlineWaitMs: 0, retryDelaysMs: [60_000] });
     const pending = await a.refund({ orgPosSeq: 'AP2026112200000002', amountFen: 198, pin: '123456' });
     await expect.poll(() => sim.requests.length).toBe(1);

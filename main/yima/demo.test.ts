@@ -1,22 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_YIMA_KEY, defaultSettings } from '../settings/defaults.js';
 import { createMemoryOperators, createMemorySettings } from '../settings/memory.js';
 import { startSimulator } from '../simulator/server.js';
 import { startYimaDemo, type YimaDemo } from './demo.js';
 import { createFileYimaJournal } from './journal.js';
 import { createYimaService } from './service.js';
+import { yimaFixtures } from './test-fixtures.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { cleanups, tempDir } = yimaFixtures();
 
 async function refundThrough(demo: YimaDemo, format: 'json' | 'xml') {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'yima-demo-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('yima-demo-');
   const service = createYimaService({
     settings: createMemorySettings(
       { yima: { ...defaultSettings().yima, format } },

@@ -2,13 +2,12 @@
  * The Yima refund service end to end over real loopback HTTP against the Yima simulator, with a real
  * file journal in a temporary folder.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { YimaRefundView } from '../ipc/channels/yima.js';
 import { Router } from '../ipc/router.js';
 import { defaultSettings } from '../settings/defaults.js';
@@ -16,41 +15,21 @@ import { createMemoryOperators, createMemorySettings } from '../settings/memory.
 import { createFileYimaJournal, type YimaJournal } from './journal.js';
 import { createYimaService, type YimaService } from './service.js';
 import { attachSign } from './sign.js';
-import { createYimaSimulator } from './simulator.js';
+import { createYimaSimulator, type YimaSimulatorOptions } from './simulator.js';
+import { yimaFixtures } from './test-fixtures.js';
 import { encodeReply, encodeRequest } from './wire.js';
 
 const KEY = 'test-yima-key-0001';
 const PIN = '123456';
 const ORG = 'AP2026112200000001';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { cleanups, listen, tempDir, startSim: startYimaSim } = yimaFixtures();
 
-async function listen(handler: http.RequestListener): Promise<string> {
-  const server = http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function startSim(options: Partial<Parameters<typeof createYimaSimulator>[0]> = {}) {
-  const sim = createYimaSimulator({ key: KEY, holdMs: 5_000, ...options });
-  const base = await listen(sim.listener);
-  return { sim, url: `${base}${sim.path}` };
-}
+const startSim = (options: Partial<YimaSimulatorOptions> = {}) =>
+  startYimaSim({ key: KEY, holdMs: 5_000, ...options });
 
 function tempJournal(): { journal: YimaJournal; file: string } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'yima-test-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const file = path.join(dir, 'yima.jsonl');
+  const file = path.join(tempDir('yima-test-'), 'yima.jsonl');
   return { journal: createFileYimaJournal(file), file };
 }
 
