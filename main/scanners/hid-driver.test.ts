@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppError } from '../ipc/errors.js';
 import {
   BOOT_KEYBOARD_6912345678901234,
@@ -12,12 +12,13 @@ import {
   assertNotKeyboardMode,
   type HidBackend,
   type HidDeviceRecord,
+  type HidDriverOptions,
   type HidScannerConfig,
   HidScannerDriver,
   pickInterface,
 } from './hid-driver.js';
+import { releasedAfterEach, startHeld } from './testing/driver-test.js';
 import { waitFor } from './testing/pty.js';
-import type { DriverState, ScanEvent } from './types.js';
 
 /**
  * The one allowed mock: a device object with node-hid's event interface ('data' with a Buffer per
@@ -83,27 +84,14 @@ const config = (d: HidDeviceRecord): HidScannerConfig => ({
   productId: d.productId,
 });
 
-let driver: HidScannerDriver | undefined;
-afterEach(async () => {
-  await driver?.stop();
-  driver = undefined;
-});
-
-function collect(d: HidScannerDriver) {
-  const scans: ScanEvent[] = [];
-  const states: DriverState[] = [];
-  d.onScan((s) => scans.push(s));
-  d.onStatus((s) => states.push(s.state));
-  return { scans, states };
-}
+const held = releasedAfterEach<HidScannerDriver>();
+const start = (options: HidDriverOptions) => startHeld(held, new HidScannerDriver(options));
 
 describe('HID scanner driver', () => {
   it('opens the HID POS interface (not the keyboard one) and reads single and continued reports', async () => {
     const bus = new FakeHidBus();
     bus.attached = [HONEYWELL_KBD, HONEYWELL_POS];
-    driver = new HidScannerDriver({ config: config(HONEYWELL_POS), backend: bus });
-    const { scans, states } = collect(driver);
-    await driver.start();
+    const { scans, states } = await start({ config: config(HONEYWELL_POS), backend: bus });
     expect(states).toEqual(['connected']);
     for (const r of HID_POS_SINGLE_134567890123456789) bus.last().report(r);
     for (const r of HID_POS_CONTINUED) bus.last().report(r);
@@ -114,9 +102,7 @@ describe('HID scanner driver', () => {
   it('decodes keyboard-format reports from a vendor-page interface', async () => {
     const bus = new FakeHidBus();
     bus.attached = [VENDOR_KBD_FORMAT];
-    driver = new HidScannerDriver({ config: config(VENDOR_KBD_FORMAT), backend: bus });
-    const { scans } = collect(driver);
-    await driver.start();
+    const { scans } = await start({ config: config(VENDOR_KBD_FORMAT), backend: bus });
     for (const r of BOOT_KEYBOARD_6912345678901234) bus.last().report(r);
     for (const r of REPORT_ID_KEYPAD_2800112233445566) bus.last().report(r);
     expect(scans.map((s) => s.code)).toEqual(['6912345678901234', '2800112233445566']);
@@ -125,9 +111,7 @@ describe('HID scanner driver', () => {
   it('ends a scan without a terminator after the inter-report gap', async () => {
     const bus = new FakeHidBus();
     bus.attached = [VENDOR_KBD_FORMAT];
-    driver = new HidScannerDriver({ config: config(VENDOR_KBD_FORMAT), backend: bus, gapMs: 20 });
-    const { scans } = collect(driver);
-    await driver.start();
+    const { scans } = await start({ config: config(VENDOR_KBD_FORMAT), backend: bus, gapMs: 20 });
     // The boot stream without its last two reports (Enter down, key-up).
     for (const r of BOOT_KEYBOARD_6912345678901234.slice(0, -2)) bus.last().report(r);
     await waitFor(() => scans.length === 1, 'the gap to end the scan');
@@ -137,13 +121,11 @@ describe('HID scanner driver', () => {
   it('unplug → lost, half a scan thrown away; replug at a new path → reconnected by itself', async () => {
     const bus = new FakeHidBus();
     bus.attached = [HONEYWELL_POS];
-    driver = new HidScannerDriver({
+    const { scans, states } = await start({
       config: { ...config(HONEYWELL_POS), path: '/dev/hidraw3' },
       backend: bus,
       retryMs: 10,
     });
-    const { scans, states } = collect(driver);
-    await driver.start();
     const first = bus.last();
     first.report(HID_POS_CONTINUED[0] as number[]); // first half of a long code …
     bus.attached = [];
@@ -160,9 +142,7 @@ describe('HID scanner driver', () => {
 
   it('waits for a scanner that is not plugged in at start', async () => {
     const bus = new FakeHidBus();
-    driver = new HidScannerDriver({ config: config(HONEYWELL_POS), backend: bus, retryMs: 10 });
-    const { states } = collect(driver);
-    await driver.start();
+    const { driver, states } = await start({ config: config(HONEYWELL_POS), backend: bus, retryMs: 10 });
     expect(driver.status().state).toBe('absent');
     bus.attached = [HONEYWELL_POS];
     await waitFor(() => states.includes('connected'), 'the first open');
@@ -174,8 +154,7 @@ describe('HID scanner driver', () => {
     bus.attached = [HONEYWELL_KBD];
     expect(pickInterface(bus.attached, config(HONEYWELL_KBD))).toEqual({ keyboardOnly: true });
     expect(() => assertNotKeyboardMode(bus.attached, config(HONEYWELL_KBD))).toThrow(AppError);
-    driver = new HidScannerDriver({ config: config(HONEYWELL_KBD), backend: bus, retryMs: 10 });
-    await driver.start();
+    const { driver } = await start({ config: config(HONEYWELL_KBD), backend: bus, retryMs: 10 });
     expect(driver.status()).toMatchObject({
       state: 'error',
       detail: { en: expect.stringContaining('keyboard mode') },

@@ -1,26 +1,14 @@
 import { SerialPortMock } from 'serialport';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type BindingInterface,
   bindingBackend,
   nativeSerialBackend,
-  type SerialScannerConfig,
+  type SerialDriverOptions,
   SerialScannerDriver,
 } from './serial-driver.js';
-import { createPtyPair, type PtyPair, waitFor } from './testing/pty.js';
-import type { DriverState, ScanEvent } from './types.js';
-
-const base = (pathName: string, over: Partial<SerialScannerConfig> = {}): SerialScannerConfig => ({
-  kind: 'serial',
-  path: pathName,
-  baudRate: 9600,
-  dataBits: 8,
-  parity: 'none',
-  stopBits: 1,
-  terminator: 'CR',
-  interByteTimeoutMs: 50,
-  ...over,
-});
+import { heldPty, releasedAfterEach, serialConfig, startHeld } from './testing/driver-test.js';
+import { waitFor } from './testing/pty.js';
 
 /** @serialport/binding-mock, as serialport re-exports it (its own package has no resolvable types here). */
 const MockBinding = SerialPortMock.binding;
@@ -42,24 +30,8 @@ function recordingMock(): { binding: BindingInterface; opened: MockPortBinding[]
   return { binding, opened };
 }
 
-function collect(driver: SerialScannerDriver) {
-  const scans: ScanEvent[] = [];
-  const states: DriverState[] = [];
-  driver.onScan((s) => scans.push(s));
-  driver.onStatus((s) => states.push(s.state));
-  return { scans, states };
-}
-
-let driver: SerialScannerDriver | undefined;
-let pty: PtyPair | undefined;
-
-afterEach(async () => {
-  await driver?.stop();
-  driver = undefined;
-  await pty?.close();
-  pty = undefined;
-  MockBinding.reset();
-});
+const held = releasedAfterEach<SerialScannerDriver>();
+const start = (options: SerialDriverOptions) => startHeld(held, new SerialScannerDriver(options));
 
 describe('serial scanner over @serialport/binding-mock', () => {
   it.each([
@@ -69,12 +41,10 @@ describe('serial scanner over @serialport/binding-mock', () => {
   ] as const)('splits scans on %s, across chunk boundaries', async (terminator, wire) => {
     MockBinding.createPort('/dev/ttyMOCK0', { echo: false, record: false });
     const { binding, opened } = recordingMock();
-    driver = new SerialScannerDriver({
-      config: base('/dev/ttyMOCK0', { terminator }),
+    const { scans, states } = await start({
+      config: serialConfig('/dev/ttyMOCK0', { terminator }),
       backend: bindingBackend(binding),
     });
-    const { scans, states } = collect(driver);
-    await driver.start();
     expect(states).toEqual(['connected']);
     const port = opened[0] as MockPortBinding;
     port.emitData(Buffer.from(wire.slice(0, 7)));
@@ -87,12 +57,10 @@ describe('serial scanner over @serialport/binding-mock', () => {
   it('with no terminator, a pause ends the scan', async () => {
     MockBinding.createPort('/dev/ttyMOCK1', { echo: false, record: false });
     const { binding, opened } = recordingMock();
-    driver = new SerialScannerDriver({
-      config: base('/dev/ttyMOCK1', { terminator: 'none', interByteTimeoutMs: 30 }),
+    const { scans } = await start({
+      config: serialConfig('/dev/ttyMOCK1', { terminator: 'none', interByteTimeoutMs: 30 }),
       backend: bindingBackend(binding),
     });
-    const { scans } = collect(driver);
-    await driver.start();
     const port = opened[0] as MockPortBinding;
     port.emitData(Buffer.from('13456789'));
     port.emitData(Buffer.from('0123456789'));
@@ -104,32 +72,29 @@ describe('serial scanner over @serialport/binding-mock', () => {
 
   it('an absent port is reported and waited for, then opens by itself', async () => {
     const { binding } = recordingMock();
-    driver = new SerialScannerDriver({
-      config: base('/dev/ttyMOCK2'),
+    const { driver, states } = await start({
+      config: serialConfig('/dev/ttyMOCK2'),
       backend: bindingBackend(binding),
       retryMs: 20,
     });
-    const { states } = collect(driver);
-    await driver.start();
     expect(driver.status()).toMatchObject({
       state: 'absent',
       detail: { en: expect.stringContaining('waiting') },
     });
     MockBinding.createPort('/dev/ttyMOCK2', { echo: false, record: false });
-    await waitFor(() => driver?.status().state === 'connected', 'the port to open');
+    await waitFor(() => driver.status().state === 'connected', 'the port to open');
     expect(states).toEqual(['absent', 'connected']);
   });
 
   it('a serial module that cannot load is an error status, not a crash', async () => {
-    driver = new SerialScannerDriver({
-      config: base('/dev/ttyMOCK9'),
+    const { driver } = await start({
+      config: serialConfig('/dev/ttyMOCK9'),
       backend: {
         list: async () => [],
         identify: async () => undefined,
         binding: () => Promise.reject(new Error('no native module')),
       },
     });
-    await driver.start();
     expect(driver.status()).toMatchObject({
       state: 'error',
       detail: { en: expect.stringContaining('unavailable') },
@@ -145,13 +110,11 @@ describe('serial scanner over @serialport/binding-mock', () => {
 
 describe('serial scanner on a real pseudo-terminal (socat)', () => {
   it('reads scans written to the other end of the pty', async () => {
-    pty = await createPtyPair();
-    driver = new SerialScannerDriver({
-      config: base(pty.app, { baudRate: 115_200 }),
+    const pty = await heldPty(held);
+    const { driver, scans } = await start({
+      config: serialConfig(pty.app, { baudRate: 115_200 }),
       backend: nativeSerialBackend(),
     });
-    const { scans } = collect(driver);
-    await driver.start();
     expect(driver.status().state).toBe('connected');
     pty.write('134567890123456789\r');
     pty.write('6212345678901234567\r');
@@ -160,10 +123,12 @@ describe('serial scanner on a real pseudo-terminal (socat)', () => {
   });
 
   it('unplug → lost; replug at the same path → reopened by itself → reconnected, and scans again', async () => {
-    pty = await createPtyPair();
-    driver = new SerialScannerDriver({ config: base(pty.app), backend: nativeSerialBackend(), retryMs: 50 });
-    const { scans, states } = collect(driver);
-    await driver.start();
+    const pty = await heldPty(held);
+    const { scans, states } = await start({
+      config: serialConfig(pty.app),
+      backend: nativeSerialBackend(),
+      retryMs: 50,
+    });
     pty.write('134567890123456789\r');
     await waitFor(() => scans.length === 1, 'a scan before unplugging');
 
@@ -181,20 +146,18 @@ describe('serial scanner on a real pseudo-terminal (socat)', () => {
   it('unplugged right after opening (the pty reads as endless end-of-file, no error) is still lost', async () => {
     // Regression: without the watchdog this went unnoticed in most runs (the binding retries EOF forever).
     for (let round = 0; round < 3; round++) {
-      pty = await createPtyPair();
-      driver = new SerialScannerDriver({
-        config: base(pty.app),
+      const pty = await heldPty(held);
+      const { driver, states } = await start({
+        config: serialConfig(pty.app),
         backend: nativeSerialBackend(),
         retryMs: 50,
       });
-      const { states } = collect(driver);
-      await driver.start();
       await pty.unplug();
       await waitFor(() => states.includes('lost'), `'lost' in round ${round}`);
       await driver.stop();
-      driver = undefined;
+      held.running = undefined;
       await pty.close();
-      pty = undefined;
+      held.pty = undefined;
     }
   });
 });

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { SerialPortMock } from 'serialport';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventName } from '../ipc/contract.js';
 import { EventHub, Router } from '../ipc/router.js';
 import { createMemorySettings } from '../settings/memory.js';
@@ -8,7 +8,8 @@ import type { HidBackend, HidDeviceRecord } from './hid-driver.js';
 import type { SaleSink } from './router.js';
 import { bindingBackend, nativeSerialBackend } from './serial-driver.js';
 import { createScannerService, type ScannerService } from './service.js';
-import { createPtyPair, type PtyPair, waitFor } from './testing/pty.js';
+import { heldPty, releasedAfterEach, serialConfig } from './testing/driver-test.js';
+import { waitFor } from './testing/pty.js';
 
 const MockBinding = SerialPortMock.binding;
 const WECHAT = '134567890123456789';
@@ -38,15 +39,7 @@ const POS_SCANNER: HidDeviceRecord = {
   usage: 0x02,
 };
 
-let service: ScannerService | undefined;
-let pty: PtyPair | undefined;
-afterEach(async () => {
-  await service?.stop();
-  service = undefined;
-  await pty?.close();
-  pty = undefined;
-  MockBinding.reset();
-});
+const held = releasedAfterEach<ScannerService>();
 
 function setup(hidDevices: HidDeviceRecord[] = [], serial = bindingBackend(MockBinding)) {
   const events = new EventHub();
@@ -71,7 +64,7 @@ function setup(hidDevices: HidDeviceRecord[] = [], serial = bindingBackend(MockB
     serial,
     retryMs: 20,
   });
-  service = scanners;
+  held.running = scanners;
   const router = new Router({ error() {} }).mount(scanners.handlers());
   const call = (name: string, input: unknown = {}) => router.dispatch(name, input);
   const of = (name: EventName) => seen.filter((e) => e.name === name).map((e) => e.payload);
@@ -183,18 +176,9 @@ describe('scanner service over the IPC router', () => {
 
 describe('scanner service with a serial scanner on a real pty', () => {
   it('the cashier sees unplug and replug as device.status events and in scanners.status', async () => {
-    pty = await createPtyPair();
+    const pty = await heldPty(held);
     const { call, of, accepted } = setup([], nativeSerialBackend());
-    const configured = await call('scanners.configure', {
-      kind: 'serial',
-      path: pty.app,
-      baudRate: 9600,
-      dataBits: 8,
-      parity: 'none',
-      stopBits: 1,
-      terminator: 'CRLF',
-      interByteTimeoutMs: 50,
-    });
+    const configured = await call('scanners.configure', serialConfig(pty.app, { terminator: 'CRLF' }));
     expect(configured).toMatchObject({ ok: true, data: { state: 'connected' } });
     const states = () => of('device.status').map((s) => (s as { state: string }).state);
 
