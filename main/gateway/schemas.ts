@@ -335,6 +335,29 @@ const Dates = {
   retrievalRefNum: LStr,
 };
 
+/** What the channel paid: the same rows in the v2 支付 / 交易查询 and the v1 担保 / 担保查询 responses. */
+const ChannelPaid = {
+  actualTransactionAmount: LNum,
+  amount: LNum,
+  orderId: LStr,
+  marketingAllianceDiscountInstruction: LStr,
+  thirdPartyDiscountInstruction: LStr,
+  thirdPartyName: LStr,
+  thirdPartyBuyerId: LStr,
+};
+
+/** The transaction a query found: the same rows in the v2 退货查询 and the v1 担保查询 responses. */
+const Deal = {
+  payCode: LStr,
+  dealDate: LStr,
+  dealTime: LStr,
+  originalAmount: LNum, // documented 字符串, carries fen
+  dealType: LStr,
+  dealSystemTraceNum: LStr,
+  dealRetrievalRefNum: LStr,
+  batchNo: LStr,
+};
+
 // ── v2 responses ─────────────────────────────────────────────────────────────────────────────
 
 export const ActivateTerminalResponse = z.looseObject({ ...Base });
@@ -344,13 +367,7 @@ export const ActivateTerminalResponse = z.looseObject({ ...Base });
  * 交易查询 response tables (actualTransactionAmount … mchntName).
  */
 const PaidDetail = {
-  actualTransactionAmount: LNum,
-  amount: LNum,
-  orderId: LStr,
-  marketingAllianceDiscountInstruction: LStr,
-  thirdPartyDiscountInstruction: LStr,
-  thirdPartyName: LStr,
-  thirdPartyBuyerId: LStr,
+  ...ChannelPaid,
   thirdPartyBuyerUserName: LStr,
   thirdPartyOrderId: LStr,
   thirdPartyPayInformation: LStr,
@@ -428,14 +445,7 @@ export const QueryRefundResponse = z.looseObject({
   retrievalRefNum: LStr,
   queryResCode: LStr,
   queryResInfo: LStr,
-  payCode: LStr,
-  dealDate: LStr,
-  dealTime: LStr,
-  originalAmount: LNum, // documented 字符串, carries fen
-  dealType: LStr,
-  dealSystemTraceNum: LStr,
-  dealRetrievalRefNum: LStr,
-  batchNo: LStr,
+  ...Deal,
   originalTransactionDate: LStr,
   originalRetrievalRefNum: LStr,
   originalSettlementDate: LStr,
@@ -459,13 +469,7 @@ export const PreauthActivateResponse = z.looseObject({ ...Base });
  */
 const PreauthPaidDetail = {
   authorizationCode: LStr,
-  actualTransactionAmount: LNum,
-  amount: LNum,
-  orderId: LStr,
-  marketingAllianceDiscountInstruction: LStr,
-  thirdPartyDiscountInstruction: LStr,
-  thirdPartyName: LStr,
-  thirdPartyBuyerId: LStr,
+  ...ChannelPaid,
   thirdPartyMerchantDiscountAmount: LNum,
   thirdPartyOtherDiscountAmount: LNum,
 };
@@ -491,14 +495,7 @@ export const PreauthQuickVoidResponse = PreauthCompleteResponse;
 const PreauthQueryFields = {
   ...Base,
   queryResCode: LStr,
-  payCode: LStr,
-  dealDate: LStr,
-  dealTime: LStr,
-  originalAmount: LNum, // documented 字符串, carries fen
-  dealType: LStr,
-  dealSystemTraceNum: LStr,
-  dealRetrievalRefNum: LStr,
-  batchNo: LStr,
+  ...Deal,
   ...PreauthPaidDetail,
 };
 
