@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeLine, encodeRecord } from './format.js';
-import { Journal } from './journal.js';
+import { Journal, type JournalOptions } from './journal.js';
 import { RECORD } from './records.js';
 
 const dirs: string[] = [];
@@ -20,6 +20,17 @@ afterEach(() => {
 function clock(start = Date.parse('2026-03-10T02:00:00.000Z')) {
   let now = start;
   return { now: () => now, advance: (ms: number) => (now += ms), set: (ms: number) => (now = ms) };
+}
+
+/**
+ * A fresh journal folder on a settable clock: `open()` opens (or reopens) the journal there; `dayFile`
+ * is the file of the first day, 2026-03-10.
+ */
+function fresh(options: Omit<JournalOptions, 'dataDir' | 'now'> = {}) {
+  const dir = tempDir();
+  const c = clock();
+  const open = () => Journal.open({ dataDir: dir, now: c.now, ...options });
+  return { dir, c, open, dayFile: path.join(dir, 'journal', '2026-03-10.jsonl') };
 }
 
 function sale(
@@ -75,14 +86,13 @@ describe('journal storage', () => {
   });
 
   it('appends durably, survives reopen, and keeps the sequence increasing', () => {
-    const dir = tempDir();
-    const c = clock();
-    let journal = Journal.open({ dataDir: dir, now: c.now });
+    const { open } = fresh();
+    let journal = open();
     sale(journal, 'T20260310100000000000000001', 1000);
     sale(journal, 'T20260310100000000000000003', 250, { paid: false });
     expect(journal.nextSeq).toBe(4);
     journal.close();
-    journal = Journal.open({ dataDir: dir, now: c.now });
+    journal = open();
     expect(journal.nextSeq).toBe(4);
     const orders = journal.ordersOfDay('2026-03-10');
     expect(orders.map((o) => [o.view.merchantOrderId, o.view.status, o.view.unresolved])).toEqual([
@@ -95,14 +105,12 @@ describe('journal storage', () => {
   });
 
   it('sets a torn last line aside on open and keeps every whole record', () => {
-    const dir = tempDir();
-    const c = clock();
-    const journal = Journal.open({ dataDir: dir, now: c.now });
+    const { dir, open, dayFile } = fresh();
+    const journal = open();
     sale(journal, 'T20260310100000000000000001', 1000);
     journal.close();
-    const file = path.join(dir, 'journal', '2026-03-10.jsonl');
-    fs.appendFileSync(file, '{"s":3,"at":"2026-03-10T02:00:00.000Z","t":"pay.intent","k":"T2026031010');
-    const reopened = Journal.open({ dataDir: dir, now: c.now });
+    fs.appendFileSync(dayFile, '{"s":3,"at":"2026-03-10T02:00:00.000Z","t":"pay.intent","k":"T2026031010');
+    const reopened = open();
     expect(reopened.store.openReport?.tornSetAside).toHaveLength(1);
     expect(fs.readdirSync(path.join(dir, 'journal', 'torn'))).toHaveLength(1);
     expect(reopened.verify().damaged).toEqual([]);
@@ -113,17 +121,15 @@ describe('journal storage', () => {
   });
 
   it('verify reports a damaged line in the middle and readers skip it', () => {
-    const dir = tempDir();
-    const c = clock();
-    const journal = Journal.open({ dataDir: dir, now: c.now });
+    const { open, dayFile } = fresh();
+    const journal = open();
     sale(journal, 'T20260310100000000000000001', 1000);
     sale(journal, 'T20260310100000000000000003', 2000);
     journal.close();
-    const file = path.join(dir, 'journal', '2026-03-10.jsonl');
-    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const lines = fs.readFileSync(dayFile, 'utf8').split('\n');
     lines[1] = (lines[1] as string).replace('"paidFen":1000', '"paidFen":9000');
-    fs.writeFileSync(file, lines.join('\n'));
-    const reopened = Journal.open({ dataDir: dir, now: c.now });
+    fs.writeFileSync(dayFile, lines.join('\n'));
+    const reopened = open();
     expect(reopened.verify().damaged).toEqual([
       { file: '2026-03-10.jsonl', line: 2, problem: 'checksum mismatch' },
     ]);
@@ -131,9 +137,8 @@ describe('journal storage', () => {
   });
 
   it('follows an order across days: a refund written a week later shows on the order and in that day report', () => {
-    const dir = tempDir();
-    const c = clock();
-    let journal = Journal.open({ dataDir: dir, now: c.now });
+    const { c, open } = fresh();
+    let journal = open();
     sale(journal, 'T20260310100000000000000001', 1000);
     c.advance(7 * 86_400_000);
     journal.write({
@@ -162,7 +167,7 @@ describe('journal storage', () => {
     journal.close();
     // Reopen on a later day: the old day files are summarised by metas, not replayed.
     c.advance(86_400_000);
-    journal = Journal.open({ dataDir: dir, now: c.now });
+    journal = open();
     expect(journal.store.openReport?.filesRead).toBe(0);
     const order = journal.findOrder('RT20260317100000000000000003');
     expect(order?.view).toMatchObject({ status: 'partially-refunded', refundedFen: 300, refundableFen: 700 });
@@ -180,9 +185,8 @@ describe('journal storage', () => {
   });
 
   it('lists by last 4, amount and id; exports CSV and JSON; counts Yima refunds', () => {
-    const dir = tempDir();
-    const c = clock();
-    const journal = Journal.open({ dataDir: dir, now: c.now, operatorId: () => 'cashier' });
+    const { c, open } = fresh({ operatorId: () => 'cashier' });
+    const journal = open();
     sale(journal, 'T20260310100000000000000001', 1250, { last4: '4321' });
     c.advance(3600_000);
     sale(journal, 'T20260310110000000000000003', 800, { last4: '9999' });
