@@ -11,7 +11,7 @@ import { expect, test } from './fixtures';
 const CODE = '134567890123456789';
 
 /** Record every scan.received event, and put a plain text input in the page to type into. */
-async function prepare(page: Page): Promise<void> {
+async function prepare(page: Page): Promise<Page> {
   await page.waitForFunction(() => typeof window.cashier?.on === 'function');
   await page.evaluate(() => {
     const w = window as unknown as { __scans: unknown[] };
@@ -26,22 +26,33 @@ async function prepare(page: Page): Promise<void> {
     input.style.zIndex = '99999';
     document.body.append(input);
   });
+  return page;
 }
 
-const scans = (page: Page) => page.evaluate(() => (window as unknown as { __scans: unknown[] }).__scans);
+const scans = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __scans: Array<Record<string, unknown>> }).__scans);
+
+/** Types `code` as a scanner does (≈10 ms a key, then Enter); waits for the one scan.received and returns it. */
+async function scanIn(page: Page, code: string): Promise<Record<string, unknown> | undefined> {
+  await page.keyboard.type(code, { delay: 10 });
+  await page.keyboard.press('Enter');
+  await expect.poll(() => scans(page)).toHaveLength(1);
+  return (await scans(page))[0];
+}
+
+/** Types as a person does: ≈150 ms a key. */
+const typeByHand = (page: Page, text: string) => page.keyboard.type(text, { delay: 150 });
+
+const blur = (page: Page) => page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 
 test.describe('keyboard wedge', () => {
   test('scanner-speed typing (≈10 ms a key) + Enter is one scan; nothing leaks into the focused input', async ({
     app,
   }) => {
-    const { page } = app;
-    await prepare(page);
+    const page = await prepare(app.page);
     const probe = page.getByLabel('wedge probe');
     await probe.focus();
-    await page.keyboard.type(CODE, { delay: 10 });
-    await page.keyboard.press('Enter');
-    await expect.poll(() => scans(page)).toHaveLength(1);
-    const [received] = (await scans(page)) as Array<Record<string, unknown>>;
+    const received = await scanIn(page, CODE);
     expect(received).toMatchObject({ source: 'wedge', codeMasked: '•••• 6789' });
     expect(JSON.stringify(received)).not.toContain(CODE);
     await expect(probe).toHaveValue('');
@@ -50,12 +61,11 @@ test.describe('keyboard wedge', () => {
   test('human-speed typing (≈150 ms a key) reaches the input in full and is never a scan', async ({
     app,
   }) => {
-    const { page } = app;
-    await prepare(page);
+    const page = await prepare(app.page);
     const probe = page.getByLabel('wedge probe');
     await probe.focus();
     const typed = '1345678901';
-    await page.keyboard.type(typed, { delay: 150 });
+    await typeByHand(page, typed);
     await page.keyboard.press('Enter');
     await expect(probe).toHaveValue(typed);
     // Give a would-be scan every chance to arrive before concluding none did.
@@ -66,28 +76,21 @@ test.describe('keyboard wedge', () => {
   test("the app's own React-controlled amount field: typing works through the wedge, a scan does not leak", async ({
     app,
   }) => {
-    const { page } = app;
-    await prepare(page);
+    const page = await prepare(app.page);
     const amount = page.locator('#amount-input');
     await amount.focus();
-    await page.keyboard.type('12.5', { delay: 150 });
+    await typeByHand(page, '12.5');
     await expect(amount).toHaveValue('12.5');
-    await page.keyboard.type(CODE, { delay: 10 });
-    await page.keyboard.press('Enter');
-    await expect.poll(() => scans(page)).toHaveLength(1);
+    await scanIn(page, CODE);
     await expect(amount).toHaveValue('12.5');
   });
 
   test('a scan with no input focused is still recognised (the wedge listens whatever has focus)', async ({
     app,
   }) => {
-    const { page } = app;
-    await prepare(page);
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    await page.keyboard.type('2845678901234567', { delay: 10 });
-    await page.keyboard.press('Enter');
-    await expect.poll(() => scans(page)).toHaveLength(1);
-    expect(((await scans(page)) as Array<Record<string, unknown>>)[0]).toMatchObject({
+    const page = await prepare(app.page);
+    await blur(page);
+    expect(await scanIn(page, '2845678901234567')).toMatchObject({
       source: 'wedge',
       codeMasked: '•••• 4567',
     });
@@ -96,8 +99,7 @@ test.describe('keyboard wedge', () => {
   test('with a sale waiting, a wedge scan pays it through main (engine → embedded simulator)', async ({
     app,
   }) => {
-    const { page } = app;
-    await prepare(page);
+    const page = await prepare(app.page);
     const phases = await page.evaluate(async () => {
       const w = window as unknown as { __phases: string[] };
       w.__phases = [];
@@ -106,11 +108,8 @@ test.describe('keyboard wedge', () => {
       return begun.ok ? begun.data.phase : JSON.stringify(begun.error);
     });
     expect(phases).toBe('awaiting-code');
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    await page.keyboard.type(CODE, { delay: 10 });
-    await page.keyboard.press('Enter');
-    await expect.poll(() => scans(page)).toHaveLength(1);
-    expect(((await scans(page)) as Array<Record<string, unknown>>)[0]).toMatchObject({
+    await blur(page);
+    expect(await scanIn(page, CODE)).toMatchObject({
       routedTo: 'sale',
       channel: 'wechat',
       codeMasked: '•••• 6789',
