@@ -91,16 +91,7 @@ describe('scanner service over the IPC router', () => {
   it('configures a serial scanner: persisted, status pushed, scans routed to the sale, masked events', async () => {
     MockBinding.createPort('/dev/ttyACM0', { echo: false, record: false });
     const { settings, call, of, accepted } = setup();
-    const config = {
-      kind: 'serial',
-      path: '/dev/ttyACM0',
-      baudRate: 9600,
-      dataBits: 8,
-      parity: 'none',
-      stopBits: 1,
-      terminator: 'CR',
-      interByteTimeoutMs: 50,
-    };
+    const config = serialConfig('/dev/ttyACM0');
     const configured = await call('scanners.configure', config);
     expect(configured).toMatchObject({
       ok: true,
