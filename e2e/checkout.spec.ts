@@ -4,9 +4,11 @@
  * ending 99 fen waits for the customer's password, then pays; an amount ending 97 stays unknown
  * until the engine voids it.
  */
+import { startPrinterEmulator } from '../main/printing/emulator';
 import { expect, saveScreenshot, test } from './fixtures';
 import {
   charge,
+  MANAGER_PIN,
   manualCode,
   resultPanel,
   typeAmount,
@@ -95,7 +97,10 @@ test.describe('checkout', () => {
   test('unknown, then voided: nothing charged', async ({ app }) => {
     test.setTimeout(120_000);
     const { page } = app;
-    const set = await page.evaluate(() => window.cashier.settings.update({ queryDeadlineSeconds: 10 }));
+    const set = await page.evaluate(
+      (managerPin) => window.cashier.settings.update({ queryDeadlineSeconds: 10, managerPin }),
+      MANAGER_PIN,
+    );
     expect(set.ok).toBe(true);
     await charge(page, '5.97');
     await manualCode(page, WECHAT_OK);
@@ -112,7 +117,10 @@ test.describe('checkout', () => {
   test('void unanswered too: needs attention, Enter does not clear it, park and sell on', async ({ app }) => {
     test.setTimeout(180_000);
     const { page } = app;
-    const set = await page.evaluate(() => window.cashier.settings.update({ queryDeadlineSeconds: 10 }));
+    const set = await page.evaluate(
+      (managerPin) => window.cashier.settings.update({ queryDeadlineSeconds: 10, managerPin }),
+      MANAGER_PIN,
+    );
     expect(set.ok).toBe(true);
     await charge(page, '4.96');
     await wedgeScan(page, WECHAT_OK);
@@ -130,5 +138,60 @@ test.describe('checkout', () => {
     await charge(page, '1.00');
     await page.keyboard.press('Escape');
     await expect(page.getByLabel('收款金额')).toBeFocused();
+  });
+
+  test('a receipt that did not print is shown with Reprint; the sale stays paid', async ({ app }) => {
+    test.setTimeout(150_000);
+    const { page } = app;
+    const printer = await startPrinterEmulator();
+    try {
+      printer.paperOut = true;
+      const configured = await page.evaluate(
+        (port) =>
+          window.cashier.printers.configure({
+            printer: { kind: 'tcp', host: '127.0.0.1', port },
+            paperWidth: '80',
+          }),
+        printer.port,
+      );
+      expect(configured.ok).toBe(true);
+      const alert = page.getByRole('alert', { name: '小票打印问题' });
+      await expect(alert).toBeHidden();
+
+      await charge(page, '3.00');
+      await wedgeScan(page, WECHAT_OK);
+      await expect(resultPanel(page)).toContainText('收款成功', { timeout: 30_000 });
+      await expect(alert).toContainText('小票未打印', { timeout: 20_000 });
+      await expect(alert).toContainText('缺纸');
+      await expect(alert.getByRole('button', { name: /重打/ })).toBeVisible();
+      // The sale itself is untouched by the printer.
+      await expect(resultPanel(page)).toContainText('收款成功');
+      await expect(resultPanel(page)).toContainText('¥3.00');
+      await saveScreenshot(page, 'checkout-print-failed');
+
+      // The queue gives up after its retries: from now on only Reprint prints it.
+      await expect
+        .poll(
+          async () => {
+            const jobs = await page.evaluate(() => window.cashier.printers.jobs({}));
+            return jobs.ok && jobs.data.length > 0 && jobs.data.every((j) => j.state === 'failed');
+          },
+          { timeout: 90_000, intervals: [2000] },
+        )
+        .toBe(true);
+      // A window that opens later (a restart of the screen) still shows it, from printers.jobs.
+      await page.reload();
+      await expect(alert).toContainText('小票未打印', { timeout: 20_000 });
+      // What reached the printer so far: status requests only (it said it had no paper).
+      const printed = () => printer.jobs.map((_, i) => printer.decoded(i).text).join('\n');
+      expect(printed()).not.toContain('3.00');
+
+      printer.paperOut = false;
+      await alert.getByRole('button', { name: /重打/ }).click();
+      await expect(alert).toBeHidden({ timeout: 30_000 });
+      await expect.poll(printed, { timeout: 10_000 }).toContain('3.00');
+    } finally {
+      await printer.close();
+    }
   });
 });

@@ -20,6 +20,9 @@ test.describe('pre-auth', () => {
     await panel.getByRole('button', { name: '担保完成' }).press('Enter');
     await expect(panel.getByRole('status')).toContainText('已完成', { timeout: 20_000 });
     await expect(open).not.toContainText('¥200.00');
+    // The start form no longer says "担保中 ¥200.00" about a pre-auth that is completed.
+    await expect(start.getByRole('status')).toBeHidden();
+    await expect(start).not.toContainText('担保中');
     await page.getByLabel('显示全部').check();
     await expect(open).toContainText('已完成');
     await open.getByRole('button', { name: /¥200\.00/ }).press('Enter');

@@ -4,9 +4,9 @@
  */
 import { create } from 'zustand';
 import type { AppInfo } from '../../main/ipc/channels/app';
-import type { DeviceStatus } from '../../main/ipc/channels/devices';
+import type { DeviceStatus, PrintJobView } from '../../main/ipc/channels/devices';
 import type { SaleState, ScanReceived, TxnProgress } from '../../main/ipc/channels/sale';
-import type { OperatorView, PublicSettings } from '../../main/ipc/channels/settings';
+import type { OperatorView, PublicSettings, SettingsNotice } from '../../main/ipc/channels/settings';
 import type { Bilingual } from '../../main/ipc/errors';
 import { beepFor } from './beep';
 import { cashier } from './cashier';
@@ -34,6 +34,11 @@ export interface CashierState {
   scanner?: DeviceStatus;
   printer?: DeviceStatus;
   notice?: Notice;
+  /**
+   * Print jobs that did not print (retrying or failed), newest first, until they print. A job the
+   * cashier retried stays here (queued / printing) until it is done.
+   */
+  printProblems: PrintJobView[];
   unresolvedCount: number;
   /** Set by a scan routed to order lookup: the orders screen opens it. */
   lookupOrderId?: string;
@@ -46,6 +51,7 @@ export interface CashierState {
   setSettings(settings: PublicSettings): void;
   setOperator(operator: OperatorView): void;
   showNotice(level: Notice['level'], message: Bilingual): void;
+  notePrintJob(job: PrintJobView): void;
   clearLookup(): void;
   refreshUnresolved(): Promise<void>;
 }
@@ -58,6 +64,7 @@ export const useCashier = create<CashierState>()((set, get) => ({
   lang: 'zh-CN',
   unresolvedCount: 0,
   ordersVersion: 0,
+  printProblems: [],
   setScreen(screen) {
     set({ screen });
     void cashier.scan.setContext({ screen });
@@ -86,6 +93,16 @@ export const useCashier = create<CashierState>()((set, get) => ({
   },
   showNotice(level, message) {
     set({ notice: { level, message, at: new Date().toISOString() } });
+  },
+  notePrintJob(job) {
+    set((st) => {
+      const others = st.printProblems.filter((j) => j.jobId !== job.jobId);
+      const known = others.length !== st.printProblems.length;
+      if (job.state === 'retrying' || job.state === 'failed') return { printProblems: [job, ...others] };
+      if (job.state === 'done' || !known) return { printProblems: others };
+      // queued / printing again after a reprint: keep it on show, in place, until it is done.
+      return { printProblems: st.printProblems.map((j) => (j.jobId === job.jobId ? job : j)) };
+    });
   },
   clearLookup() {
     set({ lookupOrderId: undefined });
@@ -120,21 +137,35 @@ export async function startStore(): Promise<void> {
   });
   cashier.on('device.status', (d) => store.setState(d.kind === 'scanner' ? { scanner: d } : { printer: d }));
   cashier.on('settings.changed', (s) => store.getState().setSettings(s));
+  cashier.on('print.job', (job) => store.getState().notePrintJob(job));
   cashier.on('orders.changed', () => {
     store.setState((st) => ({ ordersVersion: st.ordersVersion + 1 }));
     void store.getState().refreshUnresolved();
   });
 
-  const [info, settings, sale, operator, scanner, printer] = await Promise.all([
+  const [info, settings, sale, operator, scanner, printer, jobs] = await Promise.all([
     cashier.app.info({}),
     cashier.settings.get({}),
     cashier.sale.current({}),
     cashier.operators.current({}),
     cashier.scanners.status({}),
     cashier.printers.status({}),
+    cashier.printers.jobs({}),
   ]);
   if (info.ok) store.setState({ info: info.data });
-  if (settings.ok) store.getState().setSettings(settings.data);
+  if (settings.ok) {
+    store.getState().setSettings(settings.data);
+    // Notices raised while main started (damaged file, no keyring, demo PINs) came before any
+    // window listened: the worst of them goes to the status bar unless something newer is there.
+    const worst = worstNotice(settings.data.notices);
+    if (worst && !store.getState().notice) store.setState({ notice: worst });
+  }
+  if (jobs.ok) {
+    // Oldest first, so the newest ends up first in the list.
+    for (const job of [...jobs.data].reverse()) {
+      if (job.state === 'retrying' || job.state === 'failed') store.getState().notePrintJob(job);
+    }
+  }
   if (sale.ok)
     store.setState({
       sale: sale.data,
@@ -146,6 +177,15 @@ export async function startStore(): Promise<void> {
   await store.getState().refreshUnresolved();
   void cashier.scan.setContext({ screen: store.getState().screen });
   store.setState({ ready: true });
+}
+
+const LEVELS = { info: 0, warning: 1, error: 2 } as const;
+
+/** The most serious of the settings notices (the first of equals), as a status bar notice. */
+export function worstNotice(notices: SettingsNotice[] | undefined): Notice | undefined {
+  let worst: SettingsNotice | undefined;
+  for (const n of notices ?? []) if (!worst || LEVELS[n.level] > LEVELS[worst.level]) worst = n;
+  return worst && { level: worst.level, message: worst.message, at: worst.at };
 }
 
 /** Today as a China-time business day, YYYY-MM-DD. */

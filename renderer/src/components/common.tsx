@@ -1,5 +1,5 @@
 /** Small shared pieces: envelope handling, amount validation, error display. */
-import { useCallback, useState } from 'react';
+import { type InputHTMLAttributes, useCallback, useState } from 'react';
 import type { Envelope, ErrorBody } from '../../../main/ipc/errors';
 import { formatFen, parseYuanToFen } from '../../../main/shared/money';
 import { type TFn, useT } from '../i18n';
@@ -95,4 +95,53 @@ export function DoneText({ text }: { text: string | undefined }) {
 
 export function Money({ fen, className }: { fen: number | undefined; className?: string }) {
   return <span className={className ?? 'money'}>{fen === undefined ? '—' : formatFen(fen)}</span>;
+}
+
+/** A labelled text input: the label wraps the input, so getByLabel finds it. */
+export function TextField({
+  id,
+  label,
+  value,
+  onChange,
+  ...input
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'>) {
+  return (
+    <label className="field" htmlFor={id}>
+      {label}
+      <input id={id} autoComplete="off" value={value} onChange={(e) => onChange(e.target.value)} {...input} />
+    </label>
+  );
+}
+
+/** A labelled select over fixed choices. */
+export function SelectField<V extends string>({
+  id,
+  label,
+  value,
+  onChange,
+  options,
+}: {
+  id: string;
+  label: string;
+  value: V;
+  onChange: (value: V) => void;
+  options: ReadonlyArray<{ value: V; label: string }>;
+}) {
+  return (
+    <label className="field" htmlFor={id}>
+      {label}
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value as V)}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
 }

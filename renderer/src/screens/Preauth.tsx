@@ -8,7 +8,7 @@ import type { ErrorBody } from '../../../main/ipc/errors';
 import { fenToYuanText, formatFen } from '../../../main/shared/money';
 import { channelOf, checkPayCode } from '../../../main/shared/paycode';
 import { cashier } from '../cashier';
-import { checkAmount, DoneText, ErrorText, Money, useAction } from '../components/common';
+import { checkAmount, DoneText, ErrorText, Money, TextField, useAction } from '../components/common';
 import { Badge, PinField } from '../components/PinField';
 import { type MessageKey, useT } from '../i18n';
 import { chinaTime, useCashier } from '../store';
@@ -61,7 +61,14 @@ export function Preauth() {
   };
 
   const current = list.find((p) => p.id === selected) ?? (lastView?.id === selected ? lastView : undefined);
+  // The start form's outcome ("担保中 ¥200.00") speaks of the pre-auth it started: once that one is
+  // completed or voided, or another is selected, it would mislead, so it goes.
+  const select = (id: string) => {
+    if (id !== selected) start.clear();
+    setSelected(id);
+  };
   const changed = (v: PreauthView) => {
+    start.clear();
     setLastView(v);
     void load();
   };
@@ -72,28 +79,20 @@ export function Preauth() {
         <form className="card" onSubmit={submit} aria-label={t('preauth.start')}>
           <h2>{t('preauth.start')}</h2>
           <div className="field-row">
-            <label className="field" htmlFor="preauth-amount">
-              {t('common.amountYuan')}
-              <input
-                id="preauth-amount"
-                inputMode="decimal"
-                autoComplete="off"
-                value={amount}
-                onChange={(e) => setAmount(e.target.value.replace(/[^\d.]/g, ''))}
-              />
-            </label>
-            <label className="field" htmlFor="preauth-code">
-              {t('preauth.code')}
-              {code && /^\d{16,}$/.test(code) ? ` · ${t(`channel.${channelOf(code)}` as MessageKey)}` : ''}
-              <input
-                id="preauth-code"
-                inputMode="numeric"
-                autoComplete="off"
-                maxLength={64}
-                value={code}
-                onChange={(e) => setCode(e.target.value.replace(/\s/g, ''))}
-              />
-            </label>
+            <AmountField
+              id="preauth-amount"
+              label={t('common.amountYuan')}
+              value={amount}
+              onChange={setAmount}
+            />
+            <TextField
+              id="preauth-code"
+              label={`${t('preauth.code')}${code && /^\d{16,}$/.test(code) ? ` · ${t(`channel.${channelOf(code)}` as MessageKey)}` : ''}`}
+              inputMode="numeric"
+              maxLength={64}
+              value={code}
+              onChange={(v) => setCode(v.replace(/\s/g, ''))}
+            />
             <button type="submit" className="primary" disabled={start.busy}>
               {t('preauth.startSubmit')}
             </button>
@@ -129,7 +128,7 @@ export function Preauth() {
                 <tr
                   key={p.id}
                   className={p.id === selected ? 'row-selected' : undefined}
-                  onClick={() => setSelected(p.id)}
+                  onClick={() => select(p.id)}
                 >
                   <td>
                     <button
@@ -138,7 +137,7 @@ export function Preauth() {
                       aria-label={`${chinaTime(p.createdAt)} ${formatFen(p.amountFen)} ${p.id}`}
                       onClick={(e) => {
                         e.stopPropagation();
-                        setSelected(p.id);
+                        select(p.id);
                       }}
                     >
                       {chinaTime(p.createdAt)}
@@ -236,16 +235,12 @@ function PreauthPanel({ p, onChanged }: { p: PreauthView; onChanged: (v: Preauth
         <dd>{chinaTime(p.createdAt, true)}</dd>
       </dl>
       <div className="field-row">
-        <label className="field" htmlFor="preauth-complete-amount">
-          {t('preauth.completeAmount')}
-          <input
-            id="preauth-complete-amount"
-            inputMode="decimal"
-            autoComplete="off"
-            value={amount}
-            onChange={(e) => setAmount(e.target.value.replace(/[^\d.]/g, ''))}
-          />
-        </label>
+        <AmountField
+          id="preauth-complete-amount"
+          label={t('preauth.completeAmount')}
+          value={amount}
+          onChange={setAmount}
+        />
         <button
           type="button"
           className="primary"
@@ -282,5 +277,12 @@ function PreauthPanel({ p, onChanged }: { p: PreauthView; onChanged: (v: Preauth
       <ErrorText error={action.error} />
       <DoneText text={action.done} />
     </section>
+  );
+}
+
+/** An amount in yuan: digits and the point only. */
+function AmountField(props: { id: string; label: string; value: string; onChange: (value: string) => void }) {
+  return (
+    <TextField {...props} inputMode="decimal" onChange={(v) => props.onChange(v.replace(/[^\d.]/g, ''))} />
   );
 }

@@ -1,19 +1,24 @@
 /**
  * Settings: merchant and gateway, write-only secrets, scanner and printer (with tests), operators and
- * PINs, language, Yima, diagnostics and an About panel.
+ * PINs, language, Yima, diagnostics and an About panel. Every change but the language needs a
+ * manager's PIN (main checks it; each form has its PIN field), and the notices about the settings
+ * themselves (damaged file, no keyring, demo PINs) stay on top until dealt with.
  */
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import type { GatewayEnvironment } from '../../../main/ipc/channels/app';
 import type { PublicSettings, SecretName, SettingsPatch } from '../../../main/ipc/channels/settings';
+import type { Envelope } from '../../../main/ipc/errors';
 import { fenToYuanText } from '../../../main/shared/money';
 import { cashier } from '../cashier';
-import { checkAmount, DoneText, ErrorText, useAction } from '../components/common';
+import { checkAmount, DoneText, ErrorText, SelectField, TextField, useAction } from '../components/common';
+import { PinField } from '../components/PinField';
 import { type MessageKey, useT } from '../i18n';
 import { useCashier } from '../store';
 import { Devices } from './SettingsDevices';
 import { Operators } from './SettingsOperators';
 
 const ENVIRONMENTS: GatewayEnvironment[] = ['demo', 'test', 'production', 'custom'];
+const AUTH_MODES: PublicSettings['authMode'][] = ['body-signature', 'access-token'];
 
 export function Settings() {
   const { t } = useT();
@@ -32,6 +37,7 @@ export function Settings() {
   return (
     <section className="settings-grid" aria-label={t('settings.title')}>
       <div>
+        {settings && <SettingsNotices settings={settings} />}
         {settings ? <MerchantForm settings={settings} /> : <p className="msg msg-muted">{loadError}</p>}
         {settings && <SecretRow settings={settings} name="chinaumsAppKey" label={t('settings.appKey')} />}
         <Operators />
@@ -46,9 +52,77 @@ export function Settings() {
   );
 }
 
-function MerchantForm({ settings }: { settings: PublicSettings }) {
+/** What main says about the settings themselves: damaged files, no keyring, demo PINs still open. */
+function SettingsNotices({ settings }: { settings: PublicSettings }) {
+  const { t, bi } = useT();
+  const notices = settings.notices ?? [];
+  if (notices.length === 0) return null;
+  return (
+    <section className="card" aria-label={t('settings.notices')}>
+      <h2>{t('settings.notices')}</h2>
+      {notices.map((n) => (
+        <p
+          key={n.code}
+          className={
+            n.level === 'info' ? 'msg msg-muted' : n.level === 'warning' ? 'msg msg-warn' : 'msg msg-error'
+          }
+        >
+          {bi(n.message)}
+        </p>
+      ))}
+    </section>
+  );
+}
+
+/**
+ * One settings call at a time, with the manager PIN it carries: on success the store takes the new
+ * settings, the PIN field empties and "Saved" shows.
+ */
+function useSettingsCall() {
   const { t } = useT();
   const action = useAction();
+  const [pin, setPin] = useState('');
+  const save = (
+    call: (managerPin: string | undefined) => Promise<Envelope<PublicSettings>>,
+    after?: () => void,
+  ) =>
+    action.run(
+      () => call(pin || undefined),
+      (s) => {
+        useCashier.getState().setSettings(s);
+        setPin('');
+        after?.();
+        return t('common.saved');
+      },
+    );
+  return { action, pin, setPin, save };
+}
+
+/** The end of a settings form: the manager PIN, the buttons, then the outcome. */
+function SaveRow({
+  id,
+  call,
+  children,
+}: {
+  id: string;
+  call: ReturnType<typeof useSettingsCall>;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      <div className="field-row">
+        <PinField id={id} value={call.pin} onChange={call.setPin} />
+        {children}
+      </div>
+      <ErrorText error={call.action.error} />
+      <DoneText text={call.action.done} />
+    </>
+  );
+}
+
+function MerchantForm({ settings }: { settings: PublicSettings }) {
+  const { t } = useT();
+  const call = useSettingsCall();
   const [draft, setDraft] = useState(() => toDraft(settings));
   useEffect(() => setDraft(toDraft(settings)), [settings]);
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
@@ -56,7 +130,7 @@ function MerchantForm({ settings }: { settings: PublicSettings }) {
   const save = async (e: FormEvent) => {
     e.preventDefault();
     const max = checkAmount(draft.maxAmount, undefined, t);
-    if (!max.ok) return action.fail(`${t('settings.maxAmount')}: ${max.message}`);
+    if (!max.ok) return call.action.fail(`${t('settings.maxAmount')}: ${max.message}`);
     const deadline = Number(draft.queryDeadlineSeconds);
     const patch: SettingsPatch = {
       shopName: draft.shopName,
@@ -65,34 +139,29 @@ function MerchantForm({ settings }: { settings: PublicSettings }) {
       appId: draft.appId.trim(),
       environment: draft.environment,
       customGatewayUrl: draft.customGatewayUrl.trim(),
+      authMode: draft.authMode,
       maxAmountFen: max.fen,
       queryDeadlineSeconds: Number.isInteger(deadline) ? deadline : -1,
       language: draft.language,
     };
-    await action.run(
-      () => cashier.settings.update(patch),
-      (s) => {
-        useCashier.getState().setSettings(s);
-        return t('common.saved');
-      },
+    // Unchanged fields need no PIN: main asks for one only when something but the language changes.
+    await call.save((managerPin) =>
+      cashier.settings.update({ ...patch, ...(managerPin ? { managerPin } : {}) }),
     );
   };
 
   const text = (
-    key: keyof Draft,
+    key: Exclude<keyof Draft, 'environment' | 'authMode' | 'language'>,
     label: MessageKey,
     extra: { maxLength?: number; inputMode?: 'numeric' | 'decimal' | 'url' } = {},
   ) => (
-    <label className="field" htmlFor={`set-${key}`}>
-      {t(label)}
-      <input
-        id={`set-${key}`}
-        autoComplete="off"
-        value={draft[key]}
-        onChange={(e) => set({ [key]: e.target.value } as Partial<Draft>)}
-        {...extra}
-      />
-    </label>
+    <TextField
+      id={`set-${key}`}
+      label={t(label)}
+      value={draft[key]}
+      onChange={(v) => set({ [key]: v })}
+      {...extra}
+    />
   );
 
   return (
@@ -105,43 +174,45 @@ function MerchantForm({ settings }: { settings: PublicSettings }) {
       </div>
       <div className="field-row">{text('appId', 'settings.appId', { maxLength: 64 })}</div>
       <div className="field-row">
-        <label className="field" htmlFor="set-environment">
-          {t('settings.environment')}
-          <select
-            id="set-environment"
-            value={draft.environment}
-            onChange={(e) => set({ environment: e.target.value as GatewayEnvironment })}
-          >
-            {ENVIRONMENTS.map((env) => (
-              <option key={env} value={env}>
-                {t(`settings.env.${env}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </label>
-        {draft.environment === 'custom' &&
-          text('customGatewayUrl', 'settings.customUrl', { maxLength: 512, inputMode: 'url' })}
+        <SelectField
+          id="set-environment"
+          label={t('settings.environment')}
+          value={draft.environment}
+          onChange={(environment) => set({ environment })}
+          options={ENVIRONMENTS.map((env) => ({ value: env, label: t(`settings.env.${env}` as MessageKey) }))}
+        />
+        <SelectField
+          id="set-authMode"
+          label={t('settings.authMode')}
+          value={draft.authMode}
+          onChange={(authMode) => set({ authMode })}
+          options={AUTH_MODES.map((m) => ({ value: m, label: t(`settings.auth.${m}` as MessageKey) }))}
+        />
       </div>
+      {draft.environment === 'custom' && (
+        <div className="field-row">
+          {text('customGatewayUrl', 'settings.customUrl', { maxLength: 512, inputMode: 'url' })}
+        </div>
+      )}
       <div className="field-row">
         {text('maxAmount', 'settings.maxAmount', { inputMode: 'decimal' })}
         {text('queryDeadlineSeconds', 'settings.queryDeadline', { inputMode: 'numeric' })}
-        <label className="field" htmlFor="set-language">
-          {t('settings.language')}
-          <select
-            id="set-language"
-            value={draft.language}
-            onChange={(e) => set({ language: e.target.value as Draft['language'] })}
-          >
-            <option value="zh-CN">中文</option>
-            <option value="en">English</option>
-          </select>
-        </label>
+        <SelectField
+          id="set-language"
+          label={t('settings.language')}
+          value={draft.language}
+          onChange={(language) => set({ language })}
+          options={[
+            { value: 'zh-CN', label: '中文' },
+            { value: 'en', label: 'English' },
+          ]}
+        />
       </div>
-      <button type="submit" className="primary" disabled={action.busy}>
-        {t('common.save')}
-      </button>
-      <ErrorText error={action.error} />
-      <DoneText text={action.done} />
+      <SaveRow id="merchant-pin" call={call}>
+        <button type="submit" className="primary" disabled={call.action.busy}>
+          {t('common.save')}
+        </button>
+      </SaveRow>
     </form>
   );
 }
@@ -153,6 +224,7 @@ interface Draft {
   appId: string;
   environment: GatewayEnvironment;
   customGatewayUrl: string;
+  authMode: PublicSettings['authMode'];
   maxAmount: string;
   queryDeadlineSeconds: string;
   language: 'zh-CN' | 'en';
@@ -166,6 +238,7 @@ function toDraft(s: PublicSettings): Draft {
     appId: s.appId,
     environment: s.environment,
     customGatewayUrl: s.customGatewayUrl,
+    authMode: s.authMode,
     maxAmount: fenToYuanText(s.maxAmountFen),
     queryDeadlineSeconds: String(s.queryDeadlineSeconds),
     language: s.language,
@@ -176,15 +249,11 @@ function toDraft(s: PublicSettings): Draft {
 function SecretRow({ settings, name, label }: { settings: PublicSettings; name: SecretName; label: string }) {
   const { t } = useT();
   const [value, setValue] = useState('');
-  const action = useAction();
+  const call = useSettingsCall();
   const isSet = settings.secrets[name]?.set ?? false;
-  const apply = (s: PublicSettings) => {
-    useCashier.getState().setSettings(s);
-    setValue('');
-    return t('common.saved');
-  };
+  const clearValue = () => setValue('');
   return (
-    <div className="card">
+    <section className="card" aria-label={label}>
       <h3>
         {label}:{' '}
         <span className={isSet ? 'msg-ok' : 'msg-error'}>
@@ -195,43 +264,48 @@ function SecretRow({ settings, name, label }: { settings: PublicSettings; name: 
         {t(`settings.secretsProtection.${settings.secretsProtection}` as MessageKey)}
       </p>
       <form
-        className="field-row"
         onSubmit={(e) => {
           e.preventDefault();
-          if (value) void action.run(() => cashier.settings.setSecret({ name, value }), apply);
+          if (value)
+            void call.save(
+              (managerPin) => cashier.settings.setSecret({ name, value, managerPin }),
+              clearValue,
+            );
         }}
       >
-        <label className="field" htmlFor={`secret-${name}`}>
-          {t('settings.secretNew', { name: label })}
-          <input
+        <div className="field-row">
+          <TextField
             id={`secret-${name}`}
+            label={t('settings.secretNew', { name: label })}
             type="password"
             autoComplete="new-password"
             maxLength={256}
             value={value}
-            onChange={(e) => setValue(e.target.value)}
+            onChange={setValue}
           />
-        </label>
-        <button type="submit" disabled={!value || action.busy}>
-          {t('settings.secretSave', { name: label })}
-        </button>
-        <button
-          type="button"
-          disabled={!isSet || action.busy}
-          onClick={() => void action.run(() => cashier.settings.clearSecret({ name }), apply)}
-        >
-          {t('settings.secretClear', { name: label })}
-        </button>
+        </div>
+        <SaveRow id={`secret-${name}-pin`} call={call}>
+          <button type="submit" disabled={!value || call.action.busy}>
+            {t('settings.secretSave', { name: label })}
+          </button>
+          <button
+            type="button"
+            disabled={!isSet || call.action.busy}
+            onClick={() =>
+              void call.save((managerPin) => cashier.settings.clearSecret({ name, managerPin }), clearValue)
+            }
+          >
+            {t('settings.secretClear', { name: label })}
+          </button>
+        </SaveRow>
       </form>
-      <ErrorText error={action.error} />
-      <DoneText text={action.done} />
-    </div>
+    </section>
   );
 }
 
 function YimaForm({ settings }: { settings: PublicSettings }) {
   const { t } = useT();
-  const action = useAction();
+  const call = useSettingsCall();
   const [y, setY] = useState(settings.yima);
   useEffect(() => setY(settings.yima), [settings.yima]);
   const field = (
@@ -239,16 +313,13 @@ function YimaForm({ settings }: { settings: PublicSettings }) {
     label: MessageKey,
     maxLength: number,
   ) => (
-    <label className="field" htmlFor={`yima-${key}`}>
-      {t(label)}
-      <input
-        id={`yima-${key}`}
-        autoComplete="off"
-        maxLength={maxLength}
-        value={y[key]}
-        onChange={(e) => setY({ ...y, [key]: e.target.value })}
-      />
-    </label>
+    <TextField
+      id={`yima-${key}`}
+      label={t(label)}
+      maxLength={maxLength}
+      value={y[key]}
+      onChange={(v) => setY({ ...y, [key]: v })}
+    />
   );
   return (
     <>
@@ -257,12 +328,8 @@ function YimaForm({ settings }: { settings: PublicSettings }) {
         aria-label={t('settings.yima')}
         onSubmit={(e) => {
           e.preventDefault();
-          void action.run(
-            () => cashier.settings.update({ yima: y }),
-            (s) => {
-              useCashier.getState().setSettings(s);
-              return t('common.saved');
-            },
+          void call.save((managerPin) =>
+            cashier.settings.update({ yima: y, ...(managerPin ? { managerPin } : {}) }),
           );
         }}
       >
@@ -284,34 +351,32 @@ function YimaForm({ settings }: { settings: PublicSettings }) {
           {field('posId', 'settings.yimaPosId', 20)}
         </div>
         <div className="field-row">
-          <label className="field" htmlFor="yima-format">
-            {t('settings.yimaFormat')}
-            <select
-              id="yima-format"
-              value={y.format}
-              onChange={(e) => setY({ ...y, format: e.target.value as 'json' | 'xml' })}
-            >
-              <option value="json">JSON</option>
-              <option value="xml">XML (GBK)</option>
-            </select>
-          </label>
-          <label className="field" htmlFor="yima-sign">
-            {t('settings.yimaSignMode')}
-            <select
-              id="yima-sign"
-              value={y.signMode}
-              onChange={(e) => setY({ ...y, signMode: e.target.value as 'md5-body-key' | 'none' })}
-            >
-              <option value="md5-body-key">MD5 (body + key)</option>
-              <option value="none">—</option>
-            </select>
-          </label>
-          <button type="submit" className="primary" disabled={action.busy}>
+          <SelectField
+            id="yima-format"
+            label={t('settings.yimaFormat')}
+            value={y.format}
+            onChange={(format) => setY({ ...y, format })}
+            options={[
+              { value: 'json', label: 'JSON' },
+              { value: 'xml', label: 'XML (GBK)' },
+            ]}
+          />
+          <SelectField
+            id="yima-sign"
+            label={t('settings.yimaSignMode')}
+            value={y.signMode}
+            onChange={(signMode) => setY({ ...y, signMode })}
+            options={[
+              { value: 'md5-body-key', label: 'MD5 (body + key)' },
+              { value: 'none', label: '—' },
+            ]}
+          />
+        </div>
+        <SaveRow id="yima-pin" call={call}>
+          <button type="submit" className="primary" disabled={call.action.busy}>
             {t('common.save')}
           </button>
-        </div>
-        <ErrorText error={action.error} />
-        <DoneText text={action.done} />
+        </SaveRow>
       </form>
       <SecretRow settings={settings} name="yimaKey" label={t('settings.yimaKey')} />
     </>

@@ -1,16 +1,22 @@
-/** Scanner and printer choice, with a test button each. */
-import { useEffect, useState } from 'react';
-import type { PrinterConfig, ScannerConfig } from '../../../main/ipc/channels/devices';
+/**
+ * Scanner and printer choice, with a test button each. Both forms start from the saved choice
+ * (settings.scanner / settings.printer) and follow it when it changes.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import type { DeviceStatus, PrinterConfig, ScannerConfig } from '../../../main/ipc/channels/devices';
+import type { PublicSettings } from '../../../main/ipc/channels/settings';
 import type { CallOutput } from '../../../main/ipc/contract';
 import { cashier } from '../cashier';
-import { DoneText, ErrorText, useAction } from '../components/common';
+import { DoneText, ErrorText, SelectField, TextField, useAction } from '../components/common';
 import { type MessageKey, useT } from '../i18n';
 import { useCashier } from '../store';
 
 type ScannerKind = ScannerConfig['kind'];
 type PrinterKind = PrinterConfig['kind'];
+type Terminator = 'CR' | 'LF' | 'CRLF' | 'none';
 type HidList = CallOutput<'scanners.list'>;
 type PrinterList = CallOutput<'printers.list'>;
+type SavedPrinter = PublicSettings['printer'];
 
 export function Devices() {
   return (
@@ -21,18 +27,74 @@ export function Devices() {
   );
 }
 
-function ScannerCard() {
+/** A device card's heading: its name, then what main last said about it. */
+function DeviceHeading({ title, status }: { title: string; status: DeviceStatus | undefined }) {
   const { t, bi } = useT();
+  return (
+    <h2>
+      {title}
+      {status && (
+        <span className="msg-muted">
+          {' '}
+          · {status.label} {t(`device.${status.state}` as MessageKey)}{' '}
+          {status.detail ? bi(status.detail) : ''}
+        </span>
+      )}
+    </h2>
+  );
+}
+
+/** The message after configure: the device and its state. */
+function useDeviceLine() {
+  const { t } = useT();
+  return (s: DeviceStatus) => `${s.label}: ${t(`device.${s.state}` as MessageKey)}`;
+}
+
+/** A form draft that starts from the saved value and starts again whenever the saved value changes. */
+function useDraftFrom<S, D>(saved: S, toDraft: (saved: S) => D) {
+  const [draft, setDraft] = useState(() => toDraft(saved));
+  const key = JSON.stringify(saved);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for `saved` (compared by value)
+  useEffect(() => setDraft(toDraft(saved)), [key]);
+  const set = useCallback((patch: Partial<D>) => setDraft((d) => ({ ...d, ...patch })), []);
+  return [draft, set] as const;
+}
+
+interface ScannerDraft {
+  kind: ScannerKind;
+  hidPath: string;
+  serialPath: string;
+  baudRate: string;
+  terminator: Terminator;
+}
+
+function scannerDraft(saved: ScannerConfig | undefined): ScannerDraft {
+  return {
+    kind: saved?.kind ?? 'wedge',
+    hidPath: saved?.kind === 'hid' ? (saved.path ?? '') : '',
+    serialPath: saved?.kind === 'serial' ? saved.path : '',
+    baudRate: saved?.kind === 'serial' ? String(saved.baudRate) : '9600',
+    terminator: saved?.kind === 'serial' ? saved.terminator : 'CR',
+  };
+}
+
+const SCANNER_SERIAL_DEFAULTS = {
+  dataBits: 8,
+  parity: 'none',
+  stopBits: 1,
+  interByteTimeoutMs: 50,
+} as const;
+
+function ScannerCard() {
+  const { t } = useT();
   const status = useCashier((s) => s.scanner);
+  const saved = useCashier((s) => s.settings?.scanner);
   const lastScan = useCashier((s) => s.lastScan);
-  const [kind, setKind] = useState<ScannerKind>('wedge');
+  const [draft, set] = useDraftFrom(saved, scannerDraft);
   const [found, setFound] = useState<HidList>({ hid: [], serial: [] });
-  const [hidPath, setHidPath] = useState('');
-  const [serialPath, setSerialPath] = useState('');
-  const [baudRate, setBaudRate] = useState('9600');
-  const [terminator, setTerminator] = useState<'CR' | 'LF' | 'CRLF' | 'none'>('CR');
   const [testing, setTesting] = useState(false);
   const action = useAction();
+  const deviceLine = useDeviceLine();
 
   const testResult = testing && lastScan?.routedTo === 'scanner-test' ? lastScan.codeMasked : undefined;
 
@@ -41,67 +103,62 @@ function ScannerCard() {
       () => cashier.scanners.list({}),
       (l) => {
         setFound(l);
-        if (!hidPath && l.hid[0]) setHidPath(l.hid[0].path);
-        if (!serialPath && l.serial[0]) setSerialPath(l.serial[0].path);
+        if (!draft.hidPath && l.hid[0]) set({ hidPath: l.hid[0].path });
+        if (!draft.serialPath && l.serial[0]) set({ serialPath: l.serial[0].path });
         return undefined;
       },
     );
 
   const config = (): ScannerConfig | undefined => {
-    if (kind === 'wedge') return { kind: 'wedge' };
-    if (kind === 'hid') {
-      const dev = found.hid.find((d) => d.path === hidPath);
-      return dev
-        ? { kind: 'hid', vendorId: dev.vendorId, productId: dev.productId, path: dev.path }
-        : undefined;
+    if (draft.kind === 'wedge') return { kind: 'wedge' };
+    if (draft.kind === 'hid') {
+      const dev = found.hid.find((d) => d.path === draft.hidPath);
+      if (dev) return { kind: 'hid', vendorId: dev.vendorId, productId: dev.productId, path: dev.path };
+      // Not listed (yet): the saved device, as it was.
+      return saved?.kind === 'hid' && (saved.path ?? '') === draft.hidPath ? saved : undefined;
     }
-    if (!serialPath) return undefined;
+    if (!draft.serialPath) return undefined;
     return {
       kind: 'serial',
-      path: serialPath,
-      baudRate: Number(baudRate) || 9600,
-      dataBits: 8,
-      parity: 'none',
-      stopBits: 1,
-      terminator,
-      interByteTimeoutMs: 50,
+      ...SCANNER_SERIAL_DEFAULTS,
+      ...(saved?.kind === 'serial' ? saved : {}),
+      path: draft.serialPath,
+      baudRate: Number(draft.baudRate) || 9600,
+      terminator: draft.terminator,
     };
   };
 
-  const selectedHid = found.hid.find((d) => d.path === hidPath);
+  const selectedHid = found.hid.find((d) => d.path === draft.hidPath);
+  const savedHidUnlisted = saved?.kind === 'hid' && !found.hid.some((d) => d.path === (saved.path ?? ''));
 
   return (
     <div className="card">
-      <h2>
-        {t('settings.scanner')}
-        {status && (
-          <span className="msg-muted">
-            {' '}
-            · {status.label} {t(`device.${status.state}` as MessageKey)}{' '}
-            {status.detail ? bi(status.detail) : ''}
-          </span>
-        )}
-      </h2>
+      <DeviceHeading title={t('settings.scanner')} status={status} />
       <div className="field-row">
-        <label className="field" htmlFor="scanner-kind">
-          {t('settings.scannerKind')}
-          <select id="scanner-kind" value={kind} onChange={(e) => setKind(e.target.value as ScannerKind)}>
-            {(['wedge', 'hid', 'serial'] as const).map((k) => (
-              <option key={k} value={k}>
-                {t(`settings.scanner.${k}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          id="scanner-kind"
+          label={t('settings.scannerKind')}
+          value={draft.kind}
+          onChange={(kind) => set({ kind })}
+          options={(['wedge', 'hid', 'serial'] as const).map((k) => ({
+            value: k,
+            label: t(`settings.scanner.${k}` as MessageKey),
+          }))}
+        />
         <button type="button" onClick={() => void list()}>
           {t('settings.listDevices')}
         </button>
       </div>
-      {kind === 'hid' && (
+      {draft.kind === 'hid' && (
         <div className="field-row">
           <label className="field" htmlFor="scanner-hid">
             {t('settings.scannerDevice')}
-            <select id="scanner-hid" value={hidPath} onChange={(e) => setHidPath(e.target.value)}>
+            <select id="scanner-hid" value={draft.hidPath} onChange={(e) => set({ hidPath: e.target.value })}>
+              {savedHidUnlisted && saved?.kind === 'hid' && (
+                <option value={saved.path ?? ''}>
+                  {saved.path ?? ''} ({saved.vendorId.toString(16)}:{saved.productId.toString(16)})
+                </option>
+              )}
               {found.hid.map((d) => (
                 <option key={d.path} value={d.path}>
                   {d.manufacturer ?? ''} {d.product ?? d.path} ({d.vendorId.toString(16)}:
@@ -113,44 +170,36 @@ function ScannerCard() {
           {selectedHid?.keyboardMode && <p className="msg msg-warn">{t('settings.scannerKeyboardMode')}</p>}
         </div>
       )}
-      {kind === 'serial' && (
+      {draft.kind === 'serial' && (
         <div className="field-row">
-          <label className="field" htmlFor="scanner-serial">
-            {t('settings.serialPath')}
-            <input
-              id="scanner-serial"
-              list="scanner-serial-list"
-              value={serialPath}
-              onChange={(e) => setSerialPath(e.target.value)}
-            />
-            <datalist id="scanner-serial-list">
-              {found.serial.map((p) => (
-                <option key={p.path} value={p.path}>
-                  {p.manufacturer ?? ''}
-                </option>
-              ))}
-            </datalist>
-          </label>
-          <label className="field" htmlFor="scanner-baud">
-            {t('settings.baudRate')}
-            <select id="scanner-baud" value={baudRate} onChange={(e) => setBaudRate(e.target.value)}>
-              {['9600', '19200', '38400', '57600', '115200'].map((b) => (
-                <option key={b}>{b}</option>
-              ))}
-            </select>
-          </label>
-          <label className="field" htmlFor="scanner-term">
-            {t('settings.terminator')}
-            <select
-              id="scanner-term"
-              value={terminator}
-              onChange={(e) => setTerminator(e.target.value as typeof terminator)}
-            >
-              {(['CR', 'LF', 'CRLF', 'none'] as const).map((x) => (
-                <option key={x}>{x}</option>
-              ))}
-            </select>
-          </label>
+          <TextField
+            id="scanner-serial"
+            label={t('settings.serialPath')}
+            list="scanner-serial-list"
+            value={draft.serialPath}
+            onChange={(serialPath) => set({ serialPath })}
+          />
+          <datalist id="scanner-serial-list">
+            {found.serial.map((p) => (
+              <option key={p.path} value={p.path}>
+                {p.manufacturer ?? ''}
+              </option>
+            ))}
+          </datalist>
+          <SelectField
+            id="scanner-baud"
+            label={t('settings.baudRate')}
+            value={draft.baudRate}
+            onChange={(baudRate) => set({ baudRate })}
+            options={withCurrent(['9600', '19200', '38400', '57600', '115200'], draft.baudRate)}
+          />
+          <SelectField
+            id="scanner-term"
+            label={t('settings.terminator')}
+            value={draft.terminator}
+            onChange={(terminator) => set({ terminator })}
+            options={(['CR', 'LF', 'CRLF', 'none'] as const).map((x) => ({ value: x, label: x }))}
+          />
         </div>
       )}
       <div className="toolbar">
@@ -165,7 +214,7 @@ function ScannerCard() {
               () => cashier.scanners.configure(c),
               (s) => {
                 useCashier.setState({ scanner: s });
-                return `${s.label}: ${t(`device.${s.state}` as MessageKey)}`;
+                return deviceLine(s);
               },
             );
           }}
@@ -200,29 +249,56 @@ function ScannerCard() {
   );
 }
 
+/** Select options from a list of values, with the current value kept even when it is not listed. */
+function withCurrent(values: string[], current: string): Array<{ value: string; label: string }> {
+  const all = current && !values.includes(current) ? [current, ...values] : values;
+  return all.map((v) => ({ value: v, label: v }));
+}
+
+interface PrinterDraft {
+  kind: PrinterKind;
+  host: string;
+  port: string;
+  path: string;
+  baudRate: string;
+  deviceName: string;
+  paperWidth: '58' | '80';
+  drawerKick: boolean;
+}
+
+function printerDraft(saved: SavedPrinter | undefined): PrinterDraft {
+  const p = saved?.printer;
+  return {
+    kind: p?.kind ?? 'none',
+    host: p?.kind === 'tcp' ? p.host : '',
+    port: p?.kind === 'tcp' ? String(p.port) : '9100',
+    path: p?.kind === 'serial' || p?.kind === 'usb-file' ? p.path : '',
+    baudRate: p?.kind === 'serial' ? String(p.baudRate) : '9600',
+    deviceName: p?.kind === 'system' ? p.deviceName : '',
+    paperWidth: saved?.paperWidth ?? '80',
+    drawerKick: saved?.drawerKick ?? false,
+  };
+}
+
 function PrinterCard() {
-  const { t, bi } = useT();
+  const { t } = useT();
   const status = useCashier((s) => s.printer);
-  const [kind, setKind] = useState<PrinterKind>('none');
+  const saved = useCashier((s) => s.settings?.printer);
+  const [draft, set] = useDraftFrom(saved, printerDraft);
   const [found, setFound] = useState<PrinterList>({ serial: [], usb: [], system: [] });
-  const [host, setHost] = useState('');
-  const [port, setPort] = useState('9100');
-  const [path, setPath] = useState('');
-  const [baudRate, setBaudRate] = useState('9600');
-  const [deviceName, setDeviceName] = useState('');
-  const [paperWidth, setPaperWidth] = useState<'58' | '80'>('80');
-  const [drawerKick, setDrawerKick] = useState(false);
   const action = useAction();
+  const deviceLine = useDeviceLine();
+  const { kind, path, deviceName } = draft;
 
   useEffect(() => {
-    if (kind === 'usb-file' && !path && found.usb[0]) setPath(found.usb[0]);
-    if (kind === 'serial' && !path && found.serial[0]) setPath(found.serial[0].path);
-    if (kind === 'system' && !deviceName && found.system[0]) setDeviceName(found.system[0]);
-  }, [kind, found, path, deviceName]);
+    if (kind === 'usb-file' && !path && found.usb[0]) set({ path: found.usb[0] });
+    if (kind === 'serial' && !path && found.serial[0]) set({ path: found.serial[0].path });
+    if (kind === 'system' && !deviceName && found.system[0]) set({ deviceName: found.system[0] });
+  }, [kind, found, path, deviceName, set]);
 
   const config = (): PrinterConfig => {
-    if (kind === 'tcp') return { kind, host: host.trim(), port: Number(port) || 9100 };
-    if (kind === 'serial') return { kind, path, baudRate: Number(baudRate) || 9600 };
+    if (kind === 'tcp') return { kind, host: draft.host.trim(), port: Number(draft.port) || 9100 };
+    if (kind === 'serial') return { kind, path, baudRate: Number(draft.baudRate) || 9600 };
     if (kind === 'usb-file') return { kind, path };
     if (kind === 'system') return { kind, deviceName };
     return { kind: 'none' };
@@ -230,38 +306,28 @@ function PrinterCard() {
 
   return (
     <div className="card">
-      <h2>
-        {t('settings.printer')}
-        {status && (
-          <span className="msg-muted">
-            {' '}
-            · {status.label} {t(`device.${status.state}` as MessageKey)}{' '}
-            {status.detail ? bi(status.detail) : ''}
-          </span>
-        )}
-      </h2>
+      <DeviceHeading title={t('settings.printer')} status={status} />
       <div className="field-row">
-        <label className="field" htmlFor="printer-kind">
-          {t('settings.printerKind')}
-          <select id="printer-kind" value={kind} onChange={(e) => setKind(e.target.value as PrinterKind)}>
-            {(['none', 'tcp', 'serial', 'usb-file', 'system'] as const).map((k) => (
-              <option key={k} value={k}>
-                {t(`settings.printer.${k}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field" htmlFor="printer-width">
-          {t('settings.paperWidth')}
-          <select
-            id="printer-width"
-            value={paperWidth}
-            onChange={(e) => setPaperWidth(e.target.value as '58' | '80')}
-          >
-            <option value="80">80</option>
-            <option value="58">58</option>
-          </select>
-        </label>
+        <SelectField
+          id="printer-kind"
+          label={t('settings.printerKind')}
+          value={kind}
+          onChange={(next) => set({ kind: next })}
+          options={(['none', 'tcp', 'serial', 'usb-file', 'system'] as const).map((k) => ({
+            value: k,
+            label: t(`settings.printer.${k}` as MessageKey),
+          }))}
+        />
+        <SelectField
+          id="printer-width"
+          label={t('settings.paperWidth')}
+          value={draft.paperWidth}
+          onChange={(paperWidth) => set({ paperWidth })}
+          options={[
+            { value: '80', label: '80' },
+            { value: '58', label: '58' },
+          ]}
+        />
         <button
           type="button"
           onClick={() =>
@@ -279,67 +345,64 @@ function PrinterCard() {
       </div>
       {kind === 'tcp' && (
         <div className="field-row">
-          <label className="field" htmlFor="printer-host">
-            {t('settings.host')}
-            <input id="printer-host" value={host} maxLength={253} onChange={(e) => setHost(e.target.value)} />
-          </label>
-          <label className="field" htmlFor="printer-port">
-            {t('settings.port')}
-            <input
-              id="printer-port"
-              inputMode="numeric"
-              value={port}
-              onChange={(e) => setPort(e.target.value)}
-            />
-          </label>
+          <TextField
+            id="printer-host"
+            label={t('settings.host')}
+            maxLength={253}
+            value={draft.host}
+            onChange={(host) => set({ host })}
+          />
+          <TextField
+            id="printer-port"
+            label={t('settings.port')}
+            inputMode="numeric"
+            value={draft.port}
+            onChange={(port) => set({ port })}
+          />
         </div>
       )}
       {(kind === 'serial' || kind === 'usb-file') && (
         <div className="field-row">
-          <label className="field" htmlFor="printer-path">
-            {t('settings.devicePath')}
-            <input
-              id="printer-path"
-              list="printer-path-list"
-              value={path}
-              onChange={(e) => setPath(e.target.value)}
-            />
-            <datalist id="printer-path-list">
-              {(kind === 'serial' ? found.serial.map((p) => p.path) : found.usb).map((p) => (
-                <option key={p} value={p} />
-              ))}
-            </datalist>
-          </label>
+          <TextField
+            id="printer-path"
+            label={t('settings.devicePath')}
+            list="printer-path-list"
+            value={path}
+            onChange={(next) => set({ path: next })}
+          />
+          <datalist id="printer-path-list">
+            {(kind === 'serial' ? found.serial.map((p) => p.path) : found.usb).map((p) => (
+              <option key={p} value={p} />
+            ))}
+          </datalist>
           {kind === 'serial' && (
-            <label className="field" htmlFor="printer-baud">
-              {t('settings.baudRate')}
-              <select id="printer-baud" value={baudRate} onChange={(e) => setBaudRate(e.target.value)}>
-                {['9600', '19200', '38400', '115200'].map((b) => (
-                  <option key={b}>{b}</option>
-                ))}
-              </select>
-            </label>
+            <SelectField
+              id="printer-baud"
+              label={t('settings.baudRate')}
+              value={draft.baudRate}
+              onChange={(baudRate) => set({ baudRate })}
+              options={withCurrent(['9600', '19200', '38400', '115200'], draft.baudRate)}
+            />
           )}
         </div>
       )}
       {kind === 'system' && (
         <div className="field-row">
-          <label className="field" htmlFor="printer-system">
-            {t('settings.deviceName')}
-            <select id="printer-system" value={deviceName} onChange={(e) => setDeviceName(e.target.value)}>
-              {found.system.map((name) => (
-                <option key={name}>{name}</option>
-              ))}
-            </select>
-          </label>
+          <SelectField
+            id="printer-system"
+            label={t('settings.deviceName')}
+            value={deviceName}
+            onChange={(next) => set({ deviceName: next })}
+            options={withCurrent(found.system, deviceName)}
+          />
         </div>
       )}
       <label className="check" htmlFor="printer-drawer">
         <input
           id="printer-drawer"
           type="checkbox"
-          checked={drawerKick}
-          onChange={(e) => setDrawerKick(e.target.checked)}
+          checked={draft.drawerKick}
+          onChange={(e) => set({ drawerKick: e.target.checked })}
         />
         {t('settings.drawerKick')}
       </label>
@@ -350,10 +413,15 @@ function PrinterCard() {
           disabled={action.busy}
           onClick={() =>
             void action.run(
-              () => cashier.printers.configure({ printer: config(), paperWidth, drawerKick }),
+              () =>
+                cashier.printers.configure({
+                  printer: config(),
+                  paperWidth: draft.paperWidth,
+                  drawerKick: draft.drawerKick,
+                }),
               (s) => {
                 useCashier.setState({ printer: s });
-                return `${s.label}: ${t(`device.${s.state}` as MessageKey)}`;
+                return deviceLine(s);
               },
             )
           }
