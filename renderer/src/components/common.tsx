@@ -145,3 +145,15 @@ export function SelectField<V extends string>({
     </label>
   );
 }
+
+/** An amount in yuan: digits and the point only. */
+export function AmountField(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <TextField {...props} inputMode="decimal" onChange={(v) => props.onChange(v.replace(/[^\d.]/g, ''))} />
+  );
+}

@@ -8,7 +8,7 @@ import type { OrderDetail, OrderView } from '../../../main/ipc/channels/orders';
 import type { ErrorBody } from '../../../main/ipc/errors';
 import { formatFen } from '../../../main/shared/money';
 import { cashier } from '../cashier';
-import { checkAmount, DoneText, ErrorText, Money, useAction } from '../components/common';
+import { AmountField, checkAmount, DoneText, ErrorText, Money, useAction } from '../components/common';
 import { Badge, PinField } from '../components/PinField';
 import { ReceiptPreview } from '../components/ReceiptPreview';
 import { type MessageKey, useT } from '../i18n';
@@ -365,16 +365,12 @@ function OrderPanel({ id, version }: { id: string | undefined; version: number }
         )}
         {mode === 'refund' && (
           <form className="field-row" onSubmit={submitRefund} aria-label={t('orders.refund')}>
-            <label className="field" htmlFor="refund-amount">
-              {t('orders.refundAmount')} · {t('orders.refundMax', { max: formatFen(o.refundableFen) })}
-              <input
-                id="refund-amount"
-                inputMode="decimal"
-                autoComplete="off"
-                value={amount}
-                onChange={(e) => setAmount(e.target.value.replace(/[^\d.]/g, ''))}
-              />
-            </label>
+            <AmountField
+              id="refund-amount"
+              label={`${t('orders.refundAmount')} · ${t('orders.refundMax', { max: formatFen(o.refundableFen) })}`}
+              value={amount}
+              onChange={setAmount}
+            />
             <PinField id="refund-pin" value={pin} onChange={setPin} />
             <label className="field" htmlFor="refund-reason">
               {t('orders.reason')}

@@ -8,7 +8,15 @@ import type { ErrorBody } from '../../../main/ipc/errors';
 import { fenToYuanText, formatFen } from '../../../main/shared/money';
 import { channelOf, checkPayCode } from '../../../main/shared/paycode';
 import { cashier } from '../cashier';
-import { checkAmount, DoneText, ErrorText, Money, TextField, useAction } from '../components/common';
+import {
+  AmountField,
+  checkAmount,
+  DoneText,
+  ErrorText,
+  Money,
+  TextField,
+  useAction,
+} from '../components/common';
 import { Badge, PinField } from '../components/PinField';
 import { type MessageKey, useT } from '../i18n';
 import { chinaTime, useCashier } from '../store';
@@ -277,12 +285,5 @@ function PreauthPanel({ p, onChanged }: { p: PreauthView; onChanged: (v: Preauth
       <ErrorText error={action.error} />
       <DoneText text={action.done} />
     </section>
-  );
-}
-
-/** An amount in yuan: digits and the point only. */
-function AmountField(props: { id: string; label: string; value: string; onChange: (value: string) => void }) {
-  return (
-    <TextField {...props} inputMode="decimal" onChange={(v) => props.onChange(v.replace(/[^\d.]/g, ''))} />
   );
 }

@@ -98,7 +98,7 @@ function useSettingsCall() {
   return { action, pin, setPin, save };
 }
 
-/** The end of a settings form: the manager PIN, the buttons, then the outcome. */
+/** The end of a settings form: the manager PIN, the buttons (by default Save), then the outcome. */
 function SaveRow({
   id,
   call,
@@ -106,13 +106,18 @@ function SaveRow({
 }: {
   id: string;
   call: ReturnType<typeof useSettingsCall>;
-  children: ReactNode;
+  children?: ReactNode;
 }) {
+  const { t } = useT();
   return (
     <>
       <div className="field-row">
         <PinField id={id} value={call.pin} onChange={call.setPin} />
-        {children}
+        {children ?? (
+          <button type="submit" className="primary" disabled={call.action.busy}>
+            {t('common.save')}
+          </button>
+        )}
       </div>
       <ErrorText error={call.action.error} />
       <DoneText text={call.action.done} />
@@ -208,11 +213,7 @@ function MerchantForm({ settings }: { settings: PublicSettings }) {
           ]}
         />
       </div>
-      <SaveRow id="merchant-pin" call={call}>
-        <button type="submit" className="primary" disabled={call.action.busy}>
-          {t('common.save')}
-        </button>
-      </SaveRow>
+      <SaveRow id="merchant-pin" call={call} />
     </form>
   );
 }
@@ -372,11 +373,7 @@ function YimaForm({ settings }: { settings: PublicSettings }) {
             ]}
           />
         </div>
-        <SaveRow id="yima-pin" call={call}>
-          <button type="submit" className="primary" disabled={call.action.busy}>
-            {t('common.save')}
-          </button>
-        </SaveRow>
+        <SaveRow id="yima-settings-pin" call={call} />
       </form>
       <SecretRow settings={settings} name="yimaKey" label={t('settings.yimaKey')} />
     </>

@@ -2,7 +2,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import type { OperatorView } from '../../../main/ipc/channels/settings';
 import { cashier } from '../cashier';
-import { DoneText, ErrorText, useAction } from '../components/common';
+import { DoneText, ErrorText, TextField, useAction } from '../components/common';
 import { PinField } from '../components/PinField';
 import { type MessageKey, useT } from '../i18n';
 import { useCashier } from '../store';
@@ -127,14 +127,14 @@ export function Operators() {
       </table>
       <form onSubmit={save} aria-label={t('settings.opSave')}>
         <div className="field-row">
-          <label className="field" htmlFor="op-id">
-            {t('settings.opId')}
-            <input id="op-id" maxLength={20} value={id} onChange={(e) => setId(e.target.value)} />
-          </label>
-          <label className="field" htmlFor="op-name">
-            {t('settings.opName')}
-            <input id="op-name" maxLength={20} value={name} onChange={(e) => setName(e.target.value)} />
-          </label>
+          <TextField id="op-id" label={t('settings.opId')} maxLength={20} value={id} onChange={setId} />
+          <TextField
+            id="op-name"
+            label={t('settings.opName')}
+            maxLength={20}
+            value={name}
+            onChange={setName}
+          />
           <label className="field" htmlFor="op-role">
             {t('settings.opRole')}
             <select

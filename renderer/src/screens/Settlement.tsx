@@ -2,7 +2,7 @@
  * Settlement: daily settlement (日结) and shift handover (交班): unresolved orders first, totals per
  * channel and per operator, sales by hour (recharts), print.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Report, Totals } from '../../../main/ipc/channels/reports';
 import type { ErrorBody } from '../../../main/ipc/errors';
@@ -186,77 +186,79 @@ function ReportView({ report }: { report: Report }) {
   );
 }
 
-function TotalsTable({ label, totals }: { label: string; totals: Totals }) {
-  const { t } = useT();
+/** The three kinds of movement a report counts, in the order the tables show them. */
+const KINDS = [
+  { key: 'report.sales', count: 'salesCount', fen: 'salesFen' },
+  { key: 'report.voids', count: 'voidsCount', fen: 'voidsFen' },
+  { key: 'report.refunds', count: 'refundsCount', fen: 'refundsFen' },
+] as const;
+
+/** A report table: an empty corner, then the column headings. */
+function ReportTable({
+  label,
+  columns,
+  children,
+}: {
+  label: string;
+  columns: string[];
+  children: ReactNode;
+}) {
   return (
     <table aria-label={label}>
       <thead>
         <tr>
           <th />
-          <th className="num">{t('report.count')}</th>
-          <th className="num">{t('report.amount')}</th>
+          {columns.map((c) => (
+            <th key={c} className="num">
+              {c}
+            </th>
+          ))}
         </tr>
       </thead>
-      <tbody>
-        <tr>
-          <th scope="row">{t('report.sales')}</th>
-          <td className="num">{totals.salesCount}</td>
-          <td className="num">{formatFen(totals.salesFen)}</td>
-        </tr>
-        <tr>
-          <th scope="row">{t('report.voids')}</th>
-          <td className="num">{totals.voidsCount}</td>
-          <td className="num">{formatFen(totals.voidsFen)}</td>
-        </tr>
-        <tr>
-          <th scope="row">{t('report.refunds')}</th>
-          <td className="num">{totals.refundsCount}</td>
-          <td className="num">{formatFen(totals.refundsFen)}</td>
-        </tr>
-        <tr>
-          <th scope="row">{t('report.net')}</th>
-          <td className="num" />
-          <td className="num">
-            <strong>{formatFen(totals.netFen)}</strong>
-          </td>
-        </tr>
-      </tbody>
+      <tbody>{children}</tbody>
     </table>
+  );
+}
+
+function TotalsTable({ label, totals }: { label: string; totals: Totals }) {
+  const { t } = useT();
+  return (
+    <ReportTable label={label} columns={[t('report.count'), t('report.amount')]}>
+      {KINDS.map((k) => (
+        <tr key={k.key}>
+          <th scope="row">{t(k.key)}</th>
+          <td className="num">{totals[k.count]}</td>
+          <td className="num">{formatFen(totals[k.fen])}</td>
+        </tr>
+      ))}
+      <tr>
+        <th scope="row">{t('report.net')}</th>
+        <td className="num" />
+        <td className="num">
+          <strong>{formatFen(totals.netFen)}</strong>
+        </td>
+      </tr>
+    </ReportTable>
   );
 }
 
 function BreakdownTable({ label, rows }: { label: string; rows: Array<{ name: string; totals: Totals }> }) {
   const { t } = useT();
   return (
-    <table aria-label={label}>
-      <thead>
-        <tr>
-          <th />
-          <th className="num">{t('report.sales')}</th>
-          <th className="num">{t('report.voids')}</th>
-          <th className="num">{t('report.refunds')}</th>
-          <th className="num">{t('report.net')}</th>
+    <ReportTable label={label} columns={[...KINDS.map((k) => t(k.key)), t('report.net')]}>
+      {rows.map((r) => (
+        <tr key={r.name}>
+          <th scope="row">{r.name}</th>
+          {KINDS.map((k) => (
+            <td key={k.key} className="num">
+              {r.totals[k.count]} · {formatFen(r.totals[k.fen])}
+            </td>
+          ))}
+          <td className="num">
+            <strong>{formatFen(r.totals.netFen)}</strong>
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.name}>
-            <th scope="row">{r.name}</th>
-            <td className="num">
-              {r.totals.salesCount} · {formatFen(r.totals.salesFen)}
-            </td>
-            <td className="num">
-              {r.totals.voidsCount} · {formatFen(r.totals.voidsFen)}
-            </td>
-            <td className="num">
-              {r.totals.refundsCount} · {formatFen(r.totals.refundsFen)}
-            </td>
-            <td className="num">
-              <strong>{formatFen(r.totals.netFen)}</strong>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </ReportTable>
   );
 }

@@ -3,7 +3,15 @@ import { type FormEvent, useEffect, useState } from 'react';
 import type { YimaRefundView } from '../../../main/ipc/channels/yima';
 import { formatFen } from '../../../main/shared/money';
 import { cashier } from '../cashier';
-import { checkAmount, DoneText, ErrorText, Money, useAction } from '../components/common';
+import {
+  AmountField,
+  checkAmount,
+  DoneText,
+  ErrorText,
+  Money,
+  TextField,
+  useAction,
+} from '../components/common';
 import { Badge, PinField } from '../components/PinField';
 import { type MessageKey, useT } from '../i18n';
 import { chinaTime } from '../store';
@@ -53,32 +61,17 @@ export function YimaRefund() {
       <h2>{t('yima.title')}</h2>
       <form onSubmit={submit}>
         <div className="field-row">
-          <label className="field" htmlFor="yima-posseq">
-            {t('yima.orgPosSeq')}
-            <input
-              id="yima-posseq"
-              autoComplete="off"
-              maxLength={32}
-              value={posSeq}
-              onChange={(e) => setPosSeq(e.target.value.trim())}
-            />
-          </label>
-          <label className="field" htmlFor="yima-amount">
-            {t('common.amountYuan')}
-            <input
-              id="yima-amount"
-              inputMode="decimal"
-              autoComplete="off"
-              value={amount}
-              onChange={(e) => setAmount(e.target.value.replace(/[^\d.]/g, ''))}
-            />
-          </label>
+          <TextField
+            id="yima-posseq"
+            label={t('yima.orgPosSeq')}
+            maxLength={32}
+            value={posSeq}
+            onChange={(v) => setPosSeq(v.trim())}
+          />
+          <AmountField id="yima-amount" label={t('common.amountYuan')} value={amount} onChange={setAmount} />
         </div>
         <div className="field-row">
-          <label className="field" htmlFor="yima-memo">
-            {t('yima.memo')}
-            <input id="yima-memo" maxLength={64} value={memo} onChange={(e) => setMemo(e.target.value)} />
-          </label>
+          <TextField id="yima-memo" label={t('yima.memo')} maxLength={64} value={memo} onChange={setMemo} />
           <PinField id="yima-pin" value={pin} onChange={setPin} />
           <button type="submit" className="danger" disabled={action.busy || pin.length < 4}>
             {t('yima.submit')}
