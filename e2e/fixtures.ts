@@ -4,7 +4,7 @@
  * empty data folder, so tests never see each other's journal.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { _electron, type Browser, test as base, type Page } from '@playwright/test';
@@ -73,34 +73,38 @@ export const test = base.extend<
     { scope: 'worker' },
   ],
   app: async ({ appTransport, appEnv, lazyBrowser }, use, testInfo) => {
+    if (appTransport === 'electron' && !findElectronBinary()) {
+      console.log(
+        `[electron] skipped "${testInfo.title}": the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD)`,
+      );
+      testInfo.skip(true, 'Electron binary not installed here; the same spec runs in the web project');
+      return;
+    }
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cashier-e2e-'));
     const env = { CASHIER_DATA_DIR: dataDir, ...appEnv };
     if (appTransport === 'electron') {
-      const binary = findElectronBinary();
-      if (!binary) {
-        console.log(
-          `[electron] skipped "${testInfo.title}": the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD)`,
-        );
-        testInfo.skip(true, 'Electron binary not installed here; the same spec runs in the web project');
-        return;
-      }
       const electronApp = await _electron.launch({
-        executablePath: binary,
+        executablePath: findElectronBinary(),
         args: [root],
         env: { ...process.env, ...env },
       });
       const page = await electronApp.firstWindow();
       await use({ page, dataDir, env });
       await electronApp.close();
-      return;
+    } else {
+      const { url, child } = await startHarness(env);
+      const context = await (await lazyBrowser()).newContext(testInfo.project.use);
+      const page = await context.newPage();
+      await page.goto(url);
+      await use({ page, dataDir, env });
+      await context.close();
+      // Wait for the harness to exit so it has closed its journal before the folder goes.
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode === null && child.kill('SIGTERM')) await exited;
     }
-    const { url, child } = await startHarness(env);
-    const context = await (await lazyBrowser()).newContext(testInfo.project.use);
-    const page = await context.newPage();
-    await page.goto(url);
-    await use({ page, dataDir, env });
-    await context.close();
-    child.kill('SIGTERM');
+    // A failed test keeps its data folder (journal, logs) for a look; a passed one leaves nothing behind.
+    if (testInfo.status === testInfo.expectedStatus) rmSync(dataDir, { recursive: true, force: true });
+    else console.log(`[${appTransport}] data folder kept for "${testInfo.title}": ${dataDir}`);
   },
 });
 
