@@ -139,32 +139,37 @@ export const PayRequest = z.strictObject({
     .optional(),
 });
 
+/**
+ * The fields that name an earlier order, shared by void, refund, query and query-refund: 商户订单号与
+ * 银商订单号至少存在一个 (each request refines with `eitherOrderId`).
+ */
+const orderRef = {
+  merchantCode: MerchantCode,
+  terminalCode: TerminalCode,
+  merchantOrderId: OrderId50.optional(),
+  originalOrderId: OriginalOrderId.optional(),
+};
+
+const LimitCrossDevice = z
+  .boolean({ error: '是否限制跨终端必须是 true/false / limitCrossDevice must be a boolean' })
+  .optional();
+
 export const VoidPaymentRequest = z
   .strictObject({
-    merchantCode: MerchantCode,
-    terminalCode: TerminalCode,
-    merchantOrderId: OrderId50.optional(),
-    originalOrderId: OriginalOrderId.optional(),
+    ...orderRef,
     merchantRemark: text('商户备注', 'merchantRemark', 50).optional(),
-    limitCrossDevice: z
-      .boolean({ error: '是否限制跨终端必须是 true/false / limitCrossDevice must be a boolean' })
-      .optional(),
+    limitCrossDevice: LimitCrossDevice,
     bizIdentifier: text('业务标识', 'bizIdentifier', 64).optional(),
   })
   .refine(eitherOrderId, eitherOrderIdMessage);
 
 export const RefundRequest = z
   .strictObject({
-    merchantCode: MerchantCode,
-    terminalCode: TerminalCode,
-    merchantOrderId: OrderId50.optional(),
-    originalOrderId: OriginalOrderId.optional(),
+    ...orderRef,
     refundRequestId: text('退款请求标识', 'refundRequestId', 50),
     transactionAmount: fen('退货金额', 'transactionAmount'),
     merchantRemark: text('商户备注', 'merchantRemark', 50).optional(),
-    limitCrossDevice: z
-      .boolean({ error: '是否限制跨终端必须是 true/false / limitCrossDevice must be a boolean' })
-      .optional(),
+    limitCrossDevice: LimitCrossDevice,
     srcReserved: text('商户冗余信息', 'srcReserved', 100).optional(),
     goods: Goods.optional(),
     storeId: text('门店号', 'storeId', 64).optional(),
@@ -175,19 +180,13 @@ export const RefundRequest = z
 
 export const QueryRequest = z
   .strictObject({
-    merchantCode: MerchantCode,
-    terminalCode: TerminalCode,
-    merchantOrderId: OrderId50.optional(),
-    originalOrderId: OriginalOrderId.optional(),
+    ...orderRef,
   })
   .refine(eitherOrderId, eitherOrderIdMessage);
 
 export const QueryRefundRequest = z
   .strictObject({
-    merchantCode: MerchantCode,
-    terminalCode: TerminalCode,
-    merchantOrderId: OrderId50.optional(),
-    originalOrderId: OriginalOrderId.optional(),
+    ...orderRef,
     refundRequestId: text('退款请求标识', 'refundRequestId', 50),
   })
   .refine(eitherOrderId, eitherOrderIdMessage);
