@@ -23,6 +23,7 @@ import { createLogger, setLogSink } from '../log/logger.js';
 import { createPrintingService } from '../printing/service.js';
 import type { SystemPrinter } from '../printing/transports.js';
 import { createScannerService } from '../scanners/service.js';
+import type { StoreClass } from '../settings/conf-file.js';
 import { DEMO_YIMA_KEY } from '../settings/defaults.js';
 import { diagnosticsDocuments, settingsHandlers } from '../settings/handlers.js';
 import { createNoticeBoard } from '../settings/notices.js';
@@ -41,6 +42,8 @@ export interface AppServicesOptions {
   version: string;
   /** Seals secrets at rest: Electron's safeStorage (main/electron/secret-box.ts); absent → unprotected. */
   secretBox?: SecretBox;
+  /** The settings store class: electron-store in the Electron app; `conf` (its base) in Node. */
+  storeClass?: StoreClass;
   /** The OS printers: Electron's silent print (main/electron/system-printer.ts); absent in the harness. */
   systemPrinter?: SystemPrinter;
 }
@@ -79,11 +82,13 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     dataDir: options.dataDir,
     secretBox: options.secretBox ?? createPlainSecretBox(),
     notices: settingsNotices,
+    storeClass: options.storeClass,
   });
   const operators = createOperators({
     dataDir: options.dataDir,
     seedDemo: settings.get().environment === 'demo',
     notices: settingsNotices,
+    storeClass: options.storeClass,
   });
   await operators.ready;
   stops.push(settings.onChange(() => events.emit('settings.changed', settings.publicView())));

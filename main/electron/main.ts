@@ -10,9 +10,11 @@
  */
 import path from 'node:path';
 import { app, BrowserWindow, ipcMain, session, type WebContents } from 'electron';
+import ElectronStore from 'electron-store';
 import { resolveDataDir, startAppServices } from '../app/services.js';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../ipc/contract.js';
 import { createLogger } from '../log/logger.js';
+import type { StoreClass } from '../settings/conf-file.js';
 import { BLOCKED_RENDERER_URLS, isTrustedSender, mayNavigate, rendererUrlFor } from './policy.js';
 import { createElectronSecretBox } from './secret-box.js';
 import { createElectronSystemPrinter } from './system-printer.js';
@@ -90,6 +92,8 @@ async function start(): Promise<void> {
     dataDir: resolveDataDir(app.getPath('userData')),
     version: __APP_VERSION__,
     secretBox: createElectronSecretBox(),
+    // Settings, secrets and operators through electron-store (conf + Electron's paths).
+    storeClass: ElectronStore as unknown as StoreClass,
     systemPrinter: createElectronSystemPrinter(),
   });
 

@@ -9,6 +9,14 @@ import Conf, { type Options } from 'conf';
 
 export type StoreData = Record<string, unknown>;
 
+/**
+ * The store implementation. `conf` in plain Node (browser harness, tests); the Electron app passes
+ * electron-store, which is `conf` plus Electron's userData default (we always give an explicit folder,
+ * so `CASHIER_DATA_DIR` still wins). electron-store takes the file name from `name`, conf from
+ * `configName`: both are set.
+ */
+export type StoreClass = typeof Conf;
+
 export interface OpenedStore<T extends StoreData> {
   store: Conf<T>;
   /** True when no file existed before: first start (or the file was just set aside). */
@@ -26,17 +34,20 @@ export interface OpenStoreOptions<T extends StoreData> {
   /** Mode for files holding secrets or PIN hashes (0o600). */
   fileMode?: number;
   now?: () => Date;
+  storeClass?: StoreClass;
 }
 
 export function openStore<T extends StoreData>(options: OpenStoreOptions<T>): OpenedStore<T> {
   fs.mkdirSync(options.dir, { recursive: true });
   const file = path.join(options.dir, `${options.name}.json`);
   const existed = fs.existsSync(file);
+  const Store = options.storeClass ?? Conf;
   const make = () =>
-    new Conf<T>({
+    new Store<T>({
       ...options.conf,
       cwd: options.dir,
       configName: options.name,
+      ...{ name: options.name },
       clearInvalidConfig: false,
       ...(options.fileMode === undefined ? {} : { configFileMode: options.fileMode }),
     });

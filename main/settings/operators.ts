@@ -14,7 +14,7 @@
 import type { OperatorView } from '../ipc/channels/settings.js';
 import { AppError } from '../ipc/errors.js';
 import { createLogger } from '../log/logger.js';
-import { openStore } from './conf-file.js';
+import { openStore, type StoreClass } from './conf-file.js';
 import { DEMO_CASHIER, DEMO_MANAGER } from './defaults.js';
 import type { NoticeBoard } from './notices.js';
 import { decoyHash, hashPin, verifyPin } from './pin.js';
@@ -40,6 +40,8 @@ export interface OperatorsOptions {
   /** Wrong PINs in a row before a lockout, and how long it lasts. */
   maxFailures?: number;
   lockoutMs?: number;
+  /** electron-store in the Electron app; `conf` (the default) elsewhere. */
+  storeClass?: StoreClass;
 }
 
 export interface PersistentOperatorService extends OperatorService {
@@ -62,6 +64,7 @@ export function createOperators(options: OperatorsOptions): PersistentOperatorSe
     name: 'operators',
     fileMode: 0o600,
     now,
+    storeClass: options.storeClass,
     conf: {
       defaults: { operators: [] },
       schema: {

@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Conf, { type Options as ConfOptions } from 'conf';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PublicSettings } from '../ipc/channels/settings.js';
+import type { StoreClass } from './conf-file.js';
 import { DEMO_CREDENTIALS, defaultSettings } from './defaults.js';
 import { createNoticeBoard } from './notices.js';
+import { createOperators } from './operators.js';
 import { settingsProjectVersion } from './schema.js';
 import { createPlainSecretBox, type SecretBox } from './secret-box.js';
 import { createPersistentSettings } from './store.js';
@@ -256,5 +259,31 @@ describe('secrets', () => {
     fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ environment: 'production' }));
     const settings = createPersistentSettings({ dataDir: dir, secretBox: createPlainSecretBox() });
     expect(settings.secret('chinaumsAppKey')).toBeUndefined();
+  });
+});
+
+describe('the store class (electron-store in the Electron app)', () => {
+  it('opens settings, secrets and operators through the injected class, in the data folder', async () => {
+    // Behaves like electron-store: takes the file name from `name` (default 'config') over configName.
+    const made: string[] = [];
+    class ElectronStoreLike<T extends Record<string, unknown>> extends Conf<T> {
+      constructor(options: Partial<ConfOptions<T>> & { name?: string }) {
+        const { name = 'config', ...rest } = options;
+        made.push(name);
+        super({ ...rest, configName: name });
+      }
+    }
+    const storeClass = ElectronStoreLike as unknown as StoreClass;
+    const settings = createPersistentSettings({
+      dataDir: dir,
+      secretBox: createPlainSecretBox(),
+      storeClass,
+    });
+    const operators = createOperators({ dataDir: dir, seedDemo: true, storeClass });
+    await operators.ready;
+    settings.update({ shopName: '测试小店' });
+    expect(made.sort()).toEqual(['operators', 'secrets', 'settings']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['operators.json', 'secrets.json', 'settings.json']);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8')).shopName).toBe('测试小店');
   });
 });

@@ -11,7 +11,7 @@ import type { PublicSettings, SecretName, SettingsPatch } from '../ipc/channels/
 import { AppError, badInput } from '../ipc/errors.js';
 import { createLogger } from '../log/logger.js';
 import { registerSecret } from '../log/redact.js';
-import { openStore } from './conf-file.js';
+import { openStore, type StoreClass } from './conf-file.js';
 import { DEMO_CREDENTIALS, DEMO_YIMA_KEY, defaultSettings } from './defaults.js';
 import { createNoticeBoard, type NoticeBoard } from './notices.js';
 import {
@@ -43,6 +43,8 @@ export interface PersistentSettingsOptions {
   /** The layout version this build writes (tests open files with older builds' versions). */
   version?: number;
   now?: () => Date;
+  /** electron-store in the Electron app; `conf` (the default) elsewhere. */
+  storeClass?: StoreClass;
 }
 
 export interface PersistentSettingsService extends SettingsService {
@@ -70,6 +72,7 @@ export function createPersistentSettings(options: PersistentSettingsOptions): Pe
     dir: options.dataDir,
     name: 'settings',
     now: options.now,
+    storeClass: options.storeClass,
     conf: {
       schema: settingsJsonSchema() as never,
       rootSchema: { additionalProperties: false },
@@ -102,6 +105,7 @@ export function createPersistentSettings(options: PersistentSettingsOptions): Pe
     name: 'secrets',
     fileMode: 0o600,
     now: options.now,
+    storeClass: options.storeClass,
   });
   const secretsStore: Conf<SecretsFile> = secretsOpened.store;
   if (secretsOpened.reset) {
