@@ -216,10 +216,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     operatorName: (id) => operators.list().find((o) => o.id === id)?.name,
     systemPrinter: options.systemPrinter,
   });
-  // orders.reprint and reports.print are printing's unless the engine / journal block mounted them first.
-  const printingHandlers = printing.handlers();
-  const unmounted = new Set<string>(router.missing());
-  router.mount(Object.fromEntries(Object.entries(printingHandlers).filter(([name]) => unmounted.has(name))));
+  router.mount(printing.handlers());
   stops.push(() => printing.stop());
 
   // ── Yima refunds (issue 8) ─────────────────────────────────────────────────────────────
