@@ -9,12 +9,6 @@ import { Engine } from '../engine/engine.js';
 import { engineHandlers } from '../engine/handlers.js';
 import { createPreauthService } from '../engine/preauth.js';
 import { createPosLinkClient, type PosLinkClient, resolveGatewayUrl } from '../gateway/index.js';
-import type { OrderDetail } from '../ipc/channels/orders.js';
-import type { PreauthView } from '../ipc/channels/preauth.js';
-import type { Report } from '../ipc/channels/reports.js';
-import type { YimaRefundView } from '../ipc/channels/yima.js';
-import type { CallName } from '../ipc/contract.js';
-import { AppError } from '../ipc/errors.js';
 import { EventHub, Router } from '../ipc/router.js';
 import { Journal } from '../journal/journal.js';
 import { collectDiagnostics } from '../log/diagnostics.js';
@@ -192,27 +186,19 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   stops.push(() => scanners.stop());
 
   // ── printing (issue 6) ─────────────────────────────────────────────────────────────────
-  // Slips pull their data through the router (orders.get, preauth.list, yima.list, reports.*), so this
-  // block depends on no other service's API; a lookup whose channel is not mounted finds nothing.
-  const lookup = async <T>(channel: CallName, input: unknown): Promise<T | undefined> => {
-    const reply = await router.dispatch(channel, input);
-    return reply.ok ? (reply.data as T) : undefined;
-  };
+  // Slips read their data from the journal (orders, pre-auths, reports) and the Yima service.
   const printing = createPrintingService({
     settings,
     events,
-    getOrder: (id) => lookup<OrderDetail>('orders.get', { id }),
-    getPreauth: async (id) => (await lookup<PreauthView[]>('preauth.list', {}))?.find((p) => p.id === id),
-    getYimaRefund: async (posSeq) =>
-      (await lookup<YimaRefundView[]>('yima.list', {}))?.find((y) => y.posSeq === posSeq),
-    getReport: async ({ kind, day, operatorId }) => {
-      const reply =
-        kind === 'settlement'
-          ? await router.dispatch('reports.settlement', { day })
-          : await router.dispatch('reports.shift', operatorId ? { operatorId } : {});
-      if (!reply.ok) throw new AppError(reply.error.code, reply.error.message);
-      return reply.data as Report;
+    getOrder: (id) => {
+      const order = journal.findOrder(id);
+      return order ? journal.detail(order) : undefined;
     },
+    getPreauth: (id) => journal.preauth(id),
+    // `yima` is built below; a slip is only ever asked for after start-up.
+    getYimaRefund: (posSeq) => yima.get(posSeq),
+    getReport: async ({ kind, day, operatorId }) =>
+      kind === 'settlement' ? journal.settlement(day) : journal.shift(operatorId ? { operatorId } : {}),
     operatorName: (id) => operators.list().find((o) => o.id === id)?.name,
     systemPrinter: options.systemPrinter,
   });
