@@ -27,7 +27,7 @@ import { createPersistentSettings } from '../settings/store.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
 import { yimaJournalOn } from '../yima/app-journal.js';
 import { startYimaDemo } from '../yima/demo.js';
-import { createYimaService } from '../yima/service.js';
+import { createYimaService, type YimaService } from '../yima/service.js';
 
 export interface AppServicesOptions {
   transport: 'electron' | 'web';
@@ -186,7 +186,9 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   stops.push(() => scanners.stop());
 
   // ── printing (issue 6) ─────────────────────────────────────────────────────────────────
-  // Slips read their data from the journal (orders, pre-auths, reports) and the Yima service.
+  // Slips read their data from the journal (orders, pre-auths, reports) and the Yima service, which is
+  // built below (it prints through `printing`): until then no Yima slip can be found.
+  let yima: YimaService | undefined;
   const printing = createPrintingService({
     settings,
     events,
@@ -195,8 +197,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
       return order ? journal.detail(order) : undefined;
     },
     getPreauth: (id) => journal.preauth(id),
-    // `yima` is built below; a slip is only ever asked for after start-up.
-    getYimaRefund: (posSeq) => yima.get(posSeq),
+    getYimaRefund: (posSeq) => yima?.get(posSeq),
     getReport: async ({ kind, day, operatorId }) =>
       kind === 'settlement' ? journal.settlement(day) : journal.shift(operatorId ? { operatorId } : {}),
     operatorName: (id) => operators.list().find((o) => o.id === id)?.name,
@@ -210,13 +211,13 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   const yimaDemo =
     settings.get().environment === 'demo' ? await startYimaDemo(DEMO_YIMA_KEY, simulator) : undefined;
   if (yimaDemo) stops.push(() => yimaDemo.stop());
-  const yima = createYimaService({
+  yima = createYimaService({
     settings,
     operators,
     // The receipt journal: intent / replies / final under the pos_seq; settlement counts the refunds.
     journal: yimaJournalOn(journal),
     events,
-    // The slip of a refunded refund (printing finds it through yima.list); a print failure never changes it.
+    // The slip of a refunded refund (printing finds it through yima.get); a print failure never changes it.
     printer: { printYimaRefund: (view) => printing.printOrder(view.posSeq) },
     url: () => (yimaDemo && settings.get().environment === 'demo' ? yimaDemo.url : settings.get().yima.url),
   });
