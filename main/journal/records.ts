@@ -59,6 +59,8 @@ export interface PayIntentData {
   codeLast4: string;
   payMode: string;
   remark?: string;
+  /** Started by a host POS over the ECR link (the host's id, a hash of its request, its reference). */
+  ecr?: { ecrId: string; fingerprint: string; ref?: string };
   merchantCode: string;
   terminalCode: string;
 }
