@@ -5,10 +5,13 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { createEcrLink } from '../ecr/link.js';
+import { enginePort } from '../ecr/port.js';
 import { Engine } from '../engine/engine.js';
 import { engineHandlers } from '../engine/handlers.js';
 import { createPreauthService } from '../engine/preauth.js';
 import { createPosLinkClient, type PosLinkClient, resolveGatewayUrl } from '../gateway/index.js';
+import type { ScanSource } from '../ipc/channels/sale.js';
 import { EventHub, Router } from '../ipc/router.js';
 import { Journal } from '../journal/journal.js';
 import { collectDiagnostics } from '../log/diagnostics.js';
@@ -167,6 +170,31 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   stops.push(() => clearInterval(preauthRecovery));
   stops.push(() => engine.stop());
 
+  // ── ECR link: host POS → this counter (docs/ecr.md) ─────────────────────────────────────
+  // The API listens only once a manager turned it on (Settings → ECR). A scan with no sale waiting
+  // takes an open customer-display proposal (the cashier's confirmation), then pays it.
+  const ecr = createEcrLink({
+    port: enginePort(engine, journal, events),
+    settings,
+    operators,
+    events,
+    dataDir: options.dataDir,
+    secretBox: options.secretBox ?? createPlainSecretBox(),
+    version: options.version,
+  });
+  router.mount(ecr.handlers());
+  await ecr.start();
+  stops.push(() => ecr.stop());
+  const saleWithProposals = {
+    ...engine.sale,
+    awaitingCode: () => engine.sale.awaitingCode() || ecr.openProposal() !== undefined,
+    acceptCode: (code: string, source: ScanSource, deviceId: string) => {
+      const proposal = engine.sale.awaitingCode() ? undefined : ecr.openProposal();
+      if (proposal) ecr.confirmProposal(proposal.id);
+      return engine.sale.acceptCode(code, source, deviceId);
+    },
+  };
+
   // ── scanners (issue 5) ─────────────────────────────────────────────────────────────────
   // HID / serial driver from settings.scanner (or none: keyboard wedge in the renderer), the scan router,
   // scanners.* and scan.* handlers. A scan reaches the sale waiting for a code (engine.sale) or, on the
@@ -174,7 +202,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   const scanners = createScannerService({
     settings,
     events,
-    sale: engine.sale,
+    sale: saleWithProposals,
     orders: { findOrder: (id: string) => engine.findOrder(id) },
   });
   router.mount(scanners.handlers());

@@ -1,0 +1,195 @@
+/**
+ * Display capture on a serial port: the host POS writes to what it thinks is its pole display (one end
+ * of a com0com pair, a Y cable, a pty); we read it into the emulated screen, optionally pass every byte
+ * on to the real display, and keep the raw bytes of the last minutes for support.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { SerialPortStream } from '@serialport/stream';
+import type { EcrProposal, EcrStatus } from '../../ipc/channels/ecr.js';
+import { createLogger } from '../../log/logger.js';
+import { type BindingInterface, nativeSerialBackend } from '../../scanners/serial-driver.js';
+import type { DisplayCaptureSettings } from '../types.js';
+import { Proposer } from './proposal.js';
+
+const log = createLogger('ecr.display');
+/** Raw capture kept: this long, at most this many bytes. */
+const KEEP_MS = 5 * 60_000;
+const KEEP_BYTES = 1 << 20;
+
+export interface DisplayCapture {
+  info(): { protocol: string; encoding: string; capturedBytes: number };
+  /** The open proposal was taken or dismissed by the cashier. */
+  consumed(): void;
+  /** Raw capture of the last minutes as hex lines with times; also written to the data folder. */
+  dump(): string;
+  stop(): Promise<void>;
+}
+
+export interface DisplayCaptureOptions {
+  config: DisplayCaptureSettings;
+  dataDir: string;
+  onProposal: (p: EcrProposal) => void;
+  onStatus: (s: EcrStatus['display']) => void;
+  binding?: () => Promise<BindingInterface>;
+  retryMs?: number;
+}
+
+let proposalSeq = 0;
+
+export async function startDisplayCapture(options: DisplayCaptureOptions): Promise<DisplayCapture> {
+  const { config } = options;
+  const binding = options.binding ?? nativeSerialBackend().binding;
+  const retryMs = options.retryMs ?? 1000;
+  const raw: Array<{ at: number; bytes: Buffer }> = [];
+  let rawBytes = 0;
+  let open: EcrProposal | undefined;
+  let port: SerialPortStream | undefined;
+  let relay: SerialPortStream | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+
+  const proposer = new Proposer({
+    protocol: config.protocol,
+    encoding: config.encoding,
+    quietMs: config.quietMs,
+    onPropose: (p) => {
+      proposalSeq += 1;
+      open = {
+        id: `D${Date.now().toString(36)}${proposalSeq}`,
+        amountFen: p.amountFen,
+        state: 'open',
+        text: p.text,
+        protocol: p.protocol,
+        at: new Date().toISOString(),
+      };
+      options.onProposal(open);
+    },
+    onCancel: () => {
+      if (!open) return;
+      options.onProposal({ ...open, state: 'cancelled', at: new Date().toISOString() });
+      open = undefined;
+    },
+  });
+
+  const keep = (bytes: Buffer) => {
+    const now = Date.now();
+    raw.push({ at: now, bytes });
+    rawBytes += bytes.length;
+    while (raw.length > 0 && (rawBytes > KEEP_BYTES || (raw[0] as { at: number }).at < now - KEEP_MS)) {
+      rawBytes -= (raw.shift() as { bytes: Buffer }).bytes.length;
+    }
+  };
+
+  const openPort = async (p: string): Promise<SerialPortStream> => {
+    const s = new SerialPortStream({
+      binding: await binding(),
+      path: p,
+      baudRate: config.baudRate,
+      dataBits: config.dataBits,
+      parity: config.parity,
+      stopBits: config.stopBits,
+      autoOpen: false,
+    });
+    const error = await new Promise<Error | null>((resolve) => s.open(resolve));
+    if (error) {
+      s.removeAllListeners();
+      throw error;
+    }
+    return s;
+  };
+
+  const connect = async (): Promise<void> => {
+    if (stopped) return;
+    try {
+      const s = await openPort(config.path);
+      if (stopped) {
+        s.close();
+        return;
+      }
+      port = s;
+      s.on('data', (chunk: Buffer) => {
+        keep(chunk);
+        if (relay?.isOpen) relay.write(chunk);
+        proposer.feed(chunk);
+      });
+      const gone = () => {
+        if (port !== s) return;
+        port = undefined;
+        options.onStatus({
+          state: 'waiting',
+          where: config.path,
+          message: { zh: '客显串口已断开，正在重连', en: 'Display port lost: reconnecting' },
+        });
+        schedule();
+      };
+      s.on('close', gone);
+      s.on('error', gone);
+      options.onStatus({ state: 'on', where: config.path });
+    } catch (error) {
+      log.debug('display port not open yet', { path: config.path, error: String(error) });
+      options.onStatus({
+        state: 'waiting',
+        where: config.path,
+        message: { zh: `无法打开 ${config.path}，等待中`, en: `Cannot open ${config.path}: waiting` },
+      });
+      schedule();
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    clearTimeout(retry);
+    retry = setTimeout(() => void connect(), retryMs);
+    retry.unref();
+  };
+
+  if (config.relayPath) {
+    relay = await openPort(config.relayPath).catch((error: unknown) => {
+      log.warn('relay display not opened', { path: config.relayPath, error: String(error) });
+      return undefined;
+    });
+  }
+  await connect();
+
+  const dump = (): string => {
+    const text = raw.map((r) => `${new Date(r.at).toISOString()} ${r.bytes.toString('hex')}`).join('\n');
+    try {
+      const dir = path.join(options.dataDir, 'ecr');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'display-capture.hex'), `${text}\n`);
+    } catch (error) {
+      log.warn('display capture not written', { error: String(error) });
+    }
+    return text;
+  };
+
+  const close = (s: SerialPortStream | undefined) =>
+    new Promise<void>((resolve) => {
+      if (!s?.isOpen) return resolve();
+      s.removeAllListeners();
+      s.on('error', () => {});
+      s.close(() => resolve());
+    });
+
+  return {
+    info: () => {
+      const snap = proposer.screen.snapshot();
+      return { protocol: snap.protocol, encoding: snap.encoding, capturedBytes: rawBytes };
+    },
+    consumed: () => {
+      proposer.consumed();
+      open = undefined;
+    },
+    dump,
+    async stop() {
+      stopped = true;
+      clearTimeout(retry);
+      proposer.stop();
+      if (raw.length > 0) dump();
+      const p = port;
+      port = undefined;
+      await close(p);
+      await close(relay);
+    },
+  };
+}

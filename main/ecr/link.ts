@@ -1,0 +1,265 @@
+/**
+ * The ECR link as the app runs it: the service (always, so host transactions and approvals survive a
+ * restart), the HTTP API (when a manager turned it on), display capture and the watched folder, each
+ * (re)started when its settings change. Mounted from main/app/services.ts.
+ */
+
+import type { EcrProposal, EcrStatus } from '../ipc/channels/ecr.js';
+import type { SaleState } from '../ipc/channels/sale.js';
+import { AppError, type Bilingual } from '../ipc/errors.js';
+import type { EventHub, PartialHandlers } from '../ipc/router.js';
+import { createLogger } from '../log/logger.js';
+import type { SecretBox } from '../settings/secret-box.js';
+import type { OperatorService, SettingsService } from '../settings/types.js';
+import { type DisplayCapture, startDisplayCapture } from './display/capture.js';
+import { type FolderWatcher, startFolderWatcher } from './folder.js';
+import type { EcrMoneyPort } from './port.js';
+import { type EcrServer, startEcrServer } from './server.js';
+import { EcrService } from './service.js';
+import { ecrToken } from './token.js';
+import { DEFAULT_ECR_PORT, type EcrSettings, ecrSettingsOf } from './types.js';
+
+const log = createLogger('ecr');
+
+export interface EcrLinkOptions {
+  port: EcrMoneyPort;
+  settings: SettingsService;
+  operators: OperatorService;
+  events: EventHub;
+  dataDir: string;
+  secretBox: SecretBox;
+  version: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface EcrLink {
+  readonly service: EcrService;
+  handlers(): PartialHandlers;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): EcrStatus;
+  /** The open display proposal, if any (a scan with no sale waiting confirms it). */
+  openProposal(): EcrProposal | undefined;
+  confirmProposal(id: string): SaleState;
+}
+
+type Part = EcrStatus['api'];
+
+export function createEcrLink(options: EcrLinkOptions): EcrLink {
+  const env = options.env ?? process.env;
+  const { settings, operators, events, port } = options;
+  const token = ecrToken(options.dataDir, options.secretBox, env);
+  const requireManager = (pin: string) => operators.requireManager(pin);
+  const service = new EcrService({
+    port,
+    allowApiApproval: () => ecrSettingsOf(settings.get()).allowApiApproval,
+    requireManager,
+  });
+  let server: EcrServer | undefined;
+  let apiState: Part = { state: 'off' };
+  let display: DisplayCapture | undefined;
+  let displayState: EcrStatus['display'] = { state: 'off' };
+  let folder: FolderWatcher | undefined;
+  let folderState: Part = { state: 'off' };
+  let applied: EcrSettings | undefined;
+  let proposal: EcrProposal | undefined;
+  let queue: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  const status = (): EcrStatus => ({
+    settings: ecrSettingsOf(settings.get()),
+    api: apiState,
+    tokenSource: token.source,
+    display: { ...displayState, ...(display ? display.info() : {}) },
+    folder: folderState,
+    pending: service.pending(),
+    recent: service.list(20),
+  });
+  const announce = () => {
+    try {
+      events.emit('ecr.status', status());
+    } catch (error) {
+      log.warn('ecr status not sent', { error: String(error) });
+    }
+  };
+
+  const failed = (what: string, error: unknown): Part => {
+    const text = error instanceof Error ? error.message : String(error);
+    log.error(`ecr ${what} failed to start`, { error: text });
+    return {
+      state: 'error',
+      message: { zh: `${what} 启动失败：${text}`, en: `${what} did not start: ${text}` },
+    };
+  };
+
+  const setProposal = (next: EcrProposal | undefined) => {
+    proposal = next;
+    if (next) events.emit('ecr.proposal', next);
+  };
+
+  /** Bring the running parts in line with the settings (one change at a time). */
+  const apply = (): Promise<void> => {
+    queue = queue.then(async () => {
+      if (stopped) return;
+      const next = ecrSettingsOf(settings.get());
+      const before = applied;
+      applied = next;
+      const apiChanged =
+        !before ||
+        before.enabled !== next.enabled ||
+        before.listen !== next.listen ||
+        before.port !== next.port ||
+        before.tlsCertPath !== next.tlsCertPath ||
+        before.tlsKeyPath !== next.tlsKeyPath;
+      if (apiChanged) {
+        await server?.close();
+        server = undefined;
+        apiState = { state: 'off' };
+        if (next.enabled) {
+          const lan = next.listen === 'lan';
+          if (lan && (!next.tlsCertPath || !next.tlsKeyPath)) {
+            apiState = {
+              state: 'error',
+              message: {
+                zh: '局域网访问需要 TLS 证书和私钥',
+                en: 'LAN access needs a TLS certificate and key',
+              },
+            };
+          } else {
+            const portFromEnv = env.CASHIER_ECR_PORT?.trim();
+            try {
+              server = await startEcrServer({
+                service,
+                token: token.value(),
+                host: lan ? '0.0.0.0' : '127.0.0.1',
+                port: portFromEnv ? Number(portFromEnv) : (next.port ?? DEFAULT_ECR_PORT),
+                ...(lan ? { tls: { certPath: next.tlsCertPath, keyPath: next.tlsKeyPath } } : {}),
+                version: options.version,
+              });
+              apiState = { state: 'on', where: server.url };
+              log.info('ecr api listening', { url: server.url });
+            } catch (error) {
+              apiState = failed('ECR API', error);
+            }
+          }
+        }
+      }
+      if (!before || JSON.stringify(before.display) !== JSON.stringify(next.display)) {
+        await display?.stop();
+        display = undefined;
+        displayState = { state: 'off' };
+        if (next.display.enabled && next.display.path) {
+          try {
+            display = await startDisplayCapture({
+              config: next.display,
+              dataDir: options.dataDir,
+              onProposal: (p) => setProposal(p),
+              onStatus: (s) => {
+                displayState = s;
+                announce();
+              },
+            });
+          } catch (error) {
+            displayState = failed('客显 Display', error);
+          }
+        }
+      }
+      if (!before || JSON.stringify(before.folder) !== JSON.stringify(next.folder)) {
+        await folder?.stop();
+        folder = undefined;
+        folderState = { state: 'off' };
+        if (next.folder.enabled && next.folder.path) {
+          try {
+            folder = await startFolderWatcher({ service, dir: next.folder.path, mode: next.folder.mode });
+            folderState = { state: 'on', where: next.folder.path };
+          } catch (error) {
+            folderState = failed('Folder', error);
+          }
+        }
+      }
+      announce();
+    });
+    return queue;
+  };
+
+  const confirmProposal = (id: string): SaleState => {
+    if (!proposal || proposal.id !== id || proposal.state !== 'open') {
+      throw new AppError('CONFLICT', {
+        zh: '该客显金额已失效',
+        en: 'This display amount is no longer open',
+      });
+    }
+    const sale = port.begin({ amountFen: proposal.amountFen, remark: '客显 Display' });
+    setProposal({ ...proposal, state: 'confirmed' });
+    display?.consumed();
+    return sale;
+  };
+
+  const manager = async (pin: string): Promise<void> => {
+    await requireManager(pin);
+  };
+
+  let offSettings: (() => void) | undefined;
+  let offResults: (() => void) | undefined;
+
+  return {
+    service,
+    status,
+    openProposal: () => (proposal?.state === 'open' ? proposal : undefined),
+    confirmProposal,
+    async start() {
+      service.start();
+      offResults = service.onResult(() => announce());
+      offSettings = settings.onChange(() => void apply());
+      await apply();
+    },
+    async stop() {
+      stopped = true;
+      offSettings?.();
+      offResults?.();
+      await queue.catch(() => {});
+      await server?.close();
+      await display?.stop();
+      await folder?.stop();
+      service.stop();
+    },
+    handlers: () => ({
+      'ecr.status': () => status(),
+      'ecr.configure': async ({ ecr, managerPin }) => {
+        await manager(managerPin);
+        const current = ecrSettingsOf(settings.get());
+        const next: EcrSettings = {
+          ...current,
+          ...ecr,
+          display: { ...current.display, ...ecr.display },
+          folder: { ...current.folder, ...ecr.folder },
+        } as EcrSettings;
+        settings.setDevice({ ecr: next });
+        await apply();
+        return status();
+      },
+      'ecr.token': async ({ managerPin, rotate }) => {
+        await manager(managerPin);
+        const value = rotate ? token.rotate() : token.value();
+        if (rotate && server) {
+          // The running server holds the old token: restart it with the new one.
+          applied = undefined;
+          await apply();
+        }
+        return { token: value, source: token.source };
+      },
+      'ecr.approve': ({ ecrId, pin }) => service.approve(ecrId, pin),
+      'ecr.reject': ({ ecrId, pin }) => service.reject(ecrId, pin),
+      'ecr.confirmProposal': ({ id }) => confirmProposal(id),
+      'ecr.dismissProposal': ({ id }) => {
+        if (proposal?.id === id && proposal.state === 'open') {
+          setProposal({ ...proposal, state: 'dismissed' });
+          display?.consumed();
+        }
+        return { ok: true as const };
+      },
+    }),
+  };
+}
+
+export type { Bilingual };
