@@ -32,12 +32,16 @@ const get = (p: string) => ecrFetch(ecr.url, 'GET', p);
 const finalOf = (id: string) =>
   until(`${id} final`, async () => {
     const r = await get(`/v1/payments/${id}`);
-    return r.status === 200 && !['awaiting-code', 'in-progress', 'awaiting-approval'].includes(String(r.body.state))
+    return r.status === 200 &&
+      !['awaiting-code', 'in-progress', 'awaiting-approval'].includes(String(r.body.state))
       ? r.body
       : undefined;
   });
 const chargesAtBank = (merchantOrderId: unknown) =>
-  sim.ledger().filter((e) => e.merchantOrderId === merchantOrderId).reduce((n, e) => n + e.chargedTimes, 0);
+  sim
+    .ledger()
+    .filter((e) => e.merchantOrderId === merchantOrderId)
+    .reduce((n, e) => n + e.chargedTimes, 0);
 const scanAtCounter = (code = CODE) => ecr.call('scan.submit', { code, source: 'manual' });
 
 describe('ECR API', () => {
@@ -51,7 +55,12 @@ describe('ECR API', () => {
     const r = await get('/v1/openapi.json');
     expect(r.status).toBe(200);
     expect(Object.keys(r.body.paths as object)).toEqual(
-      expect.arrayContaining(['/v1/payments', '/v1/payments/{ecrId}', '/v1/payments/{ecrId}/abort', '/v1/events']),
+      expect.arrayContaining([
+        '/v1/payments',
+        '/v1/payments/{ecrId}',
+        '/v1/payments/{ecrId}/abort',
+        '/v1/events',
+      ]),
     );
   });
 
@@ -94,13 +103,19 @@ describe('ECR API', () => {
     expect(r.status).toBe(202);
     expect(r.body.state).toBe('awaiting-code');
     const sale = await ecr.call<SaleState>('sale.current');
-    expect(sale).toMatchObject({ phase: 'awaiting-code', amountFen: 2000, ecr: { ecrId: 'T43', ref: 'TABLE-7' } });
+    expect(sale).toMatchObject({
+      phase: 'awaiting-code',
+      amountFen: 2000,
+      ecr: { ecrId: 'T43', ref: 'TABLE-7' },
+    });
     const ledgerBefore = sim.ledger().length;
     const busy = await post('/v1/payments', { ecrId: 'T44', amountFen: 500 });
     expect(busy.status).toBe(409);
     expect(busy.body.error).toMatchObject({ code: 'BUSY' });
     expect((await get('/v1/payments/T44')).status).toBe(404);
-    expect((await post('/v1/payments', { ecrId: 'T43', amountFen: 2000, orderRef: 'TABLE-7' })).status).toBe(202);
+    expect((await post('/v1/payments', { ecrId: 'T43', amountFen: 2000, orderRef: 'TABLE-7' })).status).toBe(
+      202,
+    );
     await scanAtCounter();
     const done = await finalOf('T43');
     expect(done).toMatchObject({ state: 'paid', paidFen: 2000, orderRef: 'TABLE-7' });
@@ -160,7 +175,9 @@ describe('ECR API', () => {
     expect(done.refundRequestId).toBeTruthy();
     const t42 = (await get('/v1/payments/T42')).body;
     expect(sim.ledger().find((e) => e.merchantOrderId === t42.merchantOrderId)?.refundedFen).toBe(234);
-    expect((await post('/v1/refunds', { ecrId: 'RF1', originalEcrId: 'T42', amountFen: 234 })).status).toBe(200);
+    expect((await post('/v1/refunds', { ecrId: 'RF1', originalEcrId: 'T42', amountFen: 234 })).status).toBe(
+      200,
+    );
   });
 
   it('void: a manager rejects one (nothing sent); with API approval allowed, a void goes out at once', async () => {
@@ -171,7 +188,9 @@ describe('ECR API', () => {
     await ecr.call('ecr.configure', { ecr: { allowApiApproval: true }, managerPin: MANAGER_PIN });
     const v2 = await post('/v1/voids', { ecrId: 'V2', originalEcrId: 'T43' });
     expect([200, 202]).toContain(v2.status);
-    await until('void final', async () => ((await get('/v1/voids/V2')).body.state === 'voided' ? true : undefined));
+    await until('void final', async () =>
+      (await get('/v1/voids/V2')).body.state === 'voided' ? true : undefined,
+    );
     // The payment keeps its original result; the void is its own transaction.
     const t43 = (await get('/v1/payments/T43')).body;
     expect(t43.state).toBe('paid');
@@ -196,7 +215,10 @@ describe('ECR API', () => {
       }
     })();
     await post('/v1/payments', { ecrId: 'T60', amountFen: 600, payCode: CODE });
-    await Promise.race([reading, new Promise((_, reject) => setTimeout(() => reject(new Error('no event')), 10_000))]);
+    await Promise.race([
+      reading,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no event')), 10_000)),
+    ]);
     controller.abort();
     expect(text).toMatch(/event: payment\nid: T60\ndata: \{.*"state":"paid"/);
     await ecr.call('sale.reset');
