@@ -68,36 +68,49 @@ export class Proposer {
       return;
     }
     if (e.kind === 'lamp') {
-      if (e.lamp === 2) this.ledTotal();
+      // Digits usually follow the lamp (ESC s 2, ESC Q A …): wait for them; if none come within the
+      // quiet period, the digits already shown are the total.
+      if (e.lamp === 2) this.armLamp();
       else if (e.lamp === 1 || e.lamp === 3 || e.lamp === 4) {
         this.lastKey = undefined;
         this.cancel('lamp');
       }
       return;
     }
-    if (e.kind === 'led' && this.screen.snapshot().lamp === 2) this.ledTotal();
+    if (e.kind === 'led' && e.lamp === 2) this.ledTotal(e.led);
   }
 
-  private ledTotal(): void {
-    const snap = this.screen.snapshot();
-    if (!snap.led) return;
-    this.propose(`led:${snap.led}`, snap.led, snap.led);
+  private armLamp(): void {
+    this.timer?.cancel();
+    const set = this.options.setTimer ?? defaultTimer;
+    this.timer = set(() => {
+      this.timer = undefined;
+      const snap = this.screen.snapshot();
+      if (snap.lamp === 2) this.ledTotal(snap.led);
+    }, this.options.quietMs);
+  }
+
+  private ledTotal(led: string): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+    if (!led) return;
+    this.propose(`led:${led}`, led, led);
   }
 
   /** Any text change restarts the quiet period; when it ends, a stable total line is proposed. */
   private armQuiet(): void {
-    this.timer?.cancel();
-    this.timer = undefined;
     const snap = this.screen.snapshot();
     if (snap.protocol === 'led8') return;
-    const line = snap.lines.find((l) => TOTAL.test(l));
+    this.timer?.cancel();
+    this.timer = undefined;
+    const line = totalLine(snap.lines);
     const key = line ? `line:${line}` : undefined;
     if (this.open && this.open !== key) this.cancel('changed');
     if (!line || key === this.lastKey) return;
     const set = this.options.setTimer ?? defaultTimer;
     this.timer = set(() => {
       this.timer = undefined;
-      const now = this.screen.snapshot().lines.find((l) => TOTAL.test(l));
+      const now = totalLine(this.screen.snapshot().lines);
       if (now === line) this.propose(key as string, line, (TOTAL.exec(line) as RegExpExecArray)[2] as string);
     }, this.options.quietMs);
   }
@@ -118,6 +131,14 @@ export class Proposer {
     this.open = undefined;
     this.options.onCancel(why);
   }
+}
+
+/** The line with a total label and an amount; or the label on the upper line, the amount below it. */
+function totalLine(lines: [string, string]): string | undefined {
+  const one = lines.find((l) => TOTAL.test(l));
+  if (one) return one;
+  const joined = `${lines[0].trim()} ${lines[1].trim()}`;
+  return TOTAL.test(joined) ? joined : undefined;
 }
 
 function defaultTimer(fn: () => void, ms: number) {

@@ -29,7 +29,7 @@ export interface ScreenSnapshot {
 export type ScreenEvent =
   | { kind: 'clear' }
   | { kind: 'lamp'; lamp: number }
-  | { kind: 'led'; led: string }
+  | { kind: 'led'; led: string; lamp: number }
   | { kind: 'text' };
 
 const ESC = 0x1b;
@@ -239,7 +239,7 @@ export class DisplayScreen {
       (this.protocol === 'auto' && this.seen !== 'cd5220' && /^[\d.\s-]+$/.test(text))
     ) {
       this.led = text.trim();
-      out.push({ kind: 'led', led: this.led });
+      out.push({ kind: 'led', led: this.led, lamp: this.lamp });
       if (this.detected() === 'led8') return;
     }
     this.gridUsed = true;
@@ -263,6 +263,9 @@ export class DisplayScreen {
   }
 
   private clear(out: ScreenEvent[]): void {
+    // Auto-detection starts again: a host may switch display mode (or the wrong profile was guessed).
+    this.seen = undefined;
+    this.gridUsed = false;
     this.lead = undefined;
     this.led = '';
     this.lamp = 0;

@@ -1,0 +1,134 @@
+/**
+ * Display capture end to end: captured streams replayed over a real socat pty pair into the app (the
+ * host POS writes to its "pole display", the app reads the other end) → a proposal of the right amount
+ * on the checkout screen → the cashier confirms it (a key, or simply the scan) → paid at the simulator.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EcrProposal, EcrStatus } from '../../ipc/channels/ecr.js';
+import type { SaleState } from '../../ipc/channels/sale.js';
+import { createPtyPair, type PtyPair } from '../../scanners/testing/pty.js';
+import { type Simulator, startSimulator } from '../../simulator/server.js';
+import { type EcrApp, startEcrApp, until } from '../testing/app.js';
+import { STREAMS, splitWrites } from './fixtures.js';
+
+let sim: Simulator;
+let pty: PtyPair;
+let relay: PtyPair;
+let ecr: EcrApp;
+let dataDir: string;
+const relayed: Buffer[] = [];
+
+beforeAll(async () => {
+  sim = await startSimulator();
+  pty = await createPtyPair();
+  relay = await createPtyPair();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-ecr-display-'));
+  ecr = await startEcrApp({
+    dataDir,
+    gatewayUrl: sim.url,
+    ecr: { display: { enabled: true, path: pty.app, quietMs: 200, relayPath: relay.app } },
+  });
+  // The "real display" end of the relay pair: read what the app passes on.
+  const fd = fs.openSync(relay.scanner, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  const timer = setInterval(() => {
+    const buf = Buffer.alloc(4096);
+    try {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n > 0) relayed.push(buf.subarray(0, n));
+    } catch {
+      // EAGAIN: nothing yet
+    }
+  }, 10);
+  timer.unref();
+  await until('display port open', async () =>
+    (await ecr.call<EcrStatus>('ecr.status')).display.state === 'on' ? true : undefined,
+  );
+});
+afterAll(async () => {
+  await ecr?.stop();
+  await pty?.close();
+  await relay?.close();
+  await sim?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const proposals = () =>
+  ecr.events.filter((e) => e.name === 'ecr.proposal').map((e) => e.payload as EcrProposal);
+
+async function play(buf: Buffer): Promise<void> {
+  for (const chunk of splitWrites(buf, 3)) {
+    pty.write(chunk);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+describe('customer-display capture over a pty', () => {
+  for (const [i, stream] of STREAMS.entries()) {
+    it(`${stream.name} → proposal → ${i % 2 === 0 ? 'the scan' : 'one key, then the scan'} → paid`, async () => {
+      const seen = proposals().length;
+      const before = sim.ledger().length;
+      await play(stream.sale);
+      const open = await until('a proposal', () =>
+        proposals()
+          .slice(seen)
+          .find((p) => p.state === 'open'),
+      );
+      expect(open.amountFen).toBe(stream.totalFen);
+      expect(open.protocol).toBe(stream.protocol);
+      // Nothing is charged, nor even waiting for a code, from a captured amount alone.
+      expect(sim.ledger().length).toBe(before);
+      expect((await ecr.call<SaleState>('sale.current')).phase).not.toBe('awaiting-code');
+      if (i % 2 === 1) {
+        const sale = await ecr.call<SaleState>('ecr.confirmProposal', { id: open.id });
+        expect(sale).toMatchObject({ phase: 'awaiting-code', amountFen: stream.totalFen });
+      }
+      await ecr.call('scan.submit', { code: '134567890123451234', source: 'wedge' });
+      const paid = await until('paid', async () => {
+        const s = await ecr.call<SaleState>('sale.current');
+        return s.phase === 'paid' ? s : undefined;
+      });
+      expect(paid.paidFen).toBe(stream.totalFen);
+      expect(sim.ledger().length).toBe(before + 1);
+      await ecr.call('sale.reset');
+      // The host moves on (payment lamps, a clear): no new proposal from the old total.
+      await play(stream.after);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(
+        proposals()
+          .filter((p) => p.state === 'open' && p.id !== open.id)
+          .slice(seen),
+      ).toEqual([]);
+    });
+  }
+
+  it('a proposal the host clears is cancelled and a scan then charges nothing', async () => {
+    const seen = proposals().length;
+    await play(Buffer.from('TOTAL 33.30\r\n'));
+    const open = await until('a proposal', () =>
+      proposals()
+        .slice(seen)
+        .find((p) => p.state === 'open'),
+    );
+    await play(Buffer.from('\x0c'));
+    await until('cancelled', () =>
+      proposals()
+        .slice(seen)
+        .find((p) => p.id === open.id && p.state === 'cancelled'),
+    );
+    const before = sim.ledger().length;
+    await ecr.call('scan.submit', { code: '134567890123451234', source: 'wedge' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(sim.ledger().length).toBe(before);
+  });
+
+  it('passes every byte on to the real display and keeps the raw capture', async () => {
+    const all = Buffer.concat(STREAMS.map((s) => Buffer.concat([s.sale, s.after])));
+    await until('relayed', () => (Buffer.concat(relayed).length >= all.length ? true : undefined));
+    expect(Buffer.concat(relayed).subarray(0, all.length).equals(all)).toBe(true);
+    const status = await ecr.call<EcrStatus>('ecr.status');
+    expect(status.display.capturedBytes).toBeGreaterThanOrEqual(all.length);
+  });
+});
