@@ -10,6 +10,7 @@ import type { ErrorBody } from '../../../main/ipc/errors';
 import { fenToYuanText, formatFen } from '../../../main/shared/money';
 import { cashier } from '../cashier';
 import { acceptAmountTyping, checkAmount, ErrorText } from '../components/common';
+import { EcrProposal } from '../components/EcrProposal';
 import { Keypad, type PadKey } from '../components/Keypad';
 import { type MessageKey, useT } from '../i18n';
 import { useCashier } from '../store';
@@ -173,6 +174,7 @@ export function Checkout() {
   return (
     <section className="checkout" aria-label={t('checkout.title')}>
       <div className="co-main">
+        <EcrProposal />
         <label className="amount-box" htmlFor="amount-input">
           <span className="amount-label">{t('checkout.amount')}</span>
           <span className="amount-line">
