@@ -16,11 +16,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createLogger } from '../log/logger.js';
-import { chinaDay, decodeLine, encodeRecord, isDay, type JournalRecord } from './format.js';
+import {
+  chainHash,
+  chinaDay,
+  decodeLine,
+  encodeChained,
+  GENESIS,
+  isDay,
+  type JournalRecord,
+  splitChain,
+} from './format.js';
 
 const log = createLogger('journal');
 
-const META_VERSION = 2;
+const META_VERSION = 3;
+/** Metas written before the hash chain: same shape, no `lastH` (read from the file's last line instead). */
+const META_VERSIONS_ACCEPTED: ReadonlySet<number> = new Set([2, META_VERSION]);
 
 export interface FileMeta {
   v: number;
@@ -30,6 +41,8 @@ export interface FileMeta {
   damaged: number;
   minSeq: number;
   maxSeq: number;
+  /** `h` of the file's last record; absent when that record is a legacy one (or in a v2 meta). */
+  lastH?: string;
   /** Keys whose last record in this file is unresolved. */
   unresolved: Array<{ k: string; od: string; s: number; st?: string }>;
   /** Records in this file for orders of another day: where to read them. */
@@ -62,10 +75,44 @@ export interface OpenReport {
   ms: number;
 }
 
+export type ProblemKind = 'damaged' | 'altered' | 'deleted' | 'reordered' | 'gap' | 'unchained' | 'torn';
+
+export interface VerifyProblem {
+  file: string;
+  /** 1-based line in the file (0 for a problem of the file as a whole). */
+  line: number;
+  kind: ProblemKind;
+  /** The record's sequence, when its line could be read. */
+  s?: number;
+  problem: string;
+}
+
+export interface VerifyFileReport {
+  file: string;
+  records: number;
+  /** Records without `h` before the chain starts (written before the chain existed). */
+  legacy: number;
+  firstSeq?: number;
+  lastSeq?: number;
+  ok: boolean;
+  problems: VerifyProblem[];
+}
+
 export interface VerifyReport {
   files: number;
   records: number;
-  damaged: Array<{ file: string; line: number; problem: string }>;
+  /** Legacy records (no `h`) at the start of the history: reported, not an error. */
+  legacy: number;
+  /** True when no record was found deleted, altered, reordered or missing and every line checks out. */
+  ok: boolean;
+  /** Every problem of every file, in file order (kept under this name for the settings screen). */
+  damaged: VerifyProblem[];
+  perFile: VerifyFileReport[];
+  /** Torn last lines set aside on an open (journal/torn/): never records, listed for the record. */
+  tornSetAside: Array<{ file: string; bytes: number }>;
+  /** The `h` of the last record: publish it (head office) to anchor the chain. */
+  headH: string;
+  headSeq: number;
 }
 
 export interface JournalStoreOptions {
@@ -93,6 +140,8 @@ export class JournalStore {
   private readonly listeners = new Set<Listener>();
   private current: { day: string; fd: number; size: number; records: JournalRecord[] } | undefined;
   private seq = 0;
+  /** `h` of the last record (GENESIS when there is none, or it is a legacy record without `h`). */
+  private lastH = GENESIS;
   private closed = false;
   openReport: OpenReport | undefined;
 
@@ -129,7 +178,7 @@ export class JournalStore {
     const ms = this.now();
     const day = chinaDay(ms);
     const file = this.ensureCurrent(day);
-    const record: JournalRecord<D> = {
+    const bare: JournalRecord<D> = {
       s: this.seq + 1,
       at: new Date(ms).toISOString(),
       t: input.t,
@@ -140,11 +189,14 @@ export class JournalStore {
       ...(input.un !== undefined ? { un: input.un } : {}),
       d: input.d,
     };
-    const line = Buffer.from(encodeRecord(record), 'utf8');
+    const encoded = encodeChained(bare, this.lastH);
+    const record: JournalRecord<D> = { ...bare, h: encoded.h };
+    const line = Buffer.from(encoded.line, 'utf8');
     let written = 0;
     while (written < line.length) written += fs.writeSync(file.fd, line, written, line.length - written);
     fs.fdatasyncSync(file.fd);
     this.seq = record.s;
+    this.lastH = encoded.h;
     const off = file.size;
     file.size += line.length;
     file.records.push(record as JournalRecord);
@@ -201,37 +253,85 @@ export class JournalStore {
     return [...this.open.values()].filter((e) => e.un).sort((a, b) => a.s - b.s);
   }
 
-  /** Check every checksum of every file. Reads the whole history. */
-  verify(): VerifyReport {
-    const report: VerifyReport = { files: 0, records: 0, damaged: [] };
+  /**
+   * Records with `s >= seq`, in sequence order, at most `limit` (the head-office uploader pages with it).
+   * Reads only the day files whose sequence range reaches `seq`.
+   */
+  readFrom(seq: number, limit: number): JournalRecord[] {
+    const out: JournalRecord[] = [];
+    if (limit <= 0) return out;
     for (const day of this.days()) {
-      const name = `${day}.jsonl`;
-      const text = fs.readFileSync(path.join(this.dir, name), 'utf8');
-      report.files += 1;
-      let line = 0;
-      let start = 0;
-      let lastSeq = 0;
-      while (start < text.length) {
-        const end = text.indexOf('\n', start);
-        line += 1;
-        if (end < 0) {
-          report.damaged.push({ file: name, line, problem: 'torn last line (no newline)' });
-          break;
-        }
-        const decoded = decodeLine(text.slice(start, end));
-        if (decoded.ok) {
-          report.records += 1;
-          if (decoded.record.s <= lastSeq) {
-            report.damaged.push({ file: name, line, problem: `sequence ${decoded.record.s} not increasing` });
-          }
-          lastSeq = decoded.record.s;
-        } else {
-          report.damaged.push({ file: name, line, problem: decoded.problem });
-        }
-        start = end + 1;
+      const meta = this.metas.get(day);
+      if (meta && meta.records > 0 && meta.maxSeq < seq) continue;
+      for (const record of this.recordsWrittenOn(day)) {
+        if (record.s < seq) continue;
+        out.push(record);
+        if (out.length >= limit) return out;
       }
     }
-    return report;
+    return out;
+  }
+
+  /** `h` and `s` of the last record: the head of the chain. */
+  head(): { s: number; h: string } {
+    return { s: this.seq, h: this.lastH };
+  }
+
+  /**
+   * Check the whole history: every line's checksum, the hash chain from GENESIS across all day files,
+   * and the sequence. Reports, per file and overall, records altered (a record no longer matches its
+   * hash), deleted (a sequence gap where the chain breaks), reordered (a sequence out of order), gaps
+   * (a sequence gap over an intact chain: renumbered), records without a hash after the chain started,
+   * damaged lines (checksum), torn last lines, and the torn tails set aside earlier. Legacy records
+   * without `h` before the chain starts are counted, not an error. Reads every file once.
+   */
+  verify(): VerifyReport {
+    const checker = new ChainChecker();
+    const perFile: VerifyFileReport[] = [];
+    for (const day of this.days()) {
+      const name = `${day}.jsonl`;
+      let buf: Buffer;
+      try {
+        buf = fs.readFileSync(path.join(this.dir, name));
+      } catch {
+        buf = Buffer.alloc(0);
+      }
+      perFile.push(checker.file(name, buf));
+    }
+    const problems = checker.finish();
+    for (const problem of problems) {
+      const file = perFile.find((f) => f.file === problem.file);
+      file?.problems.push(problem);
+    }
+    const damaged: VerifyProblem[] = [];
+    for (const file of perFile) {
+      file.problems.sort((a, b) => a.line - b.line);
+      file.ok = file.problems.length === 0;
+      damaged.push(...file.problems);
+    }
+    return {
+      files: perFile.length,
+      records: perFile.reduce((n, f) => n + f.records, 0),
+      legacy: perFile.reduce((n, f) => n + f.legacy, 0),
+      ok: damaged.length === 0,
+      damaged,
+      perFile,
+      tornSetAside: this.tornFiles(),
+      headH: this.lastH,
+      headSeq: this.seq,
+    };
+  }
+
+  private tornFiles(): Array<{ file: string; bytes: number }> {
+    try {
+      return fs
+        .readdirSync(this.tornDir)
+        .filter((name) => name.endsWith('.torn'))
+        .sort()
+        .map((name) => ({ file: name, bytes: fs.statSync(path.join(this.tornDir, name)).size }));
+    } catch {
+      return [];
+    }
   }
 
   /** Persist the current file's meta and close. */
@@ -283,6 +383,7 @@ export class JournalStore {
     }
     // The open set and the cross-day references, from the metas in sequence order.
     for (const day of days) this.applyMeta(this.metas.get(day) as FileMeta);
+    this.lastH = this.findLastH(days);
     if (this.current) {
       this.current.fd = fs.openSync(this.fileOf(this.current.day), 'a');
     }
@@ -290,6 +391,18 @@ export class JournalStore {
     this.openReport = report;
     if (report.tornSetAside.length > 0)
       log.warn('torn journal lines set aside', { torn: report.tornSetAside });
+  }
+
+  /** The chain continues from the record with the highest sequence (the last one of the last file). */
+  private findLastH(days: string[]): string {
+    for (const day of [...days].reverse()) {
+      const meta = this.metas.get(day) as FileMeta;
+      if (meta.records === 0) continue;
+      if (this.current?.day === day) return this.current.records.at(-1)?.h ?? GENESIS;
+      if (meta.v === META_VERSION) return meta.lastH ?? GENESIS;
+      return lastRecordOf(this.fileOf(day))?.h ?? GENESIS;
+    }
+    return GENESIS;
   }
 
   private applyMeta(meta: FileMeta): void {
@@ -367,7 +480,7 @@ export class JournalStore {
       const meta = JSON.parse(
         fs.readFileSync(path.join(this.indexDir, `${day}.meta.json`), 'utf8'),
       ) as FileMeta;
-      if (meta.v !== META_VERSION || meta.size !== size || meta.day !== day) return undefined;
+      if (!META_VERSIONS_ACCEPTED.has(meta.v) || meta.size !== size || meta.day !== day) return undefined;
       return meta;
     } catch {
       return undefined;
@@ -449,6 +562,8 @@ function addToMeta(meta: FileMeta, record: JournalRecord, off: number, len: numb
   meta.records += 1;
   if (meta.minSeq === 0) meta.minSeq = record.s;
   meta.maxSeq = Math.max(meta.maxSeq, record.s);
+  if (record.h !== undefined) meta.lastH = record.h;
+  else delete meta.lastH;
   if (record.od !== meta.day) {
     meta.foreign.push({
       k: record.k,
@@ -490,6 +605,199 @@ function buildMeta(
   return meta;
 }
 
+const DAMAGED_H = 'damaged';
+/** How many recent records the checker remembers to resolve a reordering (adjacent swaps and more). */
+const CHAIN_WINDOW = 4096;
+
+interface Pending {
+  s: number;
+  bare: string;
+  h: string;
+  file: string;
+  line: number;
+}
+
+/**
+ * Walks every record of the history in file order and checks each one's link to the record with the
+ * previous sequence number (not merely the previous line, so a swap of two lines is reported as a
+ * reordering instead of a cascade of breaks). A record whose predecessor has not appeared yet waits in
+ * `pending`; sequence gaps left at the end are deleted records (chain broken across the gap) or a
+ * renumbering (chain intact).
+ */
+class ChainChecker {
+  /** s → h of recently seen records; legacy records count as GENESIS (the chain restarts after them). */
+  private readonly seen = new Map<number, string>([[0, GENESIS]]);
+  private readonly pending = new Map<number, Pending>();
+  private readonly gaps: Array<{ from: number; to: number; file: string; line: number }> = [];
+  private readonly problems: VerifyProblem[] = [];
+  private maxS = 0;
+  private chained = false;
+
+  file(name: string, buf: Buffer): VerifyFileReport {
+    const report: VerifyFileReport = { file: name, records: 0, legacy: 0, ok: true, problems: [] };
+    let start = 0;
+    let line = 0;
+    while (start < buf.length) {
+      const end = buf.indexOf(0x0a, start);
+      line += 1;
+      if (end < 0) {
+        report.problems.push({
+          file: name,
+          line,
+          kind: 'torn',
+          problem: `torn last line (${buf.length - start} bytes, no newline)`,
+        });
+        break;
+      }
+      const text = buf.toString('utf8', start, end);
+      start = end + 1;
+      const decoded = decodeLine(text);
+      if (!decoded.ok) {
+        // The line is not trustworthy, but its sequence and hash (if legible) keep the chain checkable.
+        const json = text.slice(0, Math.max(0, text.lastIndexOf('\t')));
+        const s = Number(/^\{"s":(\d+),/.exec(json)?.[1] ?? Number.NaN);
+        report.problems.push({
+          file: name,
+          line,
+          kind: 'damaged',
+          ...(Number.isSafeInteger(s) ? { s } : {}),
+          problem: decoded.problem,
+        });
+        if (Number.isSafeInteger(s)) this.note(s, splitChain(json)?.h ?? DAMAGED_H, name, line);
+        continue;
+      }
+      const record = decoded.record;
+      report.records += 1;
+      report.firstSeq ??= record.s;
+      report.lastSeq = record.s;
+      const split = splitChain(decoded.json);
+      if (!split) {
+        if (record.h !== undefined) {
+          this.problems.push({
+            file: name,
+            line,
+            kind: 'altered',
+            s: record.s,
+            problem: `record ${record.s}: its hash is not where it is written (record rewritten)`,
+          });
+          this.note(record.s, DAMAGED_H, name, line);
+        } else if (!this.chained) {
+          report.legacy += 1;
+          this.note(record.s, GENESIS, name, line);
+        } else {
+          this.problems.push({
+            file: name,
+            line,
+            kind: 'unchained',
+            s: record.s,
+            problem: `record ${record.s} has no hash although the chain started before it`,
+          });
+          this.note(record.s, GENESIS, name, line);
+        }
+        continue;
+      }
+      this.chained = true;
+      this.link({ s: record.s, bare: split.bare, h: split.h, file: name, line });
+      this.note(record.s, split.h, name, line);
+    }
+    return report;
+  }
+
+  /** Problems found only once everything was read (gaps, deletions, chain breaks to a missing record). */
+  finish(): VerifyProblem[] {
+    const out = this.problems.splice(0);
+    for (const gap of this.gaps) {
+      const after = this.pending.get(gap.to);
+      const before = this.seen.get(gap.from - 1);
+      const range = gap.from === gap.to ? `record ${gap.from} is` : `records ${gap.from}–${gap.to} are`;
+      if (after) this.pending.delete(gap.to);
+      const intact =
+        after !== undefined &&
+        before !== undefined &&
+        before !== DAMAGED_H &&
+        chainHash(before, after.bare) === after.h;
+      out.push({
+        file: gap.file,
+        line: gap.line,
+        kind: intact ? 'gap' : 'deleted',
+        s: gap.to + 1,
+        problem: intact
+          ? `sequence gap: ${range} missing but the chain is intact (renumbered)`
+          : `${range} missing (deleted): sequence gap and the chain breaks before record ${gap.to + 1}`,
+      });
+    }
+    for (const p of this.pending.values()) {
+      out.push({
+        file: p.file,
+        line: p.line,
+        kind: 'altered',
+        s: p.s,
+        problem: `record ${p.s} does not chain onto the record before it`,
+      });
+    }
+    this.pending.clear();
+    return out;
+  }
+
+  /** Check `r` against its predecessor, or wait for the predecessor to appear. */
+  private link(r: Pending): void {
+    const prev = this.seen.get(r.s - 1);
+    if (prev === undefined) {
+      if (r.s - 1 > this.maxS - CHAIN_WINDOW) this.pending.set(r.s - 1, r);
+      return;
+    }
+    if (prev === DAMAGED_H) return;
+    if (chainHash(prev, r.bare) !== r.h) this.altered(r);
+  }
+
+  private altered(r: Pending): void {
+    this.problems.push({
+      file: r.file,
+      line: r.line,
+      kind: 'altered',
+      s: r.s,
+      problem: `record ${r.s} does not match the hash chain: it or record ${r.s - 1} was changed`,
+    });
+  }
+
+  private note(s: number, h: string, file: string, line: number): void {
+    if (this.seen.has(s) && s !== 0) {
+      this.problems.push({ file, line, kind: 'reordered', s, problem: `sequence ${s} appears twice` });
+    } else if (s < this.maxS) {
+      this.problems.push({
+        file,
+        line,
+        kind: 'reordered',
+        s,
+        problem: `record ${s} appears after record ${this.maxS} (out of order)`,
+      });
+      this.fillGap(s);
+    } else if (s > this.maxS + 1) {
+      this.gaps.push({ from: this.maxS + 1, to: s - 1, file, line });
+    }
+    this.maxS = Math.max(this.maxS, s);
+    this.seen.set(s, h);
+    if (this.seen.size > CHAIN_WINDOW) this.seen.delete(this.seen.keys().next().value as number);
+    const waiting = this.pending.get(s);
+    if (waiting) {
+      this.pending.delete(s);
+      if (h !== DAMAGED_H && chainHash(h, waiting.bare) !== waiting.h) this.altered(waiting);
+    }
+  }
+
+  /** A late record fills (part of) an earlier gap. */
+  private fillGap(s: number): void {
+    const at = this.gaps.findIndex((g) => g.from <= s && s <= g.to);
+    if (at < 0) return;
+    const gap = this.gaps[at] as (typeof this.gaps)[number];
+    const parts = [
+      { ...gap, to: s - 1 },
+      { ...gap, from: s + 1 },
+    ].filter((g) => g.from <= g.to);
+    this.gaps.splice(at, 1, ...parts);
+  }
+}
+
 /** Parse a whole file. Damaged lines are skipped (verify reports them). */
 export function readFile(file: string): {
   records: JournalRecord[];
@@ -522,6 +830,34 @@ export function readFile(file: string): {
     start = end + 1;
   }
   return { records, offsets, damaged };
+}
+
+/** The last whole record of a file (read backwards in growing windows). */
+function lastRecordOf(file: string): JournalRecord | undefined {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    for (let window = 64 * 1024; ; window *= 4) {
+      const len = Math.min(size, window);
+      const buf = Buffer.alloc(len);
+      fs.readSync(fd, buf, 0, len, size - len);
+      let end = buf.length;
+      while (end > 0) {
+        if (buf[end - 1] !== 0x0a) {
+          end = buf.lastIndexOf(0x0a, end - 1) + 1;
+          continue;
+        }
+        const nl = buf.lastIndexOf(0x0a, end - 2);
+        if (nl < 0 && len < size) break; // the line may start before this window
+        const decoded = decodeLine(buf.toString('utf8', nl + 1, end - 1));
+        if (decoded.ok) return decoded.record;
+        end = nl + 1;
+      }
+      if (len >= size) return undefined;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function fsyncDir(dir: string): void {
