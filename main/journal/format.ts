@@ -69,12 +69,12 @@ export function chainHash(prevH: string, json: string): string {
 export function encodeChained(
   record: JournalRecord<unknown>,
   prevH: string,
-): { line: string; h: string; json: string } {
+): { line: string; h: string; json: string; bare: string } {
   const { h: _ignored, ...rest } = record;
   const bare = JSON.stringify(rest);
   const h = chainHash(prevH, bare);
   const json = `${bare.slice(0, -1)},"h":"${h}"}`;
-  return { line: `${json}\t${checksum(json)}\n`, h, json };
+  return { line: `${json}\t${checksum(json)}\n`, h, json, bare };
 }
 
 const H_SUFFIX = /,"h":"([0-9a-f]{64})"\}$/;
