@@ -9,6 +9,7 @@
  */
 import type { z } from 'zod';
 import { appCalls, appEvents } from './channels/app.js';
+import { authCalls, authEvents } from './channels/auth.js';
 import { devicesCalls, devicesEvents } from './channels/devices.js';
 import { ecrCalls, ecrEvents } from './channels/ecr.js';
 import { ordersCalls, ordersEvents } from './channels/orders.js';
@@ -28,6 +29,7 @@ export const calls = {
   ...yimaCalls,
   ...devicesCalls,
   ...settingsCalls,
+  ...authCalls,
   ...ecrCalls,
 } as const;
 
@@ -37,6 +39,7 @@ export const events = {
   ...ordersEvents,
   ...devicesEvents,
   ...settingsEvents,
+  ...authEvents,
   ...ecrEvents,
 } as const;
 
