@@ -23,6 +23,9 @@ async function configure(page: Page, ecr: Record<string, unknown>): Promise<EcrS
   await page.waitForFunction(() => typeof window.cashier?.ecr?.configure === 'function');
   return page.evaluate(
     async ({ ecr, pin }) => {
+      // The app starts signed out: the demo manager signs in (the sign-in screen is the UI's).
+      const state = await window.cashier.auth.state({});
+      if (state.ok && !state.data.signedIn) await window.cashier.auth.signIn({ operatorId: 'manager', pin });
       const r = await window.cashier.ecr.configure({ ecr, managerPin: pin } as never);
       if (!r.ok) throw new Error(JSON.stringify(r.error));
       return r.data;

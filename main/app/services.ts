@@ -204,6 +204,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     dataDir: options.dataDir,
     secretBox: options.secretBox ?? createPlainSecretBox(),
     version: options.version,
+    requireManager: async (pin) => session?.callManager() ?? (session as Session).requireManager(pin),
   });
   router.mount(ecr.handlers());
   await ecr.start();

@@ -29,6 +29,8 @@ export interface EcrLinkOptions {
   dataDir: string;
   secretBox: SecretBox;
   version: string;
+  /** The approving manager: the inline PIN, or the elevated session (default: the PIN only). */
+  requireManager?: (pin?: string) => Promise<{ id: string }>;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -49,7 +51,7 @@ export function createEcrLink(options: EcrLinkOptions): EcrLink {
   const env = options.env ?? process.env;
   const { settings, operators, events, port } = options;
   const token = ecrToken(options.dataDir, options.secretBox, env);
-  const requireManager = (pin: string) => operators.requireManager(pin);
+  const requireManager = options.requireManager ?? ((pin?: string) => operators.requireManager(pin ?? ''));
   const service = new EcrService({
     port,
     allowApiApproval: () => ecrSettingsOf(settings.get()).allowApiApproval,
@@ -195,10 +197,6 @@ export function createEcrLink(options: EcrLinkOptions): EcrLink {
     return sale;
   };
 
-  const manager = async (pin: string): Promise<void> => {
-    await requireManager(pin);
-  };
-
   let offSettings: (() => void) | undefined;
   let offResults: (() => void) | undefined;
 
@@ -225,8 +223,8 @@ export function createEcrLink(options: EcrLinkOptions): EcrLink {
     },
     handlers: () => ({
       'ecr.status': () => status(),
-      'ecr.configure': async ({ ecr, managerPin }) => {
-        await manager(managerPin);
+      // The router lets these through for a manager only (roles.ts): elevated, or the PIN inline.
+      'ecr.configure': async ({ ecr }) => {
         const current = ecrSettingsOf(settings.get());
         const next: EcrSettings = {
           ...current,
@@ -238,8 +236,7 @@ export function createEcrLink(options: EcrLinkOptions): EcrLink {
         await apply();
         return status();
       },
-      'ecr.token': async ({ managerPin, rotate }) => {
-        await manager(managerPin);
+      'ecr.token': async ({ rotate }) => {
         const value = rotate ? token.rotate() : token.value();
         if (rotate && server) {
           // The running server holds the old token: restart it with the new one.

@@ -88,8 +88,8 @@ export interface EcrServiceOptions {
   port: EcrMoneyPort;
   /** Refunds and voids go out without a manager on the counter (Settings → ECR). */
   allowApiApproval: () => boolean;
-  /** A manager's PIN → the manager's id (AppError PIN_INVALID otherwise). */
-  requireManager: (pin: string) => Promise<{ id: string }>;
+  /** The approving manager: the PIN given, or the elevated session (AppError PIN_* otherwise). */
+  requireManager: (pin?: string) => Promise<{ id: string }>;
   now?: () => number;
 }
 
@@ -256,14 +256,14 @@ export class EcrService {
       .filter((r) => r.state === 'awaiting-approval');
   }
 
-  async approve(ecrId: string, pin: string): Promise<EcrResult> {
+  async approve(ecrId: string, pin?: string): Promise<EcrResult> {
     const txn = this.awaitingApproval(ecrId);
     const manager = await this.options.requireManager(pin);
     this.run(txn, manager.id);
     return this.compute(txn);
   }
 
-  async reject(ecrId: string, pin: string): Promise<EcrResult> {
+  async reject(ecrId: string, pin?: string): Promise<EcrResult> {
     const txn = this.awaitingApproval(ecrId);
     await this.options.requireManager(pin);
     this.close(txn, 'declined', MSG.rejected);

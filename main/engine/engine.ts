@@ -873,7 +873,12 @@ export class Engine {
   // ── helpers ──────────────────────────────────────────────────────────────────────────────────
 
   private operatorId(): string {
-    return this.operators.current().id;
+    // Recovery runs from start-up, before anyone signs in: its records name the system.
+    try {
+      return this.operators.current().id;
+    } catch {
+      return 'system';
+    }
   }
 
   private statusOf(key: string): OrderView['status'] | undefined {

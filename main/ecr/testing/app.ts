@@ -39,6 +39,8 @@ export async function startEcrApp(options: {
     if (!envelope.ok) throw new Error(`${channel}: ${JSON.stringify(envelope.error)}`);
     return envelope.data as T;
   };
+  // The app starts signed out: the demo manager signs in, as at the counter.
+  await call('auth.signIn', { operatorId: 'manager', pin: MANAGER_PIN });
   const status = await call<EcrStatus>('ecr.configure', {
     ecr: { enabled: true, ...options.ecr },
     managerPin: MANAGER_PIN,

@@ -50,18 +50,18 @@ export const EcrSettingsPatch = EcrSettings.extend({
 
 export const ecrCalls = {
   'ecr.status': { input: z.object({}).strict(), output: EcrStatus },
-  /** Turn the link on or off and set it up. A manager's PIN. */
+  /** Turn the link on or off and set it up. A manager (elevated session or the PIN inline). */
   'ecr.configure': {
-    input: z.object({ ecr: EcrSettingsPatch, managerPin: Pin }).strict(),
+    input: z.object({ ecr: EcrSettingsPatch, managerPin: Pin.optional() }).strict(),
     output: EcrStatus,
   },
   /** The bearer token to give the host POS (a manager's PIN); `rotate` makes a new one. */
   'ecr.token': {
-    input: z.object({ managerPin: Pin, rotate: z.boolean().optional() }).strict(),
+    input: z.object({ managerPin: Pin.optional(), rotate: z.boolean().optional() }).strict(),
     output: z.object({ token: z.string(), source: z.enum(['env', 'file']) }),
   },
-  'ecr.approve': { input: z.object({ ecrId: EcrId, pin: Pin }).strict(), output: EcrResult },
-  'ecr.reject': { input: z.object({ ecrId: EcrId, pin: Pin }).strict(), output: EcrResult },
+  'ecr.approve': { input: z.object({ ecrId: EcrId, pin: Pin.optional() }).strict(), output: EcrResult },
+  'ecr.reject': { input: z.object({ ecrId: EcrId, pin: Pin.optional() }).strict(), output: EcrResult },
   /** The cashier takes the captured amount: the sale then waits for the customer's code. */
   'ecr.confirmProposal': { input: z.object({ id: z.string() }).strict(), output: SaleState },
   'ecr.dismissProposal': {
