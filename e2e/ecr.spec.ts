@@ -95,3 +95,31 @@ test('a total captured from the customer display is a proposal: Enter takes it, 
   await expect(resultPanel(page)).toContainText('收款成功', { timeout: 30_000 });
   await expect(resultPanel(page)).toContainText('¥17.50');
 });
+
+test('a host refund waits on checkout for a manager: PIN + 批准 → refunded at the bank, the host sees it', async ({
+  app,
+}) => {
+  const { page } = app;
+  const status = await configure(page, { enabled: true });
+  const url = status.api.where as string;
+  await host(url, 'POST', '/v1/payments', { ecrId: 'E2E-P', amountFen: 3000, payCode: WECHAT_OK });
+  await expect
+    .poll(async () => (await host(url, 'GET', '/v1/payments/E2E-P')).body.state, { timeout: 15_000 })
+    .toBe('paid');
+  await page.keyboard.press('Enter'); // next sale: back to an empty checkout
+  const asked = await host(url, 'POST', '/v1/refunds', {
+    ecrId: 'E2E-R',
+    originalEcrId: 'E2E-P',
+    amountFen: 1000,
+  });
+  expect(asked.body.state).toBe('awaiting-approval');
+  const card = page.getByRole('alert', { name: '收银机请求' });
+  await expect(card).toContainText('收银机请求退款 ¥10.00');
+  await card.getByLabel('店长 PIN').fill(MANAGER_PIN);
+  await saveScreenshot(page, 'ecr-host-refund-approval');
+  await card.getByRole('button', { name: '批准' }).click();
+  await expect
+    .poll(async () => (await host(url, 'GET', '/v1/refunds/E2E-R')).body.state, { timeout: 15_000 })
+    .toBe('refunded');
+  await expect(card).toBeHidden();
+});

@@ -5,11 +5,13 @@
  * own sale waits for the code, its reference is shown.
  */
 import { useCallback, useEffect, useLayoutEffect, useState } from 'react';
+import type { EcrResult } from '../../../main/ecr/types';
 import type { EcrProposal as Proposal } from '../../../main/ipc/channels/ecr';
 import { formatFen } from '../../../main/shared/money';
 import { cashier } from '../cashier';
 import { useT } from '../i18n';
 import { useCashier } from '../store';
+import { PinField } from './PinField';
 
 // Inline styles: this component ships with the ECR link; the shared stylesheet stays the UI's.
 const card = {
@@ -27,6 +29,62 @@ const amount = { fontSize: 32, fontWeight: 700, lineHeight: 1.1 } as const;
 const muted = { color: '#555', fontSize: 14 } as const;
 const actions = { gridColumn: 2, gridRow: '1 / span 3', display: 'flex', gap: 8 } as const;
 const hostTag = { ...muted, display: 'block', marginBottom: 4 } as const;
+
+/** Host refunds and voids waiting for a manager: approve (PIN) or reject, right on checkout. */
+function EcrApprovals() {
+  const { bi } = useT();
+  const [pending, setPending] = useState<EcrResult[]>([]);
+  const [pin, setPin] = useState('');
+  const [problem, setProblem] = useState<string | undefined>();
+  useEffect(() => {
+    void cashier.ecr.status({}).then((r) => r.ok && setPending(r.data.pending));
+    return cashier.on('ecr.status', (s) => setPending(s.pending));
+  }, []);
+  const first = pending[0];
+  if (!first) return null;
+  const act = async (what: 'approve' | 'reject') => {
+    const input = { ecrId: first.ecrId, ...(pin ? { pin } : {}) };
+    const r = what === 'approve' ? await cashier.ecr.approve(input) : await cashier.ecr.reject(input);
+    setPin('');
+    setProblem(r.ok ? undefined : bi(r.error.message));
+  };
+  const what =
+    first.kind === 'refund'
+      ? bi({
+          zh: `收银机请求退款 ${formatFen(first.amountFen)}`,
+          en: `The host POS asks to refund ${formatFen(first.amountFen)}`,
+        })
+      : bi({
+          zh: `收银机请求撤销 ${formatFen(first.amountFen)}`,
+          en: `The host POS asks to void ${formatFen(first.amountFen)}`,
+        });
+  return (
+    <div
+      className="ecr-approval"
+      role="alert"
+      aria-label={bi({ zh: '收银机请求', en: 'Host request' })}
+      style={card}
+    >
+      <div>
+        <div style={amount}>{what}</div>
+        <div style={muted}>
+          {bi({ zh: '原交易', en: 'Original' })} {first.originalEcrId} · {first.ecrId}
+          {pending.length > 1 ? ` · +${pending.length - 1}` : ''}
+        </div>
+        <PinField id="ecr-approval-pin" value={pin} onChange={setPin} />
+        {problem && <div className="error-text">{problem}</div>}
+      </div>
+      <div style={actions}>
+        <button type="button" className="primary" onClick={() => void act('approve')}>
+          {bi({ zh: '批准', en: 'Approve' })}
+        </button>
+        <button type="button" onClick={() => void act('reject')}>
+          {bi({ zh: '拒绝', en: 'Reject' })}
+        </button>
+      </div>
+    </div>
+  );
+}
 
 export function EcrProposal() {
   const { bi } = useT();
@@ -83,7 +141,7 @@ export function EcrProposal() {
       </output>
     );
   }
-  if (!showing || !proposal) return null;
+  if (!showing || !proposal) return <EcrApprovals />;
   return (
     <div
       className="ecr-proposal"
