@@ -133,7 +133,8 @@ export function createEcrLink(options: EcrLinkOptions): EcrLink {
               server = await startEcrServer({
                 service,
                 token: token.value(),
-                host: lan ? '0.0.0.0' : '127.0.0.1',
+                // CASHIER_ECR_LAN_HOST: one interface of the LAN instead of all (IT; tests use 127.0.0.1).
+                host: lan ? env.CASHIER_ECR_LAN_HOST?.trim() || '0.0.0.0' : '127.0.0.1',
                 port: portFromEnv ? Number(portFromEnv) : (next.port ?? DEFAULT_ECR_PORT),
                 ...(lan ? { tls: { certPath: next.tlsCertPath, keyPath: next.tlsKeyPath } } : {}),
                 version: options.version,

@@ -16,7 +16,7 @@ import { EcrId, PaymentRequest, RefundRequest, VoidRequest } from './types.js';
 export interface EcrServerOptions {
   service: EcrService;
   token: string;
-  host: '127.0.0.1' | '0.0.0.0';
+  host: string;
   port: number;
   tls?: { certPath: string; keyPath: string };
   version?: string;
@@ -125,7 +125,7 @@ export async function startEcrServer(options: EcrServerOptions): Promise<EcrServ
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address() as AddressInfo;
   const scheme = options.tls ? 'https' : 'http';
-  const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   return {
     url: `${scheme}://${host}:${address.port}`,
     async close() {
