@@ -72,6 +72,7 @@ export function createEcrLink(options: EcrLinkOptions): EcrLink {
     settings: ecrSettingsOf(settings.get()),
     api: apiState,
     tokenSource: token.source,
+    tokenSet: token.value() !== undefined,
     display: { ...displayState, ...(display ? display.info() : {}) },
     folder: folderState,
     pending: service.pending(),
@@ -127,12 +128,17 @@ export function createEcrLink(options: EcrLinkOptions): EcrLink {
                 en: 'LAN access needs a TLS certificate and key',
               },
             };
+          } else if (!token.value()) {
+            apiState = {
+              state: 'error',
+              message: { zh: '请先设置访问令牌', en: 'Set the bearer token first' },
+            };
           } else {
             const portFromEnv = env.CASHIER_ECR_PORT?.trim();
             try {
               server = await startEcrServer({
                 service,
-                token: token.value(),
+                token: token.value() as string,
                 // CASHIER_ECR_LAN_HOST: one interface of the LAN instead of all (IT; tests use 127.0.0.1).
                 host: lan ? env.CASHIER_ECR_LAN_HOST?.trim() || '0.0.0.0' : '127.0.0.1',
                 port: portFromEnv ? Number(portFromEnv) : (next.port ?? DEFAULT_ECR_PORT),
@@ -237,14 +243,18 @@ export function createEcrLink(options: EcrLinkOptions): EcrLink {
         await apply();
         return status();
       },
-      'ecr.token': async ({ rotate }) => {
-        const value = rotate ? token.rotate() : token.value();
-        if (rotate && server) {
-          // The running server holds the old token: restart it with the new one.
-          applied = undefined;
-          await apply();
+      'ecr.setToken': async ({ token: value }) => {
+        if (token.source === 'env') {
+          throw new AppError('FORBIDDEN', {
+            zh: '令牌由 CASHIER_ECR_TOKEN 设定',
+            en: 'The token is set by CASHIER_ECR_TOKEN',
+          });
         }
-        return { token: value, source: token.source };
+        token.set(value);
+        // A running server holds the old token: restart it with the new one.
+        applied = undefined;
+        await apply();
+        return { ok: true as const };
       },
       'ecr.approve': ({ ecrId, pin }) => service.approve(ecrId, pin),
       'ecr.reject': ({ ecrId, pin }) => service.reject(ecrId, pin),

@@ -195,9 +195,10 @@ export class EcrService {
       try {
         await this.port.acceptCode(req.payCode);
       } catch (e) {
-        // Refused before anything left (the intent could not be written, the code was not taken).
+        // Refused before anything left (the intent could not be written, the code was not taken):
+        // nothing was charged.
         this.safeCancel(req.ecrId);
-        this.close(txn, 'declined', e instanceof AppError ? e.bilingual : MSG.journal);
+        if (!this.orderOf(txn)) this.close(txn, 'aborted', e instanceof AppError ? e.bilingual : MSG.journal);
       }
     }
     this.refresh();

@@ -100,7 +100,7 @@ export const channelRules: Readonly<Record<string, ChannelRule>> = {
   // ECR link: the counter's side (docs/ecr.md); setting it up and its token are the manager's
   'ecr.status': op,
   'ecr.configure': mgr('managerPin'),
-  'ecr.token': mgr('managerPin'),
+  'ecr.setToken': mgr('managerPin'),
   'ecr.approve': mgr('pin'),
   'ecr.reject': mgr('pin'),
   'ecr.confirmProposal': op,

@@ -26,10 +26,13 @@ export async function startEcrApp(options: {
     display?: Partial<EcrSettings['display']>;
     folder?: Partial<EcrSettings['folder']>;
   };
+  /** false: no CASHIER_ECR_TOKEN, the API waits for a manager's ecr.setToken (and is not awaited). */
+  envToken?: boolean;
 }): Promise<EcrApp> {
   process.env.CASHIER_GATEWAY_URL = options.gatewayUrl;
   process.env.CASHIER_ECR_PORT = '0';
-  process.env.CASHIER_ECR_TOKEN = TEST_TOKEN;
+  if (options.envToken === false) delete process.env.CASHIER_ECR_TOKEN;
+  else process.env.CASHIER_ECR_TOKEN = TEST_TOKEN;
   process.env.CASHIER_LOG_LEVEL ??= 'error';
   const app = await startAppServices({ transport: 'web', dataDir: options.dataDir, version: 'test' });
   const events: EcrApp['events'] = [];
@@ -45,8 +48,10 @@ export async function startEcrApp(options: {
     ecr: { enabled: true, ...options.ecr },
     managerPin: MANAGER_PIN,
   });
-  const url = status.api.where;
-  if (status.api.state !== 'on' || !url) throw new Error(`ECR API not on: ${JSON.stringify(status.api)}`);
+  const url = status.api.where ?? '';
+  if (options.envToken !== false && (status.api.state !== 'on' || !url)) {
+    throw new Error(`ECR API not on: ${JSON.stringify(status.api)}`);
+  }
   return { app, url, events, call, stop: () => app.stop() };
 }
 

@@ -14,8 +14,9 @@ const PartState = z.object({
 export const EcrStatus = z.object({
   settings: EcrSettings,
   api: PartState,
-  /** Where the bearer token comes from: CASHIER_ECR_TOKEN, or the token file (shown by ecr.token). */
+  /** Where the bearer token comes from: CASHIER_ECR_TOKEN, or the one a manager set (never shown). */
   tokenSource: z.enum(['env', 'file']),
+  tokenSet: z.boolean(),
   display: PartState.extend({
     protocol: z.string().optional(),
     encoding: z.string().optional(),
@@ -55,10 +56,19 @@ export const ecrCalls = {
     input: z.object({ ecr: EcrSettingsPatch, managerPin: Pin.optional() }).strict(),
     output: EcrStatus,
   },
-  /** The bearer token to give the host POS (a manager's PIN); `rotate` makes a new one. */
-  'ecr.token': {
-    input: z.object({ managerPin: Pin.optional(), rotate: z.boolean().optional() }).strict(),
-    output: z.object({ token: z.string(), source: z.enum(['env', 'file']) }),
+  /** Set the bearer token the host POS sends (write-only, like the AppKey; a manager). */
+  'ecr.setToken': {
+    input: z
+      .object({
+        token: z
+          .string()
+          .min(16)
+          .max(128)
+          .regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces'),
+        managerPin: Pin.optional(),
+      })
+      .strict(),
+    output: z.object({ ok: z.literal(true) }),
   },
   'ecr.approve': { input: z.object({ ecrId: EcrId, pin: Pin.optional() }).strict(), output: EcrResult },
   'ecr.reject': { input: z.object({ ecrId: EcrId, pin: Pin.optional() }).strict(), output: EcrResult },
