@@ -424,7 +424,7 @@ export class EcrService {
   }
 
   private compute(txn: Txn): EcrResult {
-    if (txn.last && FINAL_STATES.has(txn.last.state)) return txn.last;
+    if (txn.last && settled(txn.last)) return txn.last;
     const result = this.derive(txn);
     txn.last = result;
     return result;
@@ -534,7 +534,7 @@ export class EcrService {
         this.again = false;
         for (const txn of this.txns.values()) {
           const before = txn.last;
-          if (before && FINAL_STATES.has(before.state)) continue;
+          if (settled(before)) continue;
           const now = this.derive(txn);
           if (now.state === 'aborted' && !txn.closed) this.close(txn, 'aborted', MSG.cancelledOnCounter);
           txn.last = now;
@@ -558,6 +558,14 @@ export class EcrService {
 }
 
 const PAID = { zh: '支付成功', en: 'Paid' };
+
+/**
+ * Final and never to change again. needs-attention is final for the host (do not charge again) but
+ * the engine keeps resolving it in the background, so it is derived afresh each time.
+ */
+function settled(result: EcrResult | undefined): boolean {
+  return result !== undefined && FINAL_STATES.has(result.state) && result.state !== 'needs-attention';
+}
 
 function payState(status: string): EcrState {
   switch (status) {

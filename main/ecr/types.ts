@@ -113,6 +113,8 @@ export const DisplayCaptureSettings = z
     quietMs: z.number().int().min(50).max(5000),
     /** Optional: the real pole display, every captured byte written on to it. */
     relayPath: z.string().max(256),
+    /** Try the common baud rates / parities until the stream looks like a display's (detect.ts). */
+    autoLine: z.boolean().optional(),
   })
   .strict();
 export type DisplayCaptureSettings = z.infer<typeof DisplayCaptureSettings>;

@@ -132,3 +132,41 @@ describe('customer-display capture over a pty', () => {
     expect(status.display.capturedBytes).toBeGreaterThanOrEqual(all.length);
   });
 });
+
+describe('auto line settings over a pty', () => {
+  it('garbage first moves on to the next candidate; a clean stream locks the settings and is captured', async () => {
+    const p2 = await createPtyPair();
+    try {
+      await ecr.call('ecr.configure', {
+        ecr: { display: { enabled: true, path: p2.app, relayPath: '', autoLine: true } },
+        managerPin: '123456',
+      });
+      await until('detecting', async () =>
+        (await ecr.call<EcrStatus>('ecr.status')).display.state === 'waiting' ? true : undefined,
+      );
+      // A pty has no baud rate: garbage stands in for a stream read at the wrong settings.
+      p2.write(Buffer.alloc(40, 0xff));
+      await until('next candidate', async () => {
+        const s = await ecr.call<EcrStatus>('ecr.status');
+        return s.display.state === 'waiting' && s.display.where?.endsWith('2400 8N1') ? true : undefined;
+      });
+      const seen = proposals().length;
+      p2.write(Buffer.from('COLA 5.50\r\nCHIPS 12.00\r\nTOTAL 17.50\r\n'));
+      const s = await until('locked', async () => {
+        const st = await ecr.call<EcrStatus>('ecr.status');
+        return st.display.state === 'on' ? st : undefined;
+      });
+      expect(s.display.line).toBe('2400 8N1');
+      const open = await until('a proposal', () =>
+        proposals()
+          .slice(seen)
+          .find((p) => p.state === 'open'),
+      );
+      expect(open.amountFen).toBe(1750);
+      await ecr.call('ecr.dismissProposal', { id: open.id });
+    } finally {
+      await ecr.call('ecr.configure', { ecr: { display: { enabled: false } }, managerPin: '123456' });
+      await p2.close();
+    }
+  });
+});

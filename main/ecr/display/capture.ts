@@ -10,6 +10,7 @@ import type { EcrProposal, EcrStatus } from '../../ipc/channels/ecr.js';
 import { createLogger } from '../../log/logger.js';
 import { type BindingInterface, nativeSerialBackend } from '../../scanners/serial-driver.js';
 import type { DisplayCaptureSettings } from '../types.js';
+import { CANDIDATES, type LineSettings, looksRight } from './detect.js';
 import { Proposer } from './proposal.js';
 
 const log = createLogger('ecr.display');
@@ -18,7 +19,7 @@ const KEEP_MS = 5 * 60_000;
 const KEEP_BYTES = 1 << 20;
 
 export interface DisplayCapture {
-  info(): { protocol: string; encoding: string; capturedBytes: number };
+  info(): { protocol: string; encoding: string; capturedBytes: number; line: string };
   /** The open proposal was taken or dismissed by the cashier. */
   consumed(): void;
   /** Raw capture of the last minutes as hex lines with times; also written to the data folder. */
@@ -48,6 +49,25 @@ export async function startDisplayCapture(options: DisplayCaptureOptions): Promi
   let relay: SerialPortStream | undefined;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
+  // Line settings: the configured ones; with autoLine, the candidates in turn until a sample looks right.
+  const configured: LineSettings = {
+    baudRate: config.baudRate,
+    dataBits: config.dataBits,
+    parity: config.parity,
+    stopBits: config.stopBits,
+  };
+  const same = (a: LineSettings, b: LineSettings) =>
+    a.baudRate === b.baudRate &&
+    a.dataBits === b.dataBits &&
+    a.parity === b.parity &&
+    a.stopBits === b.stopBits;
+  const tries = [configured, ...CANDIDATES.filter((c) => !same(c, configured))];
+  let tryIndex = 0;
+  let line: LineSettings = configured;
+  let detecting = config.autoLine === true;
+  let sample: Buffer[] = [];
+  const lineText = (l: LineSettings) =>
+    `${l.baudRate} ${l.dataBits}${l.parity[0]?.toUpperCase()}${l.stopBits}`;
 
   const proposer = new Proposer({
     protocol: config.protocol,
@@ -81,14 +101,14 @@ export async function startDisplayCapture(options: DisplayCaptureOptions): Promi
     }
   };
 
-  const openPort = async (p: string): Promise<SerialPortStream> => {
+  const openPort = async (p: string, l: LineSettings = line): Promise<SerialPortStream> => {
     const s = new SerialPortStream({
       binding: await binding(),
       path: p,
-      baudRate: config.baudRate,
-      dataBits: config.dataBits,
-      parity: config.parity,
-      stopBits: config.stopBits,
+      baudRate: l.baudRate,
+      dataBits: l.dataBits,
+      parity: l.parity,
+      stopBits: l.stopBits,
       autoOpen: false,
     });
     const error = await new Promise<Error | null>((resolve) => s.open(resolve));
@@ -108,10 +128,31 @@ export async function startDisplayCapture(options: DisplayCaptureOptions): Promi
         return;
       }
       port = s;
-      s.on('data', (chunk: Buffer) => {
+      const take = (chunk: Buffer) => {
         keep(chunk);
         if (relay?.isOpen) relay.write(chunk);
         proposer.feed(chunk);
+      };
+      s.on('data', (chunk: Buffer) => {
+        if (!detecting) return take(chunk);
+        sample.push(chunk);
+        const all = Buffer.concat(sample);
+        if (all.length < 24) return;
+        sample = [];
+        if (looksRight(all)) {
+          detecting = false;
+          log.info('display line settings detected', { line: lineText(line) });
+          options.onStatus({ state: 'on', where: `${config.path} ${lineText(line)}` });
+          take(all);
+          return;
+        }
+        // Garbage at these settings: the next candidate.
+        tryIndex = (tryIndex + 1) % tries.length;
+        line = tries[tryIndex] as LineSettings;
+        port = undefined;
+        s.removeAllListeners();
+        s.on('error', () => {});
+        s.close(() => void connect());
       });
       const gone = () => {
         if (port !== s) return;
@@ -125,7 +166,15 @@ export async function startDisplayCapture(options: DisplayCaptureOptions): Promi
       };
       s.on('close', gone);
       s.on('error', gone);
-      options.onStatus({ state: 'on', where: config.path });
+      options.onStatus(
+        detecting
+          ? {
+              state: 'waiting',
+              where: `${config.path} ${lineText(line)}`,
+              message: { zh: '正在识别客显串口参数', en: 'Detecting the display line settings' },
+            }
+          : { state: 'on', where: `${config.path} ${lineText(line)}` },
+      );
     } catch (error) {
       log.debug('display port not open yet', { path: config.path, error: String(error) });
       options.onStatus({
@@ -144,7 +193,7 @@ export async function startDisplayCapture(options: DisplayCaptureOptions): Promi
   };
 
   if (config.relayPath) {
-    relay = await openPort(config.relayPath).catch((error: unknown) => {
+    relay = await openPort(config.relayPath, configured).catch((error: unknown) => {
       log.warn('relay display not opened', { path: config.relayPath, error: String(error) });
       return undefined;
     });
@@ -174,7 +223,12 @@ export async function startDisplayCapture(options: DisplayCaptureOptions): Promi
   return {
     info: () => {
       const snap = proposer.screen.snapshot();
-      return { protocol: snap.protocol, encoding: snap.encoding, capturedBytes: rawBytes };
+      return {
+        protocol: snap.protocol,
+        encoding: snap.encoding,
+        capturedBytes: rawBytes,
+        line: lineText(line),
+      };
     },
     consumed: () => {
       proposer.consumed();

@@ -100,3 +100,21 @@ describe('display capture → proposal', () => {
     expect(h.proposals.every((x) => Number.isSafeInteger(x.amountFen) && x.amountFen > 0)).toBe(true);
   });
 });
+
+describe('line-settings auto-detection', () => {
+  it('display streams look right; framing garbage from a wrong baud rate does not', async () => {
+    const { looksRight, plausibility } = await import('./detect.js');
+    for (const s of STREAMS)
+      expect(plausibility(Buffer.concat([s.sale, s.after]))).toBeGreaterThanOrEqual(0.95);
+    // What a 9600-baud stream looks like read at 2400 / with the wrong parity: mostly 0x00, 0x80, 0xFF, 0xF8…
+    let x = 3;
+    const garbage = Buffer.from(
+      Array.from({ length: 64 }, () => {
+        x = (x * 1103515245 + 12345) & 0x7fffffff;
+        return [0x00, 0x80, 0xff, 0xf8, 0xe0, 0x78, 0xfe, 0x06][x % 8] as number;
+      }),
+    );
+    expect(looksRight(garbage)).toBe(false);
+    expect(looksRight(Buffer.from('TOTAL'))).toBe(false); // too little to judge
+  });
+});

@@ -22,6 +22,8 @@ export const EcrStatus = z.object({
     encoding: z.string().optional(),
     /** Bytes of raw capture kept for support (the last minutes). */
     capturedBytes: z.number().int().optional(),
+    /** The line settings in use, e.g. "9600 8N1" (detected with autoLine). */
+    line: z.string().optional(),
   }),
   folder: PartState,
   /** Host refunds and voids waiting for a manager. */
