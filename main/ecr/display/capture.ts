@@ -92,7 +92,9 @@ export async function startDisplayCapture(options: DisplayCaptureOptions): Promi
     },
   });
 
+  let dirty = false;
   const keep = (bytes: Buffer) => {
+    dirty = true;
     const now = Date.now();
     raw.push({ at: now, bytes });
     rawBytes += bytes.length;
@@ -212,6 +214,14 @@ export async function startDisplayCapture(options: DisplayCaptureOptions): Promi
     return text;
   };
 
+  // Written every few seconds while bytes come, so a crash of the app still leaves the capture.
+  const flush = setInterval(() => {
+    if (!dirty) return;
+    dirty = false;
+    dump();
+  }, 5000);
+  flush.unref();
+
   const close = (s: SerialPortStream | undefined) =>
     new Promise<void>((resolve) => {
       if (!s?.isOpen) return resolve();
@@ -238,6 +248,7 @@ export async function startDisplayCapture(options: DisplayCaptureOptions): Promi
     async stop() {
       stopped = true;
       clearTimeout(retry);
+      clearInterval(flush);
       proposer.stop();
       if (raw.length > 0) dump();
       const p = port;
