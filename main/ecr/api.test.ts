@@ -128,7 +128,7 @@ describe('ECR API', () => {
     expect((await post('/v1/payments', { ecrId: 'T50', amountFen: 3000 })).status).toBe(202);
     const aborted = await post('/v1/payments/T50/abort', {});
     expect(aborted.status).toBe(200);
-    expect(aborted.body.state).toBe('aborted');
+    expect(aborted.body).toMatchObject({ state: 'aborted', message: { en: 'Aborted: nothing charged' } });
     expect((await ecr.call<SaleState>('sale.current')).phase).toBe('idle');
     // A scan now finds nothing waiting: still nothing charged.
     await scanAtCounter();
@@ -161,6 +161,9 @@ describe('ECR API', () => {
   });
 
   it('refund: awaiting-approval until a manager approves on the counter, then refunded at the bank', async () => {
+    const tooMuch = await post('/v1/refunds', { ecrId: 'RF0', originalEcrId: 'T42', amountFen: 1235 });
+    expect(tooMuch.status).toBe(400);
+    expect((await get('/v1/refunds/RF0')).status).toBe(404);
     const r = await post('/v1/refunds', { ecrId: 'RF1', originalEcrId: 'T42', amountFen: 234 });
     expect(r.status).toBe(202);
     expect(r.body.state).toBe('awaiting-approval');

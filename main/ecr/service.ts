@@ -217,16 +217,12 @@ export class EcrService {
     const current = this.compute(txn);
     if (current.state === 'aborted') return { status: 200, body: current };
     if (current.state === 'awaiting-code') {
-      const sale = this.port.sale();
-      if (sale.ecr?.ecrId === ecrId && sale.phase === 'awaiting-code') {
-        try {
-          this.port.cancel();
-        } catch (e) {
-          return appError(e, current);
-        }
+      // Still waiting (no intent: nothing can have left): the abort is journaled, then the sale goes.
+      if (this.orderOf(txn)) return error(409, 'TOO_LATE', MSG.abortLate, this.compute(txn));
+      this.close(txn, 'aborted', MSG.aborted);
+      if (this.port.sale().ecr?.ecrId === ecrId && this.port.sale().phase === 'awaiting-code') {
+        this.safeCancel(ecrId);
       }
-      // The code may have arrived in the meantime: only a sale with no intent is aborted.
-      if (!this.orderOf(txn)) this.close(txn, 'aborted', MSG.aborted);
     } else if (current.state === 'awaiting-approval' && !txn.approving) {
       this.close(txn, 'aborted', MSG.aborted);
     } else {
@@ -292,6 +288,13 @@ export class EcrService {
     const status = order.view.status;
     if (status !== 'paid' && status !== 'partially-refunded') {
       return error(409, 'NOT_PAID', MSG.notRefundable(req.originalEcrId), this.compute(original));
+    }
+    if (amount !== undefined && amount > order.view.refundableFen) {
+      const max = `¥${(order.view.refundableFen / 100).toFixed(2)}`;
+      return error(400, 'BAD_INPUT', {
+        zh: `退款金额超过可退金额 ${max}`,
+        en: `The refund exceeds the refundable ${max}`,
+      });
     }
     const txn: Txn = {
       ecrId: req.ecrId,
