@@ -2,7 +2,11 @@
 import { z } from 'zod';
 import { EcrErrorBody, EcrResult, PaymentRequest, RefundRequest, VoidRequest } from './types.js';
 
-const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', target: 'openapi-3.0' });
+/** OpenAPI 3.1 schemas are JSON Schema 2020-12 (zod's default target), without the $schema key. */
+const json = (schema: z.ZodType) => {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
+  return rest;
+};
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const content = (name: string) => ({ 'application/json': { schema: ref(name) } });
 
