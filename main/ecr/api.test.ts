@@ -188,6 +188,11 @@ describe('ECR API', () => {
     expect(r.body.state).toBe('awaiting-approval');
     await ecr.call('ecr.reject', { ecrId: 'V1', pin: MANAGER_PIN });
     expect((await get('/v1/voids/V1')).body.state).toBe('declined');
+    // The host may withdraw one still waiting for the manager.
+    expect((await post('/v1/voids', { ecrId: 'V0', originalEcrId: 'T43' })).body.state).toBe(
+      'awaiting-approval',
+    );
+    expect((await post('/v1/voids/V0/abort', {})).body.state).toBe('aborted');
     await ecr.call('ecr.configure', { ecr: { allowApiApproval: true }, managerPin: MANAGER_PIN });
     const v2 = await post('/v1/voids', { ecrId: 'V2', originalEcrId: 'T43' });
     expect([200, 202]).toContain(v2.status);

@@ -78,6 +78,13 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/v1/refunds/{ecrId}': {
         get: { summary: 'Status of a refund', parameters: idParam, responses: result('Refund') },
       },
+      '/v1/refunds/{ecrId}/abort': {
+        post: {
+          summary: 'Withdraw a refund still awaiting approval',
+          parameters: idParam,
+          responses: result('Abort'),
+        },
+      },
       '/v1/voids': {
         post: {
           summary:
@@ -88,6 +95,13 @@ export function openApiDocument(version: string): Record<string, unknown> {
       },
       '/v1/voids/{ecrId}': {
         get: { summary: 'Status of a void', parameters: idParam, responses: result('Void') },
+      },
+      '/v1/voids/{ecrId}/abort': {
+        post: {
+          summary: 'Withdraw a void still awaiting approval',
+          parameters: idParam,
+          responses: result('Abort'),
+        },
       },
       '/v1/events': {
         get: {

@@ -81,10 +81,12 @@ export async function startEcrServer(options: EcrServerOptions): Promise<EcrServ
     const id = idOf(request.params, reply);
     if (id) return send(reply, service.status(id));
   });
-  app.post('/v1/payments/:ecrId/abort', async (request, reply) => {
-    const id = idOf(request.params, reply);
-    if (id) return send(reply, service.abort(id));
-  });
+  for (const kind of ['payments', 'refunds', 'voids']) {
+    app.post(`/v1/${kind}/:ecrId/abort`, async (request, reply) => {
+      const id = idOf(request.params, reply);
+      if (id) return send(reply, service.abort(id));
+    });
+  }
   app.post('/v1/refunds', async (request, reply) => {
     const body = parse(RefundRequest, request.body, reply);
     if (body) return send(reply, service.refund(body));
