@@ -458,7 +458,7 @@ export class JournalStore {
 
   /** Start a day file (or continue an existing one written earlier today by another run). */
   private openDay(day: string): CurrentFile {
-    fs.mkdirSync(this.dir, { recursive: true });
+    ensureDir(this.dir);
     const file = this.fileOf(day);
     const existed = fs.existsSync(file);
     const read = existed ? readFile(file) : { records: [], offsets: [], damaged: 0 };
@@ -561,7 +561,7 @@ export class JournalStore {
 
   /** Create, fill, sync and remove one page: proof the folder takes a record. */
   private probeWrite(): void {
-    fs.mkdirSync(this.indexDir, { recursive: true });
+    ensureDir(this.indexDir);
     const file = path.join(this.dir, '.probe');
     const fd = this.fs.openSync(file, 'w');
     try {
@@ -850,6 +850,20 @@ function writeAll(io: JournalFs, fd: number, buf: Buffer, position: number): voi
     const n = io.writeSync(fd, buf, written, buf.length - written, position + written);
     if (!(n > 0)) throw Object.assign(new Error('short write'), { code: 'ESHORT' });
     written += n;
+  }
+}
+
+/**
+ * mkdir -p that reports the real cause: a recursive mkdir on a read-only mount says ENOENT, so on
+ * failure the last step is retried alone to get EROFS / EACCES / ENOSPC.
+ */
+function ensureDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    fs.mkdirSync(dir);
   }
 }
 
