@@ -11,6 +11,7 @@ import { createPreauthService } from '../engine/preauth.js';
 import { createPosLinkClient, type PosLinkClient, resolveGatewayUrl } from '../gateway/index.js';
 import { EventHub, Router } from '../ipc/router.js';
 import { Journal } from '../journal/journal.js';
+import { healthNotice, journalStartNotices } from '../journal/startup.js';
 import { collectDiagnostics } from '../log/diagnostics.js';
 import { createRotatingFileSink } from '../log/file-sink.js';
 import { createLogger, setLogSink } from '../log/logger.js';
@@ -158,6 +159,34 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   // The receipt journal in dataDir/journal (docs/journal.md) and the engine (main/engine/index.ts).
   // Receipts print through `printing` (built below; called only after an outcome is journaled).
   // Recovery of unresolved orders starts in the background: it must not hold up the window.
+  // What the start-up check found (tampering, damage, torn lines, a folder that cannot be written) stays
+  // on the notice board, which the window reads at start; health changes go out as 'journal.health'.
+  const journalStore = journal.store;
+  for (const n of journalStartNotices(
+    journalStore.openReport as NonNullable<typeof journalStore.openReport>,
+    journalStore.health(),
+    journalStore.dir,
+  ))
+    settingsNotices.add(n.code, n.level, n.message);
+  stops.push(
+    journalStore.onHealth((health) => {
+      events.emit('journal.health', health);
+      const notice = healthNotice(health);
+      if (notice) settingsNotices.add(notice.code, notice.level, notice.message);
+      else {
+        settingsNotices.clear('journal-unwritable');
+        events.emit('app.notice', {
+          level: 'info',
+          message: {
+            zh: '收银记录可以写入了，可以继续收款。',
+            en: 'The receipt journal can be written again: payments resume.',
+          },
+          at: new Date().toISOString(),
+        });
+      }
+    }),
+  );
+  router.mount({ 'journal.health': () => journalStore.health() });
   const engine = new Engine({
     journal,
     gateway,

@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { appCalls, appEvents } from './channels/app.js';
 import { authCalls, authEvents } from './channels/auth.js';
 import { devicesCalls, devicesEvents } from './channels/devices.js';
+import { journalCalls, journalEvents } from './channels/journal.js';
 import { ordersCalls, ordersEvents } from './channels/orders.js';
 import { preauthCalls } from './channels/preauth.js';
 import { reportsCalls } from './channels/reports.js';
@@ -29,6 +30,7 @@ export const calls = {
   ...devicesCalls,
   ...settingsCalls,
   ...authCalls,
+  ...journalCalls,
 } as const;
 
 export const events = {
@@ -38,6 +40,7 @@ export const events = {
   ...devicesEvents,
   ...settingsEvents,
   ...authEvents,
+  ...journalEvents,
 } as const;
 
 export type Calls = typeof calls;

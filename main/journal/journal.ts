@@ -10,7 +10,7 @@ import { fenToYuanText, parseYuanToFen } from '../shared/money.js';
 import { dayOfOurId, type JournalRecord } from './format.js';
 import { foldPreauth, foldSale, type OrderState, RECORD } from './records.js';
 import { buildReport } from './reports.js';
-import { type AppendInput, JournalStore, type VerifyReport } from './store.js';
+import { type AppendInput, type JournalHealth, JournalStore, type VerifyReport } from './store.js';
 
 export interface JournalOptions {
   /** The app's data folder; the journal lives in `<dataDir>/journal`. */
@@ -85,6 +85,20 @@ export class Journal {
 
   onAppend(listener: (record: JournalRecord) => void): () => void {
     return this.store.onAppend(listener);
+  }
+
+  /** Whether records can be written (else no sale may start), and why not. */
+  health(): JournalHealth {
+    return this.store.health();
+  }
+
+  onHealth(listener: (health: JournalHealth) => void): () => void {
+    return this.store.onHealth(listener);
+  }
+
+  /** Records with `s >= seq` in order, at most `limit` (the head-office uploader). */
+  readFrom(seq: number, limit: number): JournalRecord[] {
+    return this.store.readFrom(seq, limit);
   }
 
   // ── orders ───────────────────────────────────────────────────────────────────────────────────
