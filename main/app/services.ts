@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { checkPrinterConfig, checkScannerConfig, dropSavedNonDevices } from '../devices/paths.js';
 import { Engine } from '../engine/engine.js';
 import { engineHandlers } from '../engine/handlers.js';
 import { createPreauthService } from '../engine/preauth.js';
@@ -194,8 +195,13 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   // HID / serial driver from settings.scanner (or none: keyboard wedge in the renderer), the scan router,
   // scanners.* and scan.* handlers. A scan reaches the sale waiting for a code (engine.sale) or, on the
   // orders screen, opens the order its receipt QR names (engine.findOrder).
+  const deviceCheck = { dataDir: options.dataDir };
+  await dropSavedNonDevices(settings, deviceCheck, (message) =>
+    settingsNotices.add('device-refused', 'warning', message),
+  );
   const scanners = createScannerService({
     settings,
+    checkScanner: (config, lists) => checkScannerConfig(config, { ...deviceCheck, lists }),
     events,
     sale: engine.sale,
     orders: { findOrder: (id: string) => engine.findOrder(id) },
@@ -214,6 +220,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   let yima: YimaService | undefined;
   const printing = createPrintingService({
     settings,
+    checkPrinter: (printer, lists) => checkPrinterConfig(printer, { ...deviceCheck, lists }),
     events,
     getOrder: (id) => {
       const order = journal.findOrder(id);

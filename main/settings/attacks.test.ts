@@ -88,6 +88,48 @@ describe('attacks through the IPC contract', () => {
   });
 });
 
+describe('printer-path takeover', () => {
+  it('a cashier cannot choose a printer; a manager cannot aim one at a file', async () => {
+    const a = await start();
+    const target = path.join(dir, 'operators.json');
+    const before = fs.readFileSync(target, 'utf8');
+    const aim = { printer: { kind: 'usb-file', path: target }, paperWidth: '58' };
+    await a.router.dispatch('auth.signIn', { operatorId: 'cashier', pin: DEMO_CASHIER.pin });
+    expect(code(await a.router.dispatch('printers.configure', aim))).toBe('PIN_REQUIRED');
+    await a.router.dispatch('auth.signIn', { operatorId: 'manager', pin: DEMO_MANAGER.pin });
+    const refused = await a.router.dispatch('printers.configure', aim);
+    expect(refused.ok || refused.error.message.en).toMatch(/data folder/);
+    const link = path.join(os.tmpdir(), `lp-${process.pid}-${Date.now()}`);
+    fs.symlinkSync(target, link);
+    try {
+      const viaLink = await a.router.dispatch('printers.configure', {
+        ...aim,
+        printer: { kind: 'usb-file', path: link },
+      });
+      expect(code(viaLink)).toBe('BAD_INPUT');
+    } finally {
+      fs.rmSync(link);
+    }
+    await a.router.dispatch('printers.test', {});
+    expect(fs.readFileSync(target, 'utf8')).toBe(before);
+  });
+
+  it('a saved choice that is a file is dropped at start, with a notice', async () => {
+    const target = path.join(dir, 'operators.json');
+    const { createPersistentSettings } = await import('./store.js');
+    const { createPlainSecretBox } = await import('./secret-box.js');
+    createPersistentSettings({ dataDir: dir, secretBox: createPlainSecretBox() }).setDevice({
+      printer: { printer: { kind: 'usb-file', path: target }, paperWidth: '58', drawerKick: false },
+    });
+    const a = await start();
+    const got = await a.router.dispatch('settings.get', {});
+    expect(got.ok && (got.data as { printer: { printer: { kind: string } } }).printer.printer.kind).toBe(
+      'none',
+    );
+    expect(JSON.stringify(got)).toContain('device-refused');
+  });
+});
+
 describe('the recovery route', () => {
   it('fresh install: set-up gives a code once; after the operators are lost only that code helps', async () => {
     const t = await openTestSession(dir);

@@ -22,6 +22,8 @@ export const SettingsNotice = z.object({
     'secret-unreadable',
     'secrets-unprotected',
     'demo-pins',
+    'device-refused',
+    'overrides',
   ]),
   level: z.enum(['info', 'warning', 'error']),
   message: Bilingual,
