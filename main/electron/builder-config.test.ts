@@ -48,10 +48,12 @@ describe('electron-builder.yml', () => {
   });
 
   it('leaves source maps and the development tools out of the installer', () => {
-    const { minimatch } = require('minimatch') as { minimatch: (p: string, g: string) => boolean };
+    const { minimatch } = require('minimatch') as {
+      minimatch: (p: string, g: string, o?: { dot?: boolean }) => boolean;
+    };
     const files = config.files as string[];
     const excluded = (file: string) =>
-      files.filter((f) => f.startsWith('!')).some((f) => minimatch(file, f.slice(1), { dot: true } as never));
+      files.filter((f) => f.startsWith('!')).some((f) => minimatch(file, f.slice(1), { dot: true }));
     for (const file of [
       'dist/main/electron.cjs.map',
       'dist/preload/index.cjs.map',
