@@ -35,7 +35,11 @@ await Promise.all([
   }),
   esbuild({
     ...node,
-    entryPoints: { web: 'main/harness/cli.ts', simulator: 'main/simulator/cli.ts' },
+    entryPoints: {
+      web: 'main/harness/cli.ts',
+      simulator: 'main/simulator/cli.ts',
+      provision: 'main/settings/provision-cli.ts',
+    },
     outdir: 'dist/main',
     outExtension: { '.js': '.cjs' },
   }),

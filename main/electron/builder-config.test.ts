@@ -59,6 +59,7 @@ describe('electron-builder.yml', () => {
       'dist/preload/index.cjs.map',
       'dist/renderer/assets/index-abc123.js.map',
       'dist/main/simulator.cjs',
+      'dist/main/provision.cjs',
       'dist/main/web.cjs',
       'dist/web/bridge.js',
     ]) {

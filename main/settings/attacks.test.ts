@@ -164,3 +164,26 @@ describe('the recovery route', () => {
     });
   });
 });
+
+describe('IT re-provisioning', () => {
+  it('creates a manager from the command line, journals it, issues a new code', async () => {
+    const { provisionManager } = await import('./provision.js');
+    const t = await openTestSession(dir);
+    await t.session.setup({ operatorId: 'boss', name: '老板', pin: '246810' });
+    t.session.signOut();
+    t.journal.close();
+    fs.rmSync(path.join(dir, 'operators.json'));
+    const { recoveryCode } = await provisionManager({
+      dataDir: dir,
+      id: 'it-boss',
+      name: '新店长',
+      pin: '97531',
+    });
+    expect(recoveryCode).toMatch(/^[2-9A-Z]{4}-/);
+    const u = await openTestSession(dir);
+    expect(u.session.state()).toMatchObject({ recovery: false, setup: false });
+    expect((await u.session.signIn('it-boss', '97531')).operator?.role).toBe('manager');
+    const audit = u.journal.store.recordsWrittenOn(u.journal.today()).filter((r) => r.t === 'audit.change');
+    expect(audit.at(-1)?.op).toBe('it');
+  });
+});
