@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { checkPrinterConfig, checkScannerConfig, dropSavedNonDevices } from '../devices/paths.js';
 import { Engine } from '../engine/engine.js';
 import { engineHandlers } from '../engine/handlers.js';
 import { createPreauthService } from '../engine/preauth.js';
@@ -22,17 +23,23 @@ import { createPinAttempts } from '../settings/attempts.js';
 import { auditedGate, readAudit } from '../settings/audit.js';
 import { authHandlers } from '../settings/auth-handlers.js';
 import type { StoreClass } from '../settings/conf-file.js';
+import { DataFolderError, prepareDataFolder } from '../settings/data-folder.js';
 import { DEMO_YIMA_KEY } from '../settings/defaults.js';
 import { diagnosticsDocuments, settingsHandlers } from '../settings/handlers.js';
 import { createNoticeBoard } from '../settings/notices.js';
 import { createOperators } from '../settings/operators.js';
+import {
+  describeOverrides,
+  maskUrlCredentials,
+  type Overrides,
+  resolveOverrides,
+} from '../settings/overrides.js';
 import { createRecoveryCodes } from '../settings/recovery.js';
 import { createPlainSecretBox, type SecretBox } from '../settings/secret-box.js';
 import { createSession, type Session } from '../settings/session.js';
 import { createPersistentSettings } from '../settings/store.js';
-import { type Simulator, startSimulator } from '../simulator/server.js';
+import type { Simulator } from '../simulator/server.js';
 import { yimaJournalOn } from '../yima/app-journal.js';
-import { startYimaDemo } from '../yima/demo.js';
 import { createYimaService, type YimaService } from '../yima/service.js';
 
 export interface AppServicesOptions {
@@ -46,6 +53,11 @@ export interface AppServicesOptions {
   storeClass?: StoreClass;
   /** The OS printers: Electron's silent print (main/electron/system-printer.ts); absent in the harness. */
   systemPrinter?: SystemPrinter;
+  /**
+   * Environment overrides in force (main/settings/overrides.ts). Electron passes what a packaged app
+   * may honour; absent (harness, tests): the process environment, as a development run.
+   */
+  overrides?: Overrides;
 }
 
 export interface AppServices {
@@ -66,6 +78,10 @@ export function defaultDataDirForNode(): string {
 }
 
 export async function startAppServices(options: AppServicesOptions): Promise<AppServices> {
+  const overrides = options.overrides ?? resolveOverrides({ env: process.env, packaged: false });
+  // Before anything opens a file: writable, 0700, files 0600 (or no start at all, and the shell says why).
+  const folder = prepareDataFolder(options.dataDir);
+  if (!folder.ok) throw new DataFolderError(folder.problem, folder.code);
   const router = new Router(createLogger('ipc'));
   const events = new EventHub();
   /** Stopped in reverse order of start. */
@@ -78,6 +94,19 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   stops.push(() => void setLogSink(previousLogSink));
   const settingsNotices = createNoticeBoard();
   settingsNotices.onAdd((n) => events.emit('app.notice', { level: n.level, message: n.message, at: n.at }));
+  const inForce = describeOverrides(overrides);
+  if (inForce.length > 0) {
+    const list = inForce.map((o) => `${o.name}=${o.value}`).join(', ');
+    settingsNotices.add('overrides', 'warning', {
+      zh: `环境变量覆盖生效中：${list}`,
+      en: `Environment overrides in force: ${list}`,
+    });
+  }
+  if (overrides.ignored.length > 0) {
+    createLogger('app').warn('environment overrides ignored (not allowed in this build)', {
+      names: overrides.ignored,
+    });
+  }
   const settings = createPersistentSettings({
     dataDir: options.dataDir,
     secretBox: options.secretBox ?? createPlainSecretBox(),
@@ -141,12 +170,16 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   // credentials, scripted behaviours on (docs/simulator.md). `simulator` is undefined otherwise.
   // The client reads URL, AppId, AppKey, codes and auth mode from settings on every call.
   const simulator: Simulator | undefined =
-    settings.get().environment === 'demo' && !process.env.CASHIER_GATEWAY_URL?.trim()
-      ? await startSimulator() // DEMO_CREDENTIALS by default
+    settings.get().environment === 'demo' && !overrides.active.CASHIER_GATEWAY_URL
+      ? // Loaded only in demo mode: a live counter never carries the simulator's code in memory.
+        await (await import('../simulator/server.js')).startSimulator() // DEMO_CREDENTIALS by default
       : undefined;
   if (simulator) stops.push(() => simulator.close());
   const gateway: PosLinkClient = createPosLinkClient({
-    baseUrl: () => resolveGatewayUrl(settings.get(), simulator?.url),
+    baseUrl: () =>
+      resolveGatewayUrl(settings.get(), simulator?.url, {
+        CASHIER_GATEWAY_URL: overrides.active.CASHIER_GATEWAY_URL,
+      }),
     appId: () => settings.get().appId,
     appKey: () => settings.secret('chinaumsAppKey'),
     merchantCode: () => settings.get().merchantCode,
@@ -223,8 +256,13 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   // HID / serial driver from settings.scanner (or none: keyboard wedge in the renderer), the scan router,
   // scanners.* and scan.* handlers. A scan reaches the sale waiting for a code (engine.sale) or, on the
   // orders screen, opens the order its receipt QR names (engine.findOrder).
+  const deviceCheck = { dataDir: options.dataDir };
+  await dropSavedNonDevices(settings, deviceCheck, (message) =>
+    settingsNotices.add('device-refused', 'warning', message),
+  );
   const scanners = createScannerService({
     settings,
+    checkScanner: (config, lists) => checkScannerConfig(config, { ...deviceCheck, lists }),
     events,
     sale: engine.sale,
     orders: { findOrder: (id: string) => engine.findOrder(id) },
@@ -243,6 +281,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   let yima: YimaService | undefined;
   const printing = createPrintingService({
     settings,
+    checkPrinter: (printer, lists) => checkPrinterConfig(printer, { ...deviceCheck, lists }),
     events,
     getOrder: (id) => {
       const order = journal.findOrder(id);
@@ -261,7 +300,9 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   // ── Yima refunds (issue 8) ─────────────────────────────────────────────────────────────
   // Demo mode: the Yima simulator mounted on the gateway simulator (or on its own loopback server).
   const yimaDemo =
-    settings.get().environment === 'demo' ? await startYimaDemo(DEMO_YIMA_KEY, simulator) : undefined;
+    settings.get().environment === 'demo'
+      ? await (await import('../yima/demo.js')).startYimaDemo(DEMO_YIMA_KEY, simulator)
+      : undefined;
   if (yimaDemo) stops.push(() => yimaDemo.stop());
   yima = createYimaService({
     settings,
@@ -288,12 +329,15 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
         environment: current.environment,
         // Shown in the status bar: where charges go. The demo simulator is named as such.
         gatewayUrl:
-          simulator && gateway.baseUrl() === simulator.url ? 'embedded simulator' : gateway.baseUrl() || '—',
+          simulator && gateway.baseUrl() === simulator.url
+            ? 'embedded simulator'
+            : maskUrlCredentials(gateway.baseUrl()) || '—',
         dataDir: options.dataDir,
         secretsProtected: settings.publicView().secretsProtection === 'os-keyring',
         terminalCode: current.terminalCode,
         merchantCode: current.merchantCode,
         shopName: current.shopName,
+        overrides: describeOverrides(overrides),
       };
     },
     'app.ping': ({ echo }) => {

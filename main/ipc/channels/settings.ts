@@ -26,6 +26,8 @@ export const SettingsNotice = z.object({
     'journal-damaged',
     'journal-unwritable',
     'journal-torn',
+    'device-refused',
+    'overrides',
   ]),
   level: z.enum(['info', 'warning', 'error']),
   message: Bilingual,
