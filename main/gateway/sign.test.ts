@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../ipc/errors.js';
 import { createPosLinkClient } from './client.js';
-import { classifyErrCode, interpretPreauthQuery, interpretQuery } from './codes.js';
+import { classifyErrCode, interpretPreauthQuery, interpretQuery, meaningOf } from './codes.js';
 import * as S from './schemas.js';
 import { bodySigHeader, bodySignature, chinaTimestamp, parseChinaTimestamp, sha256Hex } from './sign.js';
 import type { CallResult, PreauthQueryResponse, QueryResponse } from './types.js';
@@ -165,10 +165,31 @@ describe('lenient responses', () => {
 describe('classification (NOTES.md §3)', () => {
   it('pays: 00 ok, known declines declined, the rest unknown', () => {
     expect(classifyErrCode('00', 'money').outcome).toBe('ok');
-    for (const code of ['03', '13', '30', '57', '61', '64', '97', 'A7', '1000', '1001', '9001']) {
+    // NOTES.md §3: the definite declines, and everything else unknown.
+    const declines =
+      '01 03 04 05 12 13 14 15 30 33 41 43 51 54 55 57 58 59 61 62 64 65 75 97 A7 1000 1001 9001';
+    for (const code of declines.split(' ')) {
       expect(classifyErrCode(code, 'money').outcome).toBe('declined');
+      // Every decline has its own meaning in both languages, never the generic "code N".
+      expect(meaningOf(code).zh).not.toMatch(/返回码/);
+      expect(meaningOf(code).en).not.toMatch(/^Code /);
     }
-    for (const code of ['9999', '96', '92', 'ER', '94', '51', '0000', '22', 'ZZ']) {
+    for (const code of [
+      '9999',
+      '68',
+      '90',
+      '91',
+      '92',
+      '94',
+      '96',
+      '98',
+      'ER',
+      '0000',
+      '22',
+      '25',
+      'ZZ',
+      '00 1',
+    ]) {
       expect(classifyErrCode(code, 'money').outcome).toBe('unknown');
     }
     expect(classifyErrCode(undefined, 'money')).toMatchObject({
@@ -211,7 +232,14 @@ describe('classification (NOTES.md §3)', () => {
 
   it('interprets pre-auth queries by secureStatus, then status', () => {
     const p = (body: Partial<PreauthQueryResponse>) =>
-      interpretPreauthQuery({ ...q({}), body: body as PreauthQueryResponse }).state;
+      interpretPreauthQuery({
+        outcome: 'ok',
+        errCode: '00',
+        errInfo: '',
+        body: body as PreauthQueryResponse,
+        raw: '',
+        httpStatus: 200,
+      }).state;
     expect(p({ secureStatus: 0 })).toBe('authorized');
     expect(p({ secureStatus: 1 })).toBe('voided');
     expect(p({ secureStatus: 2 })).toBe('completed');

@@ -130,9 +130,11 @@ const THIRD_PARTY: Record<string, string> = {
 /** Pay codes ending 00XX decline with code XX (docs/simulator.md). */
 const DECLINE_SCRIPTS: Record<string, string> = {
   '0003': '03',
+  '0005': '05',
   '0013': '13',
   '0030': '30',
   '0051': '51',
+  '0055': '55',
   '0057': '57',
   '0061': '61',
   '0064': '64',
