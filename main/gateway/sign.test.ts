@@ -5,7 +5,7 @@ import { classifyErrCode, interpretPreauthQuery, interpretQuery, meaningOf } fro
 import * as S from './schemas.js';
 import { bodySigHeader, bodySignature, chinaTimestamp, parseChinaTimestamp, sha256Hex } from './sign.js';
 import type { CallResult, PreauthQueryResponse, QueryResponse } from './types.js';
-import { resolveGatewayUrl } from './url.js';
+import { gatewayUrlProblem, resolveGatewayUrl } from './url.js';
 
 describe('OPEN-BODY-SIG', () => {
   it('reproduces the official example exactly', () => {
@@ -251,6 +251,27 @@ describe('classification (NOTES.md §3)', () => {
 });
 
 describe('gateway URL', () => {
+  it("live gateways over https only; http for loopback and the spec's test environment", () => {
+    const custom = (url: string) =>
+      resolveGatewayUrl({ environment: 'custom', customGatewayUrl: url }, undefined, {});
+    expect(custom('https://pay.example.com:8443/')).toBe('https://pay.example.com:8443');
+    expect(custom('http://pay.example.com')).toBe('');
+    expect(custom('http://192.168.1.5:8080')).toBe('');
+    expect(custom('ftp://pay.example.com')).toBe('');
+    expect(custom('https://user:pw@pay.example.com')).toBe('');
+    expect(custom('http://127.0.0.1:9000')).toBe('http://127.0.0.1:9000');
+    expect(custom('http://localhost:9000')).toBe('http://localhost:9000');
+    expect(custom('http://[::1]:9000')).toBe('http://[::1]:9000');
+    expect(resolveGatewayUrl({ environment: 'test', customGatewayUrl: '' }, undefined, {})).toBe(
+      'http://58.247.0.18:29015',
+    );
+    // The override obeys the same rule.
+    const production = { environment: 'production' as const, customGatewayUrl: '' };
+    expect(resolveGatewayUrl(production, undefined, { CASHIER_GATEWAY_URL: 'http://evil.example' })).toBe('');
+    expect(gatewayUrlProblem('http://evil.example')?.zh).toContain('https');
+    expect(gatewayUrlProblem('not a url')?.en).toMatch(/valid URL/);
+  });
+
   it('uses CASHIER_GATEWAY_URL, else the environment', () => {
     const s = { environment: 'production' as const, customGatewayUrl: '' };
     expect(resolveGatewayUrl(s, undefined, {})).toBe('https://api-mop.chinaums.com');
