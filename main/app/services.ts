@@ -8,7 +8,9 @@ import path from 'node:path';
 import { Engine } from '../engine/engine.js';
 import { engineHandlers } from '../engine/handlers.js';
 import { createPreauthService } from '../engine/preauth.js';
+import { forwardGatewayStatus, gatewayHandlers } from '../gateway/handlers.js';
 import { createPosLinkClient, type PosLinkClient, resolveGatewayUrl } from '../gateway/index.js';
+import { createGatewayMonitor } from '../gateway/status.js';
 import { EventHub, Router } from '../ipc/router.js';
 import { Journal } from '../journal/journal.js';
 import { collectDiagnostics } from '../log/diagnostics.js';
@@ -110,6 +112,9 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
       ? await startSimulator() // DEMO_CREDENTIALS by default
       : undefined;
   if (simulator) stops.push(() => simulator.close());
+  // Gateway status comes from every real exchange (gateway.status, status bar), and 测试连接.
+  const gatewayMonitor = createGatewayMonitor();
+  stops.push(forwardGatewayStatus(gatewayMonitor, events));
   const gateway: PosLinkClient = createPosLinkClient({
     baseUrl: () => resolveGatewayUrl(settings.get(), simulator?.url),
     appId: () => settings.get().appId,
@@ -117,8 +122,10 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     merchantCode: () => settings.get().merchantCode,
     terminalCode: () => settings.get().terminalCode,
     authMode: () => settings.get().authMode,
+    onExchange: (exchange) => gatewayMonitor.record(exchange),
   });
   stops.push(() => gateway.close());
+  router.mount(gatewayHandlers(gatewayMonitor, gateway));
 
   // ── journal + transaction engine (issue 4) ─────────────────────────────────────────────
   // The receipt journal in dataDir/journal (docs/journal.md) and the engine (main/engine/index.ts).

@@ -5,8 +5,8 @@
  * failed: the gateway refused before processing anything).
  */
 import type { z } from 'zod';
-import { AppError, type FieldIssue } from '../ipc/errors.js';
 import { createLogger } from '../log/logger.js';
+import { AppError, type FieldIssue } from '../shared/errors.js';
 import { last4 } from '../shared/paycode.js';
 import {
   type Classified,

@@ -2,7 +2,7 @@
  * Return codes and outcome classification (NOTES.md §3). Pure functions: the client, the engine and the
  * tests share them.
  */
-import type { Bilingual } from '../ipc/errors.js';
+import type { Bilingual } from '../shared/errors.js';
 import type {
   CallResult,
   OrderState,

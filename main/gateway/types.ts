@@ -17,7 +17,7 @@
  * is always "156", payMode defaults to "CODE_SCAN", pay's merchantRemark defaults to "收银台".
  */
 import type { z } from 'zod';
-import type { Bilingual } from '../ipc/errors.js';
+import type { Bilingual } from '../shared/errors.js';
 import type * as S from './schemas.js';
 import type { NotSentCause, Transport } from './transport.js';
 

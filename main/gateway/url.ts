@@ -1,7 +1,8 @@
 /** Which origin the client talks to, and which origins it may talk to at all. */
-import type { Bilingual } from '../ipc/errors.js';
+
 import { GATEWAY_URLS } from '../settings/defaults.js';
 import type { Settings } from '../settings/types.js';
+import type { Bilingual } from '../shared/errors.js';
 
 /** Loopback names: the embedded simulator and tests. */
 function isLoopback(hostname: string): boolean {

@@ -10,6 +10,7 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './channels/app.js';
 import { devicesCalls, devicesEvents } from './channels/devices.js';
+import { gatewayCalls, gatewayEvents } from './channels/gateway.js';
 import { ordersCalls, ordersEvents } from './channels/orders.js';
 import { preauthCalls } from './channels/preauth.js';
 import { reportsCalls } from './channels/reports.js';
@@ -27,6 +28,7 @@ export const calls = {
   ...yimaCalls,
   ...devicesCalls,
   ...settingsCalls,
+  ...gatewayCalls,
 } as const;
 
 export const events = {
@@ -35,6 +37,7 @@ export const events = {
   ...ordersEvents,
   ...devicesEvents,
   ...settingsEvents,
+  ...gatewayEvents,
 } as const;
 
 export type Calls = typeof calls;

@@ -107,9 +107,9 @@ describe('pay, query, void', () => {
     expect(ledgerOf(id)?.state).toBe('paid');
   });
 
-  it('answers 25 for an order it never saw', async () => {
+  it('answers 22 原交易不存在 to a query for an order it never saw', async () => {
     const q = await client.query({ merchantOrderId: 'NEVER-SEEN' });
-    expect(q).toMatchObject({ outcome: 'declined', errCode: '25' });
+    expect(q).toMatchObject({ outcome: 'declined', errCode: '22', errInfo: '原交易不存在' });
     expect(interpretQuery(q).state).toBe('not-found');
     expect((await client.voidPayment({ merchantOrderId: 'NEVER-SEEN' })).outcome).toBe('declined');
   });
