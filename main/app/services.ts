@@ -18,6 +18,8 @@ import { createRotatingFileSink } from '../log/file-sink.js';
 import { createLogger, setLogSink } from '../log/logger.js';
 import { createPrintingService } from '../printing/service.js';
 import type { SystemPrinter } from '../printing/transports.js';
+import { reportsHandlers } from '../reports/handlers.js';
+import { settlementReport, shiftReport } from '../reports/journal-source.js';
 import { createScannerService } from '../scanners/service.js';
 import type { StoreClass } from '../settings/conf-file.js';
 import { DEMO_YIMA_KEY } from '../settings/defaults.js';
@@ -162,6 +164,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     dataDir: options.dataDir,
   });
   router.mount(engineHandlers(engine, { preauth }));
+  router.mount(reportsHandlers({ store: journal.store, today: () => journal.today() }));
   const engineLog = createLogger('engine');
   const recoverPreauths = () =>
     preauth.recover().catch((error: unknown) => engineLog.error('pre-auth recovery failed', { error }));
@@ -206,7 +209,9 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     getPreauth: (id) => journal.preauth(id),
     getYimaRefund: (posSeq) => yima?.get(posSeq),
     getReport: async ({ kind, day, operatorId }) =>
-      kind === 'settlement' ? journal.settlement(day) : journal.shift(operatorId ? { operatorId } : {}),
+      kind === 'settlement'
+        ? settlementReport(journal.store, day)
+        : shiftReport(journal.store, operatorId ? { operatorId } : {}, journal.today()),
     operatorName: (id) => operators.list().find((o) => o.id === id)?.name,
     systemPrinter: options.systemPrinter,
   });
