@@ -19,6 +19,7 @@ import { chinaDay, encodeRecord, type JournalRecord } from '../main/journal/form
 import { Journal } from '../main/journal/journal.js';
 import { RECORD } from '../main/journal/records.js';
 import { settlementReport } from '../main/reports/journal-source.js';
+import { formatFen } from '../main/shared/money.js';
 
 // Child mode: open a prepared journal warm in a fresh process, so its peak memory is its own.
 if (process.argv[2] === '--warm-child') {
@@ -222,7 +223,7 @@ try {
   const [past, pastMs] = time(() => settlementReport(warm.store, pastDay));
   const [todayReport, todayMs] = time(() => settlementReport(warm.store, today));
   console.log(
-    `settlement, past day:        ${fmt(pastMs, 1)} ms  (${past.totals.salesCount} sales, ${past.totals.refundsCount} refunds, net ¥${fmt(past.totals.netFen / 100, 2)})`,
+    `settlement, past day:        ${fmt(pastMs, 1)} ms  (${past.totals.salesCount} sales, ${past.totals.refundsCount} refunds, net ${formatFen(past.totals.netFen)})`,
   );
   console.log(`settlement, today:           ${fmt(todayMs, 1)} ms  (${todayReport.totals.salesCount} sales)`);
   const [list, listMs] = time(() => warm.list({ day: pastDay, query: '1234' }));
