@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { appCalls, appEvents } from './channels/app.js';
 import { authCalls, authEvents } from './channels/auth.js';
 import { devicesCalls, devicesEvents } from './channels/devices.js';
+import { gatewayCalls, gatewayEvents } from './channels/gateway.js';
 import { journalCalls, journalEvents } from './channels/journal.js';
 import { ordersCalls, ordersEvents } from './channels/orders.js';
 import { preauthCalls } from './channels/preauth.js';
@@ -31,6 +32,7 @@ export const calls = {
   ...settingsCalls,
   ...authCalls,
   ...journalCalls,
+  ...gatewayCalls,
 } as const;
 
 export const events = {
@@ -41,6 +43,7 @@ export const events = {
   ...settingsEvents,
   ...authEvents,
   ...journalEvents,
+  ...gatewayEvents,
 } as const;
 
 export type Calls = typeof calls;
