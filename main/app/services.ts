@@ -25,6 +25,7 @@ import { createOperators } from '../settings/operators.js';
 import { createPlainSecretBox, type SecretBox } from '../settings/secret-box.js';
 import { createPersistentSettings } from '../settings/store.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
+import { createSyncService } from '../sync/service.js';
 import { yimaJournalOn } from '../yima/app-journal.js';
 import { startYimaDemo } from '../yima/demo.js';
 import { createYimaService, type YimaService } from '../yima/service.js';
@@ -166,6 +167,11 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   preauthRecovery.unref();
   stops.push(() => clearInterval(preauthRecovery));
   stops.push(() => engine.stop());
+
+  // ── 总部同步: the journal uploads to head office in the background (main/sync, docs/hq.md) ─────
+  const sync = createSyncService({ store: journal.store, settings, events });
+  router.mount(sync.handlers());
+  stops.push(() => sync.stop());
 
   // ── scanners (issue 5) ─────────────────────────────────────────────────────────────────
   // HID / serial driver from settings.scanner (or none: keyboard wedge in the renderer), the scan router,

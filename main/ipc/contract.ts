@@ -15,6 +15,7 @@ import { preauthCalls } from './channels/preauth.js';
 import { reportsCalls } from './channels/reports.js';
 import { saleCalls, saleEvents } from './channels/sale.js';
 import { settingsCalls, settingsEvents } from './channels/settings.js';
+import { syncCalls, syncEvents } from './channels/sync.js';
 import { yimaCalls } from './channels/yima.js';
 import type { Envelope } from './errors.js';
 
@@ -27,6 +28,7 @@ export const calls = {
   ...yimaCalls,
   ...devicesCalls,
   ...settingsCalls,
+  ...syncCalls,
 } as const;
 
 export const events = {
@@ -35,6 +37,7 @@ export const events = {
   ...ordersEvents,
   ...devicesEvents,
   ...settingsEvents,
+  ...syncEvents,
 } as const;
 
 export type Calls = typeof calls;
