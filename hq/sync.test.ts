@@ -252,7 +252,7 @@ describe.each([['PostgreSQL'], ['PGlite']] as const)('sync into %s', (backendNam
       if (x < 0.9) return { kind: 'drop-response' };
       return { kind: 'reset-after', bytes: 1 + Math.floor(rand() * 300) };
     };
-    counters.forEach((c, i) =>
+    for (const [i, c] of counters.entries()) {
       c.upload({
         target: () => ({ url: proxy.url, token: tokens[i] as string }),
         batchSize: 60,
@@ -260,8 +260,8 @@ describe.each([['PostgreSQL'], ['PGlite']] as const)('sync into %s', (backendNam
         backoff: fast,
         idleCheckMs: 50,
         settleMs: 5,
-      }),
-    );
+      });
+    }
     // Sales go on while the uploads fight the faults.
     for (let round = 0; round < 10; round += 1) {
       for (const c of counters) c.sell(80);
