@@ -1,7 +1,7 @@
 /**
  * `npm run hq` — the head-office service.
  *
- *   npm run hq [-- --database-url postgres://… | --data-dir DIR] [--port 8620] [--host 127.0.0.1]
+ *   npm run hq [-- --database-url postgres://… | --data-dir DIR] [--port 8620] [--host 127.0.0.1] [--no-web]
  *   npm run hq -- add-counter --store S --terminal T [--name N]     prints the counter's token (once)
  *   npm run hq -- revoke-counter --terminal T
  *
@@ -32,6 +32,7 @@ const { values, positionals } = parseArgs({
     store: { type: 'string' },
     terminal: { type: 'string' },
     name: { type: 'string' },
+    'no-web': { type: 'boolean' },
   },
 });
 const databaseUrl = values['database-url'] ?? process.env.HQ_DATABASE_URL?.trim() ?? undefined;
@@ -118,7 +119,8 @@ async function main(): Promise<void> {
   if (command !== 'serve')
     die(`未知命令：${command}`, `unknown command: ${command} (serve | add-counter | revoke-counter)`);
 
-  if (!fs.existsSync(path.join(webDir, 'index.html'))) {
+  const web = !values['no-web'];
+  if (web && !fs.existsSync(path.join(webDir, 'index.html'))) {
     const { build } = await import('vite');
     await build({ configFile: path.join(repo, 'hq', 'web', 'vite.config.ts'), logLevel: 'warn' });
   }
@@ -129,7 +131,7 @@ async function main(): Promise<void> {
     ...(databaseUrl ? { databaseUrl } : { dataDir }),
     host: values.host ?? '127.0.0.1',
     port: Number(values.port ?? 8620),
-    webDir,
+    ...(web ? { webDir } : {}),
     adminKey,
   });
   if (!databaseUrl) {
