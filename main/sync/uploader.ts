@@ -309,7 +309,11 @@ export function createUploader(options: UploaderOptions): Uploader {
       wake.abort();
       await loop;
     },
-    status: () => current,
+    // Between an append and the loop waking, "synced" would be stale: say what is known now.
+    status: () => {
+      const behind = options.source.lastSeq() - lastKnownHwm;
+      return current.state === 'synced' && behind > 0 ? { state: 'behind', behind } : current;
+    },
     kick() {
       hwm = undefined;
       failures = 0;
