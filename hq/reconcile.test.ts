@@ -220,7 +220,7 @@ describe.each([['PostgreSQL'], ['PGlite']] as const)('对账 on %s', (backendNam
     const imported = await fetch(`${hq.url}/api/statements/chinaums`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream' },
-      body: file,
+      body: new Uint8Array(file),
     });
     expect(await imported.json()).toMatchObject({ lines: 1, skipped: [] });
     const result = (await (
