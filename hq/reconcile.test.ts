@@ -94,7 +94,16 @@ describe.each([['PostgreSQL'], ['PGlite']] as const)('对账 on %s', (backendNam
     hq = await backend.start();
     const token = await addCounter(hq.db, { storeId: 'STORE-R', terminalId: 'RECON1' });
     counter = makeCounter('RECON1');
-    counter.sell(6, (i) => 1_000 + i * 250);
+    counter.sell(
+      6,
+      (i) => 1_000 + i * 250,
+      () => 'wechat',
+    );
+    counter.sell(
+      1,
+      () => 4_200,
+      () => 'alipay',
+    ); // not on a WeChat Pay bill, and not missing from it
     // A refund of the first sale, succeeded today.
     const first = counter.store.recordsWrittenOn(counter.store.today())[0];
     counter.store.append({
@@ -227,7 +236,7 @@ describe.each([['PostgreSQL'], ['PGlite']] as const)('对账 on %s', (backendNam
       await fetch(`${hq.url}/api/reconciliation?acquirer=chinaums&day=${day}&store=STORE-R`)
     ).json()) as Reconciliation;
     expect(result.counts.matched).toBe(1);
-    expect(result.counts['ours-only']).toBe(6); // the other five sales and the refund are not in this file
+    expect(result.counts['ours-only']).toBe(7); // the other six sales and the refund are not in this file
 
     const wrong = await fetch(`${hq.url}/api/statements/wechat`, {
       method: 'POST',

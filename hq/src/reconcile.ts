@@ -38,6 +38,8 @@ export const StatementMapping = z
     statuses: z.record(z.string(), z.enum(['paid', 'refund', 'revoked', 'ignore'])),
     /** Rows from the first whose first cell starts with this are a summary, not lines. */
     stopAt: z.string().optional(),
+    /** The pay channels this acquirer's statement covers (absent: all): our other sales are not expected in it. */
+    channels: z.array(z.enum(['wechat', 'alipay', 'unionpay', 'ecny', 'other'])).optional(),
   })
   .strict();
 export type StatementMapping = z.infer<typeof StatementMapping>;
@@ -59,6 +61,7 @@ export const PRESETS: Record<string, StatementMapping> = {
     amountUnit: 'yuan',
     statuses: { SUCCESS: 'paid', REFUND: 'refund', REVOKED: 'revoked', CLOSED: 'ignore', NOTPAY: 'ignore' },
     stopAt: '总交易单数',
+    channels: ['wechat'],
   },
   chinaums: {
     label: '银联商务对账单 ChinaUMS statement (按合同调整)',
@@ -310,6 +313,7 @@ export interface Reconciliation {
 }
 
 interface Ours {
+  channel?: string;
   kind: 'sale' | 'refund';
   merchantOrder: string;
   amountFen: number;
@@ -321,7 +325,12 @@ interface Ours {
 const CHINA_OFFSET_MS = 8 * 3600 * 1000;
 
 /** Our side of a day: charged sales of orders created that day, refunds that succeeded that day. */
-async function oursOf(db: Db, day: string, storeId?: string): Promise<Ours[]> {
+async function oursOf(
+  db: Db,
+  day: string,
+  storeId: string | undefined,
+  channels?: string[],
+): Promise<Ours[]> {
   const from = new Date(Date.parse(`${day}T00:00:00.000Z`) - CHINA_OFFSET_MS);
   const to = new Date(from.getTime() + 86_400_000);
   const { rows } = await db.query<{ terminal_id: string; store_id: string; body: JournalRecord }>(
@@ -343,6 +352,7 @@ async function oursOf(db: Db, day: string, storeId?: string): Promise<Ours[]> {
     const ok = (r.t === RECORD.refundReply || r.t === RECORD.refundQueryReply) && r.d.outcome === 'ok';
     if (ok && r.at >= from.toISOString() && r.at < to.toISOString()) {
       out.push({
+        ...(typeof r.d.channel === 'string' ? { channel: r.d.channel } : {}),
         kind: 'refund',
         merchantOrder: String(r.d.refundRequestId ?? r.k),
         amountFen: Number(r.d.amountFen),
@@ -359,6 +369,7 @@ async function oursOf(db: Db, day: string, storeId?: string): Promise<Ours[]> {
     const charged = ['paid', 'partially-refunded', 'refunded', 'voided'].includes(v.status);
     if (!charged) continue;
     out.push({
+      channel: v.channel,
       kind: 'sale',
       merchantOrder: v.merchantOrderId,
       amountFen: v.paidFen ?? v.amountFen,
@@ -368,9 +379,14 @@ async function oursOf(db: Db, day: string, storeId?: string): Promise<Ours[]> {
       terminalId: g.terminal,
     });
   }
+  // A refund names its order; its channel is that order's where the refund record does not say.
+  const channelOf = new Map(out.filter((o) => o.kind === 'sale').map((o) => [o.merchantOrder, o.channel]));
+  const refundOrder = new Map(rows.map((row) => [String(row.body.d.refundRequestId ?? ''), row.body.k]));
   // Refund replies can be written twice (reply, then a query confirming it): count one.
   const seen = new Set<string>();
   return out.filter((o) => {
+    const channel = o.channel ?? channelOf.get(refundOrder.get(o.merchantOrder) ?? '');
+    if (channels && channel !== undefined && !channels.includes(channel)) return false;
     const key = `${o.kind}:${o.merchantOrder}`;
     if (seen.has(key)) return false;
     seen.add(key);
@@ -392,7 +408,8 @@ export async function reconcile(
   day: string,
   storeId?: string,
 ): Promise<Reconciliation> {
-  const ours = await oursOf(db, day, storeId);
+  const mapping = await getMapping(db, acquirer);
+  const ours = await oursOf(db, day, storeId, mapping?.channels);
   const { rows } = await db.query<{
     merchant_order: string;
     kind: 'sale' | 'refund';

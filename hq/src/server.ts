@@ -192,7 +192,7 @@ export async function buildHqServer(options: HqServerOptions): Promise<FastifyIn
       reply.header('content-type', types[path.extname(target)] ?? 'application/octet-stream');
       reply.header(
         'content-security-policy',
-        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
+        "default-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; object-src 'none'",
       );
       return reply.send(fs.readFileSync(target));
     });

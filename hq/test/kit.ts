@@ -87,7 +87,11 @@ export interface Counter {
   readonly dir: string;
   uploader?: Uploader;
   /** Write `orders` sales (intent + reply each), amounts in fen from `amount(i)`. */
-  sell(orders: number, amount?: (i: number) => number): void;
+  sell(
+    orders: number,
+    amount?: (i: number) => number,
+    channel?: (i: number) => 'wechat' | 'alipay' | 'unionpay',
+  ): void;
   upload(options: Omit<UploaderOptions, 'source'>): Uploader;
   records(): JournalRecord[];
   close(): Promise<void>;
@@ -107,13 +111,17 @@ export function makeCounter(
     terminalId,
     store,
     dir,
-    sell(orders, amount = (i) => 100 + ((i * 7919) % 50_000)) {
+    sell(
+      orders,
+      amount = (i) => 100 + ((i * 7919) % 50_000),
+      channelOf = (i) => (['wechat', 'alipay', 'unionpay'] as const)[i % 3] ?? 'wechat',
+    ) {
       for (let n = 0; n < orders; n += 1) {
         const i = sold;
         sold += 1;
         const key = `${terminalId}${String(i).padStart(10, '0')}`;
         const fen = amount(i);
-        const channel = (['wechat', 'alipay', 'unionpay'] as const)[i % 3];
+        const channel = channelOf(i);
         store.append({
           t: RECORD.payIntent,
           k: key,
