@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../ipc/errors.js';
+import { AppError } from '../shared/errors.js';
 import { createPosLinkClient } from './client.js';
 import { classifyErrCode, interpretPreauthQuery, interpretQuery, meaningOf } from './codes.js';
 import * as S from './schemas.js';

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAppServices } from '../app/services.js';
-import { PublicSettings } from '../ipc/channels/settings.js';
 import { Router } from '../ipc/router.js';
 import { clearRegisteredSecrets } from '../log/redact.js';
 import { DEMO_CASHIER, DEMO_CREDENTIALS, DEMO_MANAGER } from './defaults.js';
 import { settingsHandlers } from './handlers.js';
 import { createOperators } from './operators.js';
+import { PublicSettings } from './public.js';
 import { createPlainSecretBox } from './secret-box.js';
 import { createPersistentSettings } from './store.js';
 

@@ -11,13 +11,14 @@
  * have a PIN; the last manager cannot be removed or demoted (that would open the door to anyone);
  * after 5 wrong PINs in a row, PIN checks are refused for a minute.
  */
-import type { OperatorView } from '../ipc/channels/settings.js';
-import { AppError } from '../ipc/errors.js';
+
 import { createLogger } from '../log/logger.js';
+import { AppError } from '../shared/errors.js';
 import { openStore, type StoreClass } from './conf-file.js';
 import { DEMO_CASHIER, DEMO_MANAGER } from './defaults.js';
 import type { NoticeBoard } from './notices.js';
 import { decoyHash, hashPin, verifyPin } from './pin.js';
+import type { OperatorView } from './public.js';
 import type { OperatorService } from './types.js';
 
 const log = createLogger('operators');
