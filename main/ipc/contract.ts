@@ -9,8 +9,10 @@
  */
 import type { z } from 'zod';
 import { appCalls, appEvents } from './channels/app.js';
+import { authCalls, authEvents } from './channels/auth.js';
 import { devicesCalls, devicesEvents } from './channels/devices.js';
 import { gatewayCalls, gatewayEvents } from './channels/gateway.js';
+import { journalCalls, journalEvents } from './channels/journal.js';
 import { ordersCalls, ordersEvents } from './channels/orders.js';
 import { preauthCalls } from './channels/preauth.js';
 import { reportsCalls } from './channels/reports.js';
@@ -28,6 +30,8 @@ export const calls = {
   ...yimaCalls,
   ...devicesCalls,
   ...settingsCalls,
+  ...authCalls,
+  ...journalCalls,
   ...gatewayCalls,
 } as const;
 
@@ -37,6 +41,8 @@ export const events = {
   ...ordersEvents,
   ...devicesEvents,
   ...settingsEvents,
+  ...authEvents,
+  ...journalEvents,
   ...gatewayEvents,
 } as const;
 

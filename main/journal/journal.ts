@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fenToYuanText, parseYuanToFen } from '../shared/money.js';
 import { dayOfOurId, type JournalRecord } from './format.js';
 import { foldPreauth, foldSale, type OrderState, RECORD } from './records.js';
-import { type AppendInput, JournalStore, type VerifyReport } from './store.js';
+import { type AppendInput, type JournalHealth, JournalStore, type VerifyReport } from './store.js';
 import type { OrderDetail, OrderView, PreauthView } from './views.js';
 
 export interface JournalOptions {
@@ -83,6 +83,20 @@ export class Journal {
 
   onAppend(listener: (record: JournalRecord) => void): () => void {
     return this.store.onAppend(listener);
+  }
+
+  /** Whether records can be written (else no sale may start), and why not. */
+  health(): JournalHealth {
+    return this.store.health();
+  }
+
+  onHealth(listener: (health: JournalHealth) => void): () => void {
+    return this.store.onHealth(listener);
+  }
+
+  /** Records with `s >= seq` in order, at most `limit` (the head-office uploader). */
+  readFrom(seq: number, limit: number): JournalRecord[] {
+    return this.store.readFrom(seq, limit);
   }
 
   // ── orders ───────────────────────────────────────────────────────────────────────────────────

@@ -27,6 +27,12 @@ export const SettingsNotice = z.object({
     'secret-unreadable',
     'secrets-unprotected',
     'demo-pins',
+    // The receipt journal: found damaged or tampered with at start; cannot be written; a torn line set aside.
+    'journal-damaged',
+    'journal-unwritable',
+    'journal-torn',
+    'device-refused',
+    'overrides',
   ]),
   level: z.enum(['info', 'warning', 'error']),
   message: Bilingual,
