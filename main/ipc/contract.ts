@@ -12,11 +12,14 @@ import { appCalls, appEvents } from './channels/app.js';
 import { authCalls, authEvents } from './channels/auth.js';
 import { devicesCalls, devicesEvents } from './channels/devices.js';
 import { ecrCalls, ecrEvents } from './channels/ecr.js';
+import { gatewayCalls, gatewayEvents } from './channels/gateway.js';
+import { journalCalls, journalEvents } from './channels/journal.js';
 import { ordersCalls, ordersEvents } from './channels/orders.js';
 import { preauthCalls } from './channels/preauth.js';
 import { reportsCalls } from './channels/reports.js';
 import { saleCalls, saleEvents } from './channels/sale.js';
 import { settingsCalls, settingsEvents } from './channels/settings.js';
+import { syncCalls, syncEvents } from './channels/sync.js';
 import { yimaCalls } from './channels/yima.js';
 import type { Envelope } from './errors.js';
 
@@ -30,6 +33,9 @@ export const calls = {
   ...devicesCalls,
   ...settingsCalls,
   ...authCalls,
+  ...journalCalls,
+  ...gatewayCalls,
+  ...syncCalls,
   ...ecrCalls,
 } as const;
 
@@ -40,6 +46,9 @@ export const events = {
   ...devicesEvents,
   ...settingsEvents,
   ...authEvents,
+  ...journalEvents,
+  ...gatewayEvents,
+  ...syncEvents,
   ...ecrEvents,
 } as const;
 

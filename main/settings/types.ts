@@ -3,8 +3,9 @@
  * renderer gets `publicView()` (secrets reduced to set / not set).
  */
 import type { EcrSettings } from '../ecr/types.js';
-import type { PrinterConfig, ScannerConfig } from '../ipc/channels/devices.js';
-import type { OperatorView, PublicSettings, SecretName, SettingsPatch } from '../ipc/channels/settings.js';
+import type { PrinterConfig } from '../printing/types.js';
+import type { ScannerConfig } from '../scanners/types.js';
+import type { OperatorView, PublicSettings, SecretName, SettingsPatch } from './public.js';
 
 export type Secrets = Partial<Record<SecretName, string>>;
 
