@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SaleState } from '../ipc/channels/sale.js';
+import type { SaleState } from '../engine/sale-state.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
 import { type EcrApp, ecrFetch, MANAGER_PIN, startEcrApp, until } from './testing/app.js';
 

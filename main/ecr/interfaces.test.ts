@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SaleState } from '../ipc/channels/sale.js';
+import type { SaleState } from '../engine/sale-state.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
 import { EXIT } from './cli.js';
 import { FIXED_REQUEST, FIXED_RESULT, formatFixedRequest, parseFixedResult } from './folder.js';

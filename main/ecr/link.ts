@@ -4,19 +4,19 @@
  * (re)started when its settings change. Mounted from main/app/services.ts.
  */
 
-import type { EcrProposal, EcrStatus } from '../ipc/channels/ecr.js';
-import type { SaleState } from '../ipc/channels/sale.js';
-import { AppError, type Bilingual } from '../ipc/errors.js';
+import type { SaleState } from '../engine/sale-state.js';
 import type { EventHub, PartialHandlers } from '../ipc/router.js';
 import { createLogger } from '../log/logger.js';
 import type { SecretBox } from '../settings/secret-box.js';
 import type { OperatorService, SettingsService } from '../settings/types.js';
+import { AppError, type Bilingual } from '../shared/errors.js';
 import { type DisplayCapture, startDisplayCapture } from './display/capture.js';
 import { type FolderWatcher, startFolderWatcher } from './folder.js';
 import type { EcrMoneyPort } from './port.js';
 import { type EcrServer, startEcrServer } from './server.js';
 import { EcrService } from './service.js';
 import { ecrToken } from './token.js';
+import type { EcrProposal, EcrStatus } from './types.js';
 import { DEFAULT_ECR_PORT, type EcrSettings, ecrSettingsOf } from './types.js';
 
 const log = createLogger('ecr');

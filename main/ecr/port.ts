@@ -4,7 +4,7 @@
  * adapting to another engine is this one file.
  */
 import type { EcrOrigin, Engine } from '../engine/engine.js';
-import type { SaleState } from '../ipc/channels/sale.js';
+import type { SaleState } from '../engine/sale-state.js';
 import type { EventHub } from '../ipc/router.js';
 import type { JournalRecord } from '../journal/format.js';
 import type { Journal } from '../journal/journal.js';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { badInput } from '../ipc/errors.js';
+import { badInput } from '../shared/errors.js';
 import { openApiDocument } from './openapi.js';
 import type { Answer, EcrService } from './service.js';
 import { EcrId, PaymentRequest, RefundRequest, VoidRequest } from './types.js';

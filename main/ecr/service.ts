@@ -9,9 +9,9 @@
  *   journal, so a restart answers exactly what happened.
  */
 import { createHash } from 'node:crypto';
-import { AppError, type Bilingual } from '../ipc/errors.js';
 import { type OrderState, RECORD } from '../journal/records.js';
 import { createLogger } from '../log/logger.js';
+import { AppError, type Bilingual } from '../shared/errors.js';
 import { checkPayCode } from '../shared/paycode.js';
 import type { EcrMoneyPort } from './port.js';
 import {

@@ -8,9 +8,9 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { EcrStatus } from '../ipc/channels/ecr.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
 import { type EcrApp, MANAGER_PIN, startEcrApp, TEST_TOKEN } from './testing/app.js';
+import type { EcrStatus } from './types.js';
 
 let sim: Simulator;
 let ecr: EcrApp;

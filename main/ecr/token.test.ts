@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { EcrStatus } from '../ipc/channels/ecr.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
 import { type EcrApp, ecrFetch, MANAGER_PIN, startEcrApp } from './testing/app.js';
+import type { EcrStatus } from './types.js';
 
 const TOKEN = 'host-pos-token-7f3a9c2e51';
 let sim: Simulator;

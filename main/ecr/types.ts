@@ -3,7 +3,8 @@
  * One zod schema per message: the HTTP API validates with them and the OpenAPI document is built from them.
  */
 import { z } from 'zod';
-import { Bilingual } from '../ipc/errors.js';
+import { Bilingual } from '../shared/errors.js';
+import { Instant, PositiveFen } from '../shared/schemas.js';
 
 /** The host's transaction id: its idempotency key. Printable ASCII, no spaces or slashes (it is a path and a file name). */
 export const EcrId = z
@@ -183,3 +184,45 @@ export function ecrSettingsOf(settings: { ecr?: Partial<EcrSettings> | undefined
     folder: { ...d.folder, ...s.folder },
   };
 }
+
+// ── the counter's view (Settings → ECR, checkout) ──────────────────────────────────────────
+
+const PartState = z.object({
+  state: z.enum(['off', 'on', 'waiting', 'error']),
+  /** Where: the API's URL, the display port, the watched folder. */
+  where: z.string().optional(),
+  message: Bilingual.optional(),
+});
+
+export const EcrStatus = z.object({
+  settings: EcrSettings,
+  api: PartState,
+  /** Where the bearer token comes from: CASHIER_ECR_TOKEN, or the one a manager set (never shown). */
+  tokenSource: z.enum(['env', 'file']),
+  tokenSet: z.boolean(),
+  display: PartState.extend({
+    protocol: z.string().optional(),
+    encoding: z.string().optional(),
+    /** Bytes of raw capture kept for support (the last minutes). */
+    capturedBytes: z.number().int().optional(),
+    /** The line settings in use, e.g. "9600 8N1" (detected with autoLine). */
+    line: z.string().optional(),
+  }),
+  folder: PartState,
+  /** Host refunds and voids waiting for a manager. */
+  pending: z.array(EcrResult),
+  recent: z.array(EcrResult),
+});
+export type EcrStatus = z.infer<typeof EcrStatus>;
+
+/** An amount read off the host POS's customer display: a proposal, never charged until the cashier confirms. */
+export const EcrProposal = z.object({
+  id: z.string(),
+  amountFen: PositiveFen,
+  state: z.enum(['open', 'confirmed', 'cancelled', 'dismissed']),
+  /** What the display showed (the total line), for the cashier to compare. */
+  text: z.string(),
+  protocol: z.string(),
+  at: Instant,
+});
+export type EcrProposal = z.infer<typeof EcrProposal>;

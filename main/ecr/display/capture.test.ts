@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EcrProposal, EcrStatus } from '../../ipc/channels/ecr.js';
-import type { SaleState } from '../../ipc/channels/sale.js';
+import type { SaleState } from '../../engine/sale-state.js';
 import { createPtyPair, type PtyPair } from '../../scanners/testing/pty.js';
 import { type Simulator, startSimulator } from '../../simulator/server.js';
 import { type EcrApp, startEcrApp, until } from '../testing/app.js';
+import type { EcrProposal, EcrStatus } from '../types.js';
 import { STREAMS, splitWrites } from './fixtures.js';
 
 let sim: Simulator;

@@ -6,10 +6,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SerialPortStream } from '@serialport/stream';
-import type { EcrProposal, EcrStatus } from '../../ipc/channels/ecr.js';
 import { createLogger } from '../../log/logger.js';
 import { type BindingInterface, nativeSerialBackend } from '../../scanners/serial-driver.js';
-import type { DisplayCaptureSettings } from '../types.js';
+import type { DisplayCaptureSettings, EcrProposal, EcrStatus } from '../types.js';
 import { CANDIDATES, type LineSettings, looksRight } from './detect.js';
 import { Proposer } from './proposal.js';
 

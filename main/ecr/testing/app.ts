@@ -4,8 +4,7 @@
  * (ecr.configure with the demo manager's PIN) on a free loopback port.
  */
 import { type AppServices, startAppServices } from '../../app/services.js';
-import type { EcrStatus } from '../../ipc/channels/ecr.js';
-import type { EcrSettings } from '../types.js';
+import type { EcrSettings, EcrStatus } from '../types.js';
 
 export const TEST_TOKEN = 'test-ecr-token-0123456789';
 export const MANAGER_PIN = '123456';
