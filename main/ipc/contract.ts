@@ -9,7 +9,9 @@
  */
 import type { z } from 'zod';
 import { appCalls, appEvents } from './channels/app.js';
+import { authCalls, authEvents } from './channels/auth.js';
 import { devicesCalls, devicesEvents } from './channels/devices.js';
+import { gatewayCalls, gatewayEvents } from './channels/gateway.js';
 import { journalCalls, journalEvents } from './channels/journal.js';
 import { ordersCalls, ordersEvents } from './channels/orders.js';
 import { preauthCalls } from './channels/preauth.js';
@@ -28,7 +30,9 @@ export const calls = {
   ...yimaCalls,
   ...devicesCalls,
   ...settingsCalls,
+  ...authCalls,
   ...journalCalls,
+  ...gatewayCalls,
 } as const;
 
 export const events = {
@@ -37,7 +41,9 @@ export const events = {
   ...ordersEvents,
   ...devicesEvents,
   ...settingsEvents,
+  ...authEvents,
   ...journalEvents,
+  ...gatewayEvents,
 } as const;
 
 export type Calls = typeof calls;

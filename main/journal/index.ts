@@ -2,7 +2,6 @@
 export { chinaDay, dayOfOurId, type JournalRecord } from './format.js';
 export { type GenericAppendOptions, Journal, type JournalOptions } from './journal.js';
 export { foldPreauth, foldSale, type OrderState, RECORD } from './records.js';
-export { buildReport } from './reports.js';
 export {
   type JournalHealth,
   JournalStore,

@@ -26,6 +26,8 @@ export const SettingsNotice = z.object({
     'journal-damaged',
     'journal-unwritable',
     'journal-torn',
+    'device-refused',
+    'overrides',
   ]),
   level: z.enum(['info', 'warning', 'error']),
   message: Bilingual,
@@ -101,7 +103,7 @@ export const OperatorView = z.object({
 });
 export type OperatorView = z.infer<typeof OperatorView>;
 
-const OperatorId = z.string().regex(/^[A-Za-z0-9_-]{1,20}$/, '1 to 20 letters, digits, _ or -');
+export const OperatorId = z.string().regex(/^[A-Za-z0-9_-]{1,20}$/, '1 to 20 letters, digits, _ or -');
 
 export const settingsCalls = {
   'settings.get': { input: z.object({}).strict(), output: PublicSettings },
