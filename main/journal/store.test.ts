@@ -327,3 +327,22 @@ describe('reading', () => {
     store.close();
   });
 });
+
+describe('verifyAsync', () => {
+  it('gives the same report as verify, problems included', async () => {
+    const { c, open, file } = setup();
+    const store = open();
+    for (let n = 1; n <= 3; n += 1) put(store, n);
+    c.advance(86_400_000);
+    for (let n = 4; n <= 6; n += 1) put(store, n);
+    store.close();
+    const list = lines(file());
+    list.splice(1, 1);
+    writeLines(file(), list);
+    const reopened = open();
+    const sync = reopened.verify();
+    expect(sync.damaged.map((p) => p.kind)).toEqual(['deleted']);
+    expect(await reopened.verifyAsync()).toEqual(sync);
+    reopened.close();
+  });
+});
