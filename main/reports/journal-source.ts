@@ -27,8 +27,10 @@ export function journalSettlementSource(store: JournalReads): SettlementSource {
     const records: JournalRecord[] = [];
     const whole = new Set<string>();
     for (const day of days) {
+      // The day's orders whole, plus what was written that day about other days' orders.
       records.push(...store.recordsOfOrdersOn(day));
       for (const r of store.recordsWrittenOn(day)) {
+        if (r.od === day) continue;
         records.push(r);
         // A pre-auth started on an earlier day: its completion needs the rest of its history.
         if (r.t.startsWith('preauth.') && !covered.has(r.od) && !whole.has(`${r.k}|${r.od}`)) {
