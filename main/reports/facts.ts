@@ -167,6 +167,6 @@ export function sourceFromFacts(facts: SettlementFacts): SettlementSource {
   return {
     sales: (w) => facts.money.filter((f) => f.kind === 'sale' && inWindow(f.at, w)),
     moneyEvents: (w) => facts.money.filter((f) => f.kind !== 'sale' && inWindow(f.at, w)),
-    unresolved: (w) => facts.unresolved.filter((v) => Date.parse(v.createdAt) <= w.toMs),
+    unresolved: (w) => facts.unresolved.filter((v) => inWindow(v.createdAt, w)),
   };
 }
