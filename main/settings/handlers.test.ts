@@ -74,6 +74,7 @@ describe('settings handlers over the router', () => {
     expect(last?.ok && (last.data as PublicSettings).secrets).toEqual({
       chinaumsAppKey: { set: true },
       yimaKey: { set: false },
+      hqToken: { set: false },
     });
   });
 

@@ -24,6 +24,7 @@ export function createMemorySettings(
       secrets: {
         chinaumsAppKey: { set: Boolean(held.chinaumsAppKey) },
         yimaKey: { set: Boolean(held.yimaKey) },
+        hqToken: { set: Boolean(held.hqToken) },
       },
       secretsProtection: 'none',
     };
@@ -33,7 +34,12 @@ export function createMemorySettings(
     secret: (name: SecretName) => held[name],
     publicView,
     update(patch: SettingsPatch) {
-      settings = { ...settings, ...patch, yima: { ...settings.yima, ...patch.yima } } as Settings;
+      settings = {
+        ...settings,
+        ...patch,
+        yima: { ...settings.yima, ...patch.yima },
+        hq: { ...settings.hq, ...patch.hq },
+      } as Settings;
       changed();
       return publicView();
     },

@@ -12,7 +12,7 @@ import { Bilingual, Instant, Pin, PositiveFen } from '../shared/schemas.js';
 export const GatewayEnvironment = z.enum(['demo', 'test', 'production', 'custom']);
 export type GatewayEnvironment = z.infer<typeof GatewayEnvironment>;
 
-export const SecretName = z.enum(['chinaumsAppKey', 'yimaKey']);
+export const SecretName = z.enum(['chinaumsAppKey', 'yimaKey', 'hqToken']);
 export type SecretName = z.infer<typeof SecretName>;
 
 /**
@@ -63,6 +63,8 @@ export const PublicSettings = z.object({
     format: z.enum(['json', 'xml']),
     signMode: z.enum(['md5-body-key', 'none']),
   }),
+  /** 总部同步: where this counter uploads its journal (empty url: off). The counter token is the `hqToken` secret. */
+  hq: z.object({ url: z.string().max(512), storeId: z.string().max(40) }).strict(),
   secrets: z.record(SecretName, z.object({ set: z.boolean() })),
   /** Where secrets are kept: OS keyring (safeStorage) or, where the OS offers none, plain file. */
   secretsProtection: z.enum(['os-keyring', 'none']),
@@ -88,7 +90,7 @@ export const SettingsPatch = PublicSettings.omit({
   scanner: true,
   printer: true,
 })
-  .extend({ yima: PublicSettings.shape.yima.partial() })
+  .extend({ yima: PublicSettings.shape.yima.partial(), hq: PublicSettings.shape.hq.partial() })
   .partial()
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
