@@ -9,14 +9,19 @@ import { checkPrinterConfig, checkScannerConfig, dropSavedNonDevices } from '../
 import { Engine } from '../engine/engine.js';
 import { engineHandlers } from '../engine/handlers.js';
 import { createPreauthService } from '../engine/preauth.js';
+import { forwardGatewayStatus, gatewayHandlers } from '../gateway/handlers.js';
 import { createPosLinkClient, type PosLinkClient, resolveGatewayUrl } from '../gateway/index.js';
+import { createGatewayMonitor } from '../gateway/status.js';
 import { EventHub, Router } from '../ipc/router.js';
 import { Journal } from '../journal/journal.js';
+import { healthNotice, journalStartNotices } from '../journal/startup.js';
 import { collectDiagnostics } from '../log/diagnostics.js';
 import { createRotatingFileSink } from '../log/file-sink.js';
 import { createLogger, setLogSink } from '../log/logger.js';
 import { createPrintingService } from '../printing/service.js';
 import type { SystemPrinter } from '../printing/transports.js';
+import { reportsHandlers } from '../reports/handlers.js';
+import { settlementReport, shiftReport } from '../reports/journal-source.js';
 import { createScannerService } from '../scanners/service.js';
 import { createPinAttempts } from '../settings/attempts.js';
 import { auditedGate, readAudit } from '../settings/audit.js';
@@ -174,6 +179,9 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
         await (await import('../simulator/server.js')).startSimulator() // DEMO_CREDENTIALS by default
       : undefined;
   if (simulator) stops.push(() => simulator.close());
+  // Gateway status comes from every real exchange (gateway.status, status bar), and 测试连接.
+  const gatewayMonitor = createGatewayMonitor();
+  stops.push(forwardGatewayStatus(gatewayMonitor, events));
   const gateway: PosLinkClient = createPosLinkClient({
     baseUrl: () =>
       resolveGatewayUrl(settings.get(), simulator?.url, {
@@ -184,13 +192,43 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     merchantCode: () => settings.get().merchantCode,
     terminalCode: () => settings.get().terminalCode,
     authMode: () => settings.get().authMode,
+    onExchange: (exchange) => gatewayMonitor.record(exchange),
   });
   stops.push(() => gateway.close());
+  router.mount(gatewayHandlers(gatewayMonitor, gateway));
 
   // ── journal + transaction engine (issue 4) ─────────────────────────────────────────────
   // The receipt journal in dataDir/journal (docs/journal.md) and the engine (main/engine/index.ts).
   // Receipts print through `printing` (built below; called only after an outcome is journaled).
   // Recovery of unresolved orders starts in the background: it must not hold up the window.
+  // What the start-up check found (tampering, damage, torn lines, a folder that cannot be written) stays
+  // on the notice board, which the window reads at start; health changes go out as 'journal.health'.
+  const journalStore = journal.store;
+  for (const n of journalStartNotices(
+    journalStore.openReport as NonNullable<typeof journalStore.openReport>,
+    journalStore.health(),
+    journalStore.dir,
+  ))
+    settingsNotices.add(n.code, n.level, n.message);
+  stops.push(
+    journalStore.onHealth((health) => {
+      events.emit('journal.health', health);
+      const notice = healthNotice(health);
+      if (notice) settingsNotices.add(notice.code, notice.level, notice.message);
+      else {
+        settingsNotices.clear('journal-unwritable');
+        events.emit('app.notice', {
+          level: 'info',
+          message: {
+            zh: '收银记录可以写入了，可以继续收款。',
+            en: 'The receipt journal can be written again: payments resume.',
+          },
+          at: new Date().toISOString(),
+        });
+      }
+    }),
+  );
+  router.mount({ 'journal.health': () => journalStore.health() });
   const engine = new Engine({
     journal,
     gateway,
@@ -211,6 +249,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     dataDir: options.dataDir,
   });
   router.mount(engineHandlers(engine, { preauth }));
+  router.mount(reportsHandlers({ store: journal.store, today: () => journal.today() }));
   const engineLog = createLogger('engine');
   const recoverPreauths = () =>
     preauth.recover().catch((error: unknown) => engineLog.error('pre-auth recovery failed', { error }));
@@ -261,7 +300,9 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     getPreauth: (id) => journal.preauth(id),
     getYimaRefund: (posSeq) => yima?.get(posSeq),
     getReport: async ({ kind, day, operatorId }) =>
-      kind === 'settlement' ? journal.settlement(day) : journal.shift(operatorId ? { operatorId } : {}),
+      kind === 'settlement'
+        ? settlementReport(journal.store, day)
+        : shiftReport(journal.store, operatorId ? { operatorId } : {}, journal.today()),
     operatorName: (id) => operators.list().find((o) => o.id === id)?.name,
     systemPrinter: options.systemPrinter,
   });

@@ -11,6 +11,8 @@ import type { z } from 'zod';
 import { appCalls, appEvents } from './channels/app.js';
 import { authCalls, authEvents } from './channels/auth.js';
 import { devicesCalls, devicesEvents } from './channels/devices.js';
+import { gatewayCalls, gatewayEvents } from './channels/gateway.js';
+import { journalCalls, journalEvents } from './channels/journal.js';
 import { ordersCalls, ordersEvents } from './channels/orders.js';
 import { preauthCalls } from './channels/preauth.js';
 import { reportsCalls } from './channels/reports.js';
@@ -29,6 +31,8 @@ export const calls = {
   ...devicesCalls,
   ...settingsCalls,
   ...authCalls,
+  ...journalCalls,
+  ...gatewayCalls,
 } as const;
 
 export const events = {
@@ -38,6 +42,8 @@ export const events = {
   ...devicesEvents,
   ...settingsEvents,
   ...authEvents,
+  ...journalEvents,
+  ...gatewayEvents,
 } as const;
 
 export type Calls = typeof calls;

@@ -22,6 +22,10 @@ export const SettingsNotice = z.object({
     'secret-unreadable',
     'secrets-unprotected',
     'demo-pins',
+    // The receipt journal: found damaged or tampered with at start; cannot be written; a torn line set aside.
+    'journal-damaged',
+    'journal-unwritable',
+    'journal-torn',
     'device-refused',
     'overrides',
   ]),
