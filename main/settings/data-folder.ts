@@ -56,7 +56,19 @@ export function prepareDataFolder(
   }
 }
 
+/**
+ * Best effort: a part that cannot be changed (a read-only journal mount) is left for its owner to
+ * report (the journal's health says why no record can be written); only the folder itself must be writable.
+ */
 function tighten(target: string, depth: number, out: string[]): void {
+  try {
+    tightenOne(target, depth, out);
+  } catch {
+    // see above
+  }
+}
+
+function tightenOne(target: string, depth: number, out: string[]): void {
   const stat = fs.lstatSync(target);
   if (stat.isSymbolicLink()) return;
   if (stat.isDirectory()) {
