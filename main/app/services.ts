@@ -27,7 +27,7 @@ import { createPinAttempts } from '../settings/attempts.js';
 import { auditedGate, readAudit } from '../settings/audit.js';
 import { authHandlers } from '../settings/auth-handlers.js';
 import type { StoreClass } from '../settings/conf-file.js';
-import { DataFolderError, prepareDataFolder } from '../settings/data-folder.js';
+import { DataFolderError, prepareDataFolder, restrictNewFiles } from '../settings/data-folder.js';
 import { DEMO_YIMA_KEY } from '../settings/defaults.js';
 import { diagnosticsDocuments, settingsHandlers } from '../settings/handlers.js';
 import { createNoticeBoard } from '../settings/notices.js';
@@ -84,6 +84,8 @@ export function defaultDataDirForNode(): string {
 export async function startAppServices(options: AppServicesOptions): Promise<AppServices> {
   const overrides = options.overrides ?? resolveOverrides({ env: process.env, packaged: false });
   // Before anything opens a file: writable, 0700, files 0600 (or no start at all, and the shell says why).
+  // New files are the user's alone, whatever mode an existing folder had (journal files 0600).
+  restrictNewFiles();
   const folder = prepareDataFolder(options.dataDir);
   if (!folder.ok) throw new DataFolderError(folder.problem, folder.code);
   const router = new Router(createLogger('ipc'));

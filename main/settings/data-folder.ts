@@ -94,3 +94,12 @@ export class DataFolderError extends Error {
     this.name = 'DataFolderError';
   }
 }
+
+/** umask 077: files the process creates from now on are 0600, folders 0700 (no-op where unsupported). */
+export function restrictNewFiles(): void {
+  try {
+    process.umask(0o077);
+  } catch {
+    // worker threads cannot change the umask; the start-up tightening still applies
+  }
+}
