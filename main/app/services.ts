@@ -41,6 +41,7 @@ import {
 import { createRecoveryCodes } from '../settings/recovery.js';
 import { createPlainSecretBox, type SecretBox } from '../settings/secret-box.js';
 import { createSession, type Session } from '../settings/session.js';
+import { openShiftsIn } from '../settings/shifts.js';
 import { createPersistentSettings } from '../settings/store.js';
 import type { Simulator } from '../simulator/server.js';
 import { yimaJournalOn } from '../yima/app-journal.js';
@@ -139,7 +140,11 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   session = createSession({
     operators: operatorStore,
     attempts: createPinAttempts({ dataDir: options.dataDir }),
-    journal: { append: (t, k, d, o) => journal.append(t, k, d, o), hasHistory },
+    journal: {
+      append: (t, k, d, o) => journal.append(t, k, d, o),
+      hasHistory,
+      openShifts: () => openShiftsIn(journal.store),
+    },
     recovery: createRecoveryCodes(options.dataDir),
     emit: (state) => events.emit('auth.changed', state),
     notice: (message) =>

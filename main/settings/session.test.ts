@@ -46,6 +46,20 @@ describe('session', () => {
     expect(t.session.state().signedIn).toBe(false);
   });
 
+  it('a shift left open by a crash is closed at the next start, which is signed out', async () => {
+    const t = await openTestSession(dir, { demo: true });
+    await t.session.signIn('cashier', DEMO_CASHIER.pin);
+    t.journal.close();
+    const u = await openTestSession(dir, { demo: true });
+    expect(u.session.state().signedIn).toBe(false);
+    const records = u.journal.store.recordsWrittenOn(u.journal.today());
+    expect(records.map((r) => r.t)).toEqual(['shift.open', 'shift.close']);
+    expect(records[1]!.d).toMatchObject({ operatorId: 'cashier', reason: 'restart' });
+    u.journal.close();
+    const v = await openTestSession(dir, { demo: true });
+    expect(v.journal.store.recordsWrittenOn(v.journal.today())).toHaveLength(2);
+  });
+
   it('a manager PIN elevates for a few minutes; drop and sign-out end it', async () => {
     let clock = Date.parse('2026-03-01T08:00:00Z');
     const t = await openTestSession(dir, { demo: true, now: () => clock });

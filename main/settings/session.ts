@@ -17,6 +17,7 @@ import { createLogger } from '../log/logger.js';
 import type { PinAttempts } from './attempts.js';
 import type { OperatorInput, OperatorStore } from './operators.js';
 import type { RecoveryCodes } from './recovery.js';
+import { SHIFT_CLOSE, SHIFT_OPEN } from './shifts.js';
 import type { OperatorService } from './types.js';
 
 const log = createLogger('session');
@@ -26,6 +27,8 @@ export interface SessionJournal {
   append(type: string, key: string, data: Record<string, unknown>, options?: { op?: string }): unknown;
   /** True once any record was ever written: the first-manager set-up is closed from then on. */
   hasHistory(): boolean;
+  /** Shifts opened and never closed (the app stopped without a sign-out): closed at start. */
+  openShifts?(): Array<{ key: string; operatorId: string; name?: string; openedAt: string }>;
 }
 
 export interface SessionOptions {
@@ -98,6 +101,17 @@ export function createSession(options: SessionOptions): Session {
   let expiry: NodeJS.Timeout | undefined;
 
   const setupOpen = () => !operators.hasManager() && !journal.hasHistory();
+
+  // The app starts signed out: a shift left open by a crash or power cut ends here, said so.
+  for (const open of journal.openShifts?.() ?? []) {
+    journal.append(
+      SHIFT_CLOSE,
+      open.key,
+      { operatorId: open.operatorId, name: open.name, openedAt: open.openedAt, reason: 'restart' },
+      { op: open.operatorId },
+    );
+    log.info('shift left open closed at start', { id: open.operatorId });
+  }
   const elevated = (): Elevation | undefined => {
     if (elevation && elevation.until > now()) {
       // A manager removed (or demoted) meanwhile no longer elevates anyone.
@@ -146,7 +160,7 @@ export function createSession(options: SessionOptions): Session {
     if (!current) return;
     const { operator, shift, openedAt } = current;
     journal.append(
-      'shift.close',
+      SHIFT_CLOSE,
       shift,
       { operatorId: operator.id, name: operator.name, openedAt, reason },
       { op: operator.id },
@@ -160,7 +174,7 @@ export function createSession(options: SessionOptions): Session {
     const openedAt = new Date(now()).toISOString();
     const shift = `shift-${operator.id}-${openedAt}`;
     journal.append(
-      'shift.open',
+      SHIFT_OPEN,
       shift,
       { operatorId: operator.id, name: operator.name, role: operator.role },
       { op: operator.id },
