@@ -58,6 +58,20 @@ describe('attacks through the IPC contract', () => {
     expect(codes.filter((c) => c === 'PIN_INVALID').length).toBeLessThanOrEqual(4);
   });
 
+  it('1,000 parallel auth.signIn guesses at the cashier PIN find nothing', async () => {
+    const a = await start();
+    const pins = Array.from({ length: 1000 }, (_, i) => String(i).padStart(4, '0')).filter(
+      (p) => p !== DEMO_CASHIER.pin,
+    );
+    pins.splice(500, 0, DEMO_CASHIER.pin);
+    const answers = await Promise.all(
+      pins.slice(0, 1000).map((pin) => a.router.dispatch('auth.signIn', { operatorId: 'cashier', pin })),
+    );
+    expect(answers.filter((e) => e.ok)).toEqual([]);
+    const state = (await a.router.dispatch('auth.state', {})) as { ok: true; data: AuthState };
+    expect(state.data.signedIn).toBe(false);
+  });
+
   it('a damaged operators file after sales does not hand out a PIN-less manager', async () => {
     const a = await start();
     await a.router.dispatch('auth.signIn', { operatorId: 'cashier', pin: DEMO_CASHIER.pin });
