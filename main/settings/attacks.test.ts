@@ -201,3 +201,16 @@ describe('IT re-provisioning', () => {
     expect(audit.at(-1)?.op).toBe('it');
   });
 });
+
+describe('settings while signed out', () => {
+  it('the language may be switched at the sign-in screen; nothing else without a manager', async () => {
+    const a = await start();
+    expect(code(await a.router.dispatch('settings.update', { language: 'en' }))).toBe('ok');
+    expect(code(await a.router.dispatch('settings.update', { environment: 'production' }))).toBe(
+      'PIN_REQUIRED',
+    );
+    expect(
+      code(await a.router.dispatch('settings.update', { environment: 'production', managerPin: '000000' })),
+    ).toBe('PIN_INVALID');
+  });
+});
