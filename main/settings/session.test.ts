@@ -103,6 +103,17 @@ describe('session', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(0);
   });
 
+  it('made-up operator ids share one counter and never reset a real one', async () => {
+    const t = await openTestSession(dir, { demo: true });
+    for (let i = 0; i < 4; i++) await t.session.signIn('manager', '000000').catch(() => undefined);
+    const locked = t.attempts.status('signin:manager');
+    expect(locked.lockedUntil).toBeGreaterThan(0);
+    for (let i = 0; i < 50; i++) await t.session.signIn(`ghost${i}`, '000000').catch(() => undefined);
+    expect(t.attempts.status('signin:manager')).toEqual(locked);
+    expect(t.attempts.status('signin:?').failures).toBeGreaterThan(0);
+    expect(t.attempts.status('signin:ghost1').failures).toBe(0);
+  });
+
   it("a cashier's wrong guesses never lock the manager out", async () => {
     const t = await openTestSession(dir, { demo: true });
     await t.session.signIn('cashier', DEMO_CASHIER.pin);
