@@ -214,3 +214,16 @@ describe('settings while signed out', () => {
     ).toBe('PIN_INVALID');
   });
 });
+
+describe('first set-up race', () => {
+  it('two set-ups sent at once make one manager', async () => {
+    const t = await openTestSession(dir);
+    const results = await Promise.allSettled([
+      t.session.setup({ operatorId: 'a', name: 'A', pin: '111111' }),
+      t.session.setup({ operatorId: 'b', name: 'B', pin: '222222' }),
+      t.operators.save({ id: 'c', name: 'C', role: 'manager', pin: '333333' }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(t.store.list().filter((o) => o.role === 'manager')).toHaveLength(1);
+  });
+});
