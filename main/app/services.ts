@@ -44,6 +44,7 @@ import { createSession, type Session } from '../settings/session.js';
 import { openShiftsIn } from '../settings/shifts.js';
 import { createPersistentSettings } from '../settings/store.js';
 import type { Simulator } from '../simulator/server.js';
+import { createSyncService } from '../sync/service.js';
 import { yimaJournalOn } from '../yima/app-journal.js';
 import { createYimaService, type YimaService } from '../yima/service.js';
 
@@ -268,6 +269,11 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   preauthRecovery.unref();
   stops.push(() => clearInterval(preauthRecovery));
   stops.push(() => engine.stop());
+
+  // ── 总部同步: the journal uploads to head office in the background (main/sync, docs/hq.md) ─────
+  const sync = createSyncService({ store: journal.store, settings, events });
+  router.mount(sync.handlers());
+  stops.push(() => sync.stop());
 
   // ── scanners (issue 5) ─────────────────────────────────────────────────────────────────
   // HID / serial driver from settings.scanner (or none: keyboard wedge in the renderer), the scan router,

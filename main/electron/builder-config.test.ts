@@ -93,6 +93,8 @@ describe('electron-builder.yml', () => {
       expect.arrayContaining(['node_modules/node-hid/**', 'node_modules/@serialport/bindings-cpp/**']),
     );
     expect(config.npmRebuild).toBe(false);
+    // Only the device natives ship as node_modules: every JS dependency (the ECR API server, the updater)
+    // is bundled into dist/ by esbuild.
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['node-hid', 'serialport']);
   });
 

@@ -18,6 +18,7 @@ import { preauthCalls } from './channels/preauth.js';
 import { reportsCalls } from './channels/reports.js';
 import { saleCalls, saleEvents } from './channels/sale.js';
 import { settingsCalls, settingsEvents } from './channels/settings.js';
+import { syncCalls, syncEvents } from './channels/sync.js';
 import { yimaCalls } from './channels/yima.js';
 import type { Envelope } from './errors.js';
 
@@ -33,6 +34,7 @@ export const calls = {
   ...authCalls,
   ...journalCalls,
   ...gatewayCalls,
+  ...syncCalls,
 } as const;
 
 export const events = {
@@ -44,6 +46,7 @@ export const events = {
   ...authEvents,
   ...journalEvents,
   ...gatewayEvents,
+  ...syncEvents,
 } as const;
 
 export type Calls = typeof calls;
