@@ -175,6 +175,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     settings,
     events,
     sale: engine.sale,
+    preauth,
     orders: { findOrder: (id: string) => engine.findOrder(id) },
   });
   router.mount(scanners.handlers());

@@ -60,7 +60,7 @@ export type SaleState = z.infer<typeof SaleState>;
 export const ScanSource = z.enum(['hid', 'serial', 'wedge', 'manual']);
 export type ScanSource = z.infer<typeof ScanSource>;
 
-export const ScanRoute = z.enum(['sale', 'order-lookup', 'scanner-test', 'dropped']);
+export const ScanRoute = z.enum(['sale', 'preauth', 'order-lookup', 'scanner-test', 'dropped']);
 
 export const ScanReceived = z.object({
   codeMasked: z.string(),
@@ -70,6 +70,8 @@ export const ScanReceived = z.object({
   routedTo: ScanRoute,
   /** For an order-lookup route: the merchantOrderId the scan named. */
   orderId: z.string().optional(),
+  /** For a 'preauth' route: the typed amount the scan confirmed. */
+  amountFen: Fen.optional(),
   /** Why a scan was dropped or rejected (not a payment code, nothing waiting for it, ...). */
   reason: Bilingual.optional(),
   at: Instant,
@@ -94,10 +96,17 @@ export const saleCalls = {
     input: z.object({ code: RawScan, source: z.enum(['wedge', 'manual']) }).strict(),
     output: ScanReceived,
   },
-  /** Which screen is in front, so a scan with no sale waiting can open an order on the orders screen. */
+  /**
+   * Which screen is in front, so a scan with no sale waiting can open an order on the orders screen,
+   * and the amount typed there but not confirmed: a scan confirms it (checkout: the sale begins at that
+   * amount and charges the code; pre-auth: the pre-auth starts).
+   */
   'scan.setContext': {
     input: z
-      .object({ screen: z.enum(['checkout', 'orders', 'preauth', 'settlement', 'settings', 'other']) })
+      .object({
+        screen: z.enum(['checkout', 'orders', 'preauth', 'settlement', 'settings', 'other']),
+        draftAmountFen: PositiveFen.optional(),
+      })
       .strict(),
     output: z.object({ ok: z.literal(true) }),
   },
