@@ -3,6 +3,7 @@
  * bar. Screens talk to main only through `window.cashier`; shared state lives in ./store.
  */
 import { useEffect } from 'react';
+import { useActionHotkeys } from './components/Hotkeys';
 import { StatusBar } from './components/StatusBar';
 import { type MessageKey, useT } from './i18n';
 import { Checkout } from './screens/Checkout';
@@ -30,6 +31,7 @@ export function App() {
   useEffect(() => {
     void startStore();
   }, []);
+  useActionHotkeys();
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -6,9 +6,20 @@ import { type TFn, useT } from '../i18n';
 
 export type AmountCheck = { ok: true; fen: number } | { ok: false; message: string };
 
+/**
+ * What a cashier types, as the amount rules read it: full-width digits as digits, a decimal comma or
+ * a Chinese full stop as the point ("1,5" is ¥1.50, not ¥15), and a leading point as "0." (".5").
+ */
+export function normalizeAmountText(text: string): string {
+  const ascii = text
+    .replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/[,，。．\uFF0E]/g, '.');
+  return ascii.startsWith('.') ? `0${ascii}` : ascii;
+}
+
 /** The counter's amount rules: a number, at most two decimals, greater than 0, at most `maxFen`. */
 export function checkAmount(text: string, maxFen: number | undefined, t: TFn): AmountCheck {
-  const parsed = parseYuanToFen(text);
+  const parsed = parseYuanToFen(normalizeAmountText(text));
   if (!parsed.ok) {
     const key =
       parsed.reason === 'empty'
@@ -27,6 +38,7 @@ export function checkAmount(text: string, maxFen: number | undefined, t: TFn): A
 
 /** Accepts what an amount field may hold while typing: digits, one point, at most two decimals. */
 export function acceptAmountTyping(next: string): 'ok' | 'decimals' | 'bad' {
+  // Callers pass normalized text (normalizeAmountText).
   if (!/^\d{0,13}(\.\d*)?$/.test(next)) return 'bad';
   const dot = next.indexOf('.');
   if (dot >= 0 && next.length - dot - 1 > 2) return 'decimals';
@@ -154,6 +166,10 @@ export function AmountField(props: {
   onChange: (value: string) => void;
 }) {
   return (
-    <TextField {...props} inputMode="decimal" onChange={(v) => props.onChange(v.replace(/[^\d.]/g, ''))} />
+    <TextField
+      {...props}
+      inputMode="decimal"
+      onChange={(v) => props.onChange(normalizeAmountText(v).replace(/[^\d.]/g, ''))}
+    />
   );
 }
