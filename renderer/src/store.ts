@@ -11,6 +11,7 @@ import type { Bilingual } from '../../main/ipc/errors';
 import { announce } from './beep';
 import { cashier } from './cashier';
 import { type Lang, setLanguage } from './i18n';
+import { type GatewayStatus, onOptional, optional, type SyncStatus } from './optional';
 
 export type Screen = 'checkout' | 'orders' | 'preauth' | 'settlement' | 'settings';
 export const SCREENS: Screen[] = ['checkout', 'orders', 'preauth', 'settlement', 'settings'];
@@ -39,6 +40,8 @@ export interface CashierState {
   info?: AppInfo;
   settings?: PublicSettings;
   operator?: OperatorView;
+  /** Every operator (names for ids on screens and reports). */
+  operators: OperatorView[];
   sale?: SaleState;
   /** The latest progress of the current sale's transaction. */
   progress?: TxnProgress;
@@ -54,10 +57,17 @@ export interface CashierState {
   lastPaidId?: string;
   /** The unresolved orders' ids: the status bar counts those other than the sale in progress. */
   unresolvedIds: string[];
+  /** The manager's session of changes in Settings (renderer/src/manager.ts). */
+  manager?: { via: 'auth' | 'pin'; pin?: string; until: number };
+  /** A language the cashier picked that main has not confirmed yet (a late reply must not undo it). */
+  pendingLang?: Lang;
   /** Set with lookupOrderId when the orders screen should open the refund form. */
   lookupMode?: 'refund';
   scanner?: DeviceStatus;
   printer?: DeviceStatus;
+  /** The gateway after the last real exchange, and the head-office upload, where main reports them. */
+  gateway?: GatewayStatus;
+  sync?: SyncStatus;
   notice?: Notice;
   /**
    * Print jobs that did not print (retrying or failed), newest first, until they print. A job the
@@ -92,6 +102,7 @@ export const useCashier = create<CashierState>()((set, get) => ({
   lang: 'zh-CN',
   unresolvedCount: 0,
   unresolvedIds: [],
+  operators: [],
   ordersVersion: 0,
   printProblems: [],
   checkoutText: '',
@@ -139,7 +150,13 @@ export const useCashier = create<CashierState>()((set, get) => ({
     }
   },
   setSettings(settings) {
-    set({ settings });
+    const pending = get().pendingLang;
+    if (pending && settings.language !== pending) {
+      // An answer from before the cashier's switch: keep the switch.
+      set({ settings: { ...settings, language: pending } });
+      return;
+    }
+    set({ settings, pendingLang: undefined });
     get().setLang(settings.language);
   },
   setOperator(operator) {
@@ -191,6 +208,11 @@ export async function findLastPaid(): Promise<string | undefined> {
     .filter((o) => o.kind === 'sale' && (o.status === 'paid' || o.status === 'partially-refunded'))
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
   return paid?.merchantOrderId;
+}
+
+export async function loadOperators(): Promise<void> {
+  const r = await cashier.operators.list({});
+  if (r.ok) useCashier.setState({ operators: r.data });
 }
 
 let started = false;
@@ -246,6 +268,15 @@ export async function startStore(): Promise<void> {
     void store.getState().refreshUnresolved();
   });
 
+  void loadOperators();
+  onOptional<GatewayStatus>('gateway.status', (g) => store.setState({ gateway: g }));
+  onOptional<SyncStatus>('sync.status', (x) => store.setState({ sync: x }));
+  void optional
+    .gatewayStatus()?.({})
+    .then((r) => r.ok && store.setState({ gateway: r.data }));
+  void optional
+    .syncStatus()?.({})
+    .then((r) => r.ok && store.setState({ sync: r.data }));
   const [info, settings, sale, operator, scanner, printer, jobs] = await Promise.all([
     cashier.app.info({}),
     cashier.settings.get({}),

@@ -1,8 +1,9 @@
 /** Small shared pieces: envelope handling, amount validation, error display. */
-import { type InputHTMLAttributes, useCallback, useState } from 'react';
+import { type InputHTMLAttributes, type Ref, useCallback, useRef, useState } from 'react';
 import type { Envelope, ErrorBody } from '../../../main/ipc/errors';
 import { formatFen, parseYuanToFen } from '../../../main/shared/money';
 import { type TFn, useT } from '../i18n';
+import { useCashier } from '../store';
 
 export type AmountCheck = { ok: true; fen: number } | { ok: false; message: string };
 
@@ -50,11 +51,13 @@ export function useAction() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorBody | undefined>();
   const [done, setDone] = useState<string | undefined>();
+  const last = useRef<ErrorBody | undefined>(undefined);
   const run = useCallback(
     async <T,>(call: () => Promise<Envelope<T>>, onOk?: (data: T) => string | undefined) => {
       setBusy(true);
       setError(undefined);
       setDone(undefined);
+      last.current = undefined;
       try {
         const r = await call();
         if (r.ok) {
@@ -63,6 +66,7 @@ export function useAction() {
           return r.data;
         }
         setError(r.error);
+        last.current = r.error;
         return undefined;
       } finally {
         setBusy(false);
@@ -78,7 +82,12 @@ export function useAction() {
     setError(undefined);
     setDone(undefined);
   }, []);
-  return { busy, error, done, run, fail, clear };
+  const succeed = useCallback((message: string) => {
+    setError(undefined);
+    setDone(message);
+  }, []);
+  const lastCode = useCallback(() => last.current?.code, []);
+  return { busy, error, done, run, fail, clear, succeed, lastCode };
 }
 
 /** An error from main, in the current language. UNAVAILABLE reads as "not available yet", calmly. */
@@ -121,6 +130,7 @@ export function TextField({
   label: string;
   value: string;
   onChange: (value: string) => void;
+  ref?: Ref<HTMLInputElement>;
 } & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'>) {
   return (
     <label className="field" htmlFor={id}>
@@ -159,17 +169,31 @@ export function SelectField<V extends string>({
 }
 
 /** An amount in yuan: digits and the point only. */
-export function AmountField(props: {
+export function AmountField({
+  inputRef,
+  ...props
+}: {
   id: string;
   label: string;
   value: string;
   onChange: (value: string) => void;
+  inputRef?: Ref<HTMLInputElement>;
 }) {
   return (
     <TextField
       {...props}
+      ref={inputRef}
       inputMode="decimal"
       onChange={(v) => props.onChange(normalizeAmountText(v).replace(/[^\d.]/g, ''))}
     />
   );
+}
+
+/** An operator by name (the id only when no one by that id is known, e.g. "system"). */
+export function OperatorName({ id }: { id: string }) {
+  const operators = useCashier((s) => s.operators);
+  const { t } = useT();
+  if (id === 'system') return <>{t('common.system')}</>;
+  const found = operators.find((o) => o.id === id);
+  return <>{found ? found.name : id}</>;
 }

@@ -9,7 +9,7 @@ import type { CallOutput } from '../../../main/ipc/contract';
 import { cashier } from '../cashier';
 import { DoneText, ErrorText, SelectField, TextField, useAction } from '../components/common';
 import { type MessageKey, useT } from '../i18n';
-import { useCashier } from '../store';
+import { useCashier, watchPrintJobs } from '../store';
 
 type ScannerKind = ScannerConfig['kind'];
 type PrinterKind = PrinterConfig['kind'];
@@ -281,7 +281,7 @@ function printerDraft(saved: SavedPrinter | undefined): PrinterDraft {
 }
 
 function PrinterCard() {
-  const { t } = useT();
+  const { t, bi } = useT();
   const status = useCashier((s) => s.printer);
   const saved = useCashier((s) => s.settings?.printer);
   const [draft, set] = useDraftFrom(saved, printerDraft);
@@ -431,12 +431,17 @@ function PrinterCard() {
         <button
           type="button"
           disabled={action.busy}
-          onClick={() =>
-            void action.run(
+          onClick={async () => {
+            const r = await action.run(
               () => cashier.printers.test({}),
-              () => t('orders.printed'),
-            )
-          }
+              () => t('print.sending'),
+            );
+            if (!r) return;
+            // "Sent" is not "printed": wait for the printer's own answer.
+            const outcome = await watchPrintJobs(r.jobIds);
+            if (outcome.level === 'info') action.succeed(bi(outcome.message));
+            else action.fail(bi(outcome.message));
+          }}
         >
           {t('settings.printerTest')}
         </button>

@@ -5,7 +5,8 @@ import { cashier } from '../cashier';
 import { DoneText, ErrorText, TextField, useAction } from '../components/common';
 import { PinField } from '../components/PinField';
 import { type MessageKey, useT } from '../i18n';
-import { useCashier } from '../store';
+import { lock, managerPin, useManager } from '../manager';
+import { loadOperators, useCashier } from '../store';
 
 export function Operators() {
   const { t } = useT();
@@ -17,7 +18,7 @@ export function Operators() {
   const [name, setName] = useState('');
   const [role, setRole] = useState<'cashier' | 'manager'>('cashier');
   const [pin, setPin] = useState('');
-  const [managerPin, setManagerPin] = useState('');
+  const manager = useManager();
   const action = useAction();
 
   const load = useCallback(async () => {
@@ -50,22 +51,27 @@ export function Operators() {
           name: name.trim(),
           role,
           pin: pin || undefined,
-          managerPin: managerPin || undefined,
+          managerPin: managerPin(),
         }),
       () => t('common.saved'),
     );
+    // The new PIN never stays in its field, saved or not.
+    setPin('');
     if (r) {
       setList(r);
-      setPin('');
-    }
+      void loadOperators();
+    } else if (action.lastCode() === 'PIN_INVALID') lock();
   };
 
   const remove = async (o: OperatorView) => {
     const r = await action.run(
-      () => cashier.operators.remove({ id: o.id, managerPin }),
+      () => cashier.operators.remove({ id: o.id, managerPin: managerPin() ?? '' }),
       () => t('common.saved'),
     );
-    if (r) setList(r);
+    if (r) {
+      setList(r);
+      void loadOperators();
+    }
   };
 
   return (
@@ -115,7 +121,7 @@ export function Operators() {
                 <button
                   type="button"
                   className="row-button"
-                  disabled={managerPin.length < 4 || o.id === current?.id}
+                  disabled={!manager || o.id === current?.id}
                   onClick={() => void remove(o)}
                 >
                   {t('settings.opRemove', { name: o.name })}
@@ -149,7 +155,6 @@ export function Operators() {
         </div>
         <div className="field-row">
           <PinField id="op-pin" value={pin} onChange={setPin} label={t('settings.opNewPin')} />
-          <PinField id="op-manager-pin" value={managerPin} onChange={setManagerPin} />
           <button type="submit" disabled={!id || !name || action.busy}>
             {t('settings.opSave')}
           </button>
