@@ -57,6 +57,12 @@ export interface CashierState {
   lastPaidId?: string;
   /** The unresolved orders' ids: the status bar counts those other than the sale in progress. */
   unresolvedIds: string[];
+  /** When the signed-in cashier's shift began (sign-in): 交班 reports from here. */
+  shiftStartedAt?: string;
+  /** The sign-in screen is up: at start and after 交班 where main has sign-in, or for a quick switch. */
+  signInOpen: boolean;
+  /** Whether the sign-in screen may be closed without signing in (a quick switch, not a start). */
+  signInRequired: boolean;
   /** The manager's session of changes in Settings (renderer/src/manager.ts). */
   manager?: { via: 'auth' | 'pin'; pin?: string; until: number };
   /** A language the cashier picked that main has not confirmed yet (a late reply must not undo it). */
@@ -84,6 +90,8 @@ export interface CashierState {
   setCheckoutText(text: string): void;
   setDraft(screen: Screen, fen: number | undefined): void;
   openOrder(id: string, mode?: 'refund'): void;
+  signedIn(operator: OperatorView, shiftStartedAt?: string): void;
+  signedOut(): void;
   setLang(lang: Lang): void;
   setSale(sale: SaleState): void;
   setSettings(settings: PublicSettings): void;
@@ -107,6 +115,8 @@ export const useCashier = create<CashierState>()((set, get) => ({
   printProblems: [],
   checkoutText: '',
   drafts: {},
+  signInOpen: false,
+  signInRequired: false,
   setScreen(screen) {
     set({ screen });
     sendContext();
@@ -118,6 +128,24 @@ export const useCashier = create<CashierState>()((set, get) => ({
     if (get().drafts[screen] === fen) return;
     set((st) => ({ drafts: { ...st.drafts, [screen]: fen } }));
     if (get().screen === screen) sendContext();
+  },
+  signedIn(operator, shiftStartedAt) {
+    set({
+      operator,
+      shiftStartedAt: shiftStartedAt ?? new Date().toISOString(),
+      signInOpen: false,
+      signInRequired: false,
+      lastPaidId: undefined,
+    });
+  },
+  signedOut() {
+    set({
+      operator: undefined,
+      shiftStartedAt: undefined,
+      signInOpen: true,
+      signInRequired: true,
+      screen: 'checkout',
+    });
   },
   openOrder(id, mode) {
     set({ lookupOrderId: id, lookupMode: mode });
@@ -306,6 +334,24 @@ export async function startStore(): Promise<void> {
       progress: sale.data.progress,
     });
   if (operator.ok) store.setState({ operator: operator.data });
+  // Where main has sign-in (auth.state), the app starts signed out: the sign-in screen comes first.
+  const authState = optional.authState();
+  if (authState) {
+    const a = await authState({});
+    if (a.ok && a.data.signedIn && a.data.operator) {
+      store.setState({
+        operator: { ...a.data.operator, hasPin: true },
+        ...(a.data.shiftStartedAt ? { shiftStartedAt: a.data.shiftStartedAt } : {}),
+      });
+    } else if (a.ok) store.setState({ operator: undefined, signInOpen: true, signInRequired: true });
+    onOptional<{ signedIn?: boolean; operator?: { id: string; name: string; role: 'cashier' | 'manager' } }>(
+      'auth.changed',
+      (x) => {
+        if (!x.signedIn) store.getState().signedOut();
+        else if (x.operator) store.setState({ operator: { ...x.operator, hasPin: true } });
+      },
+    );
+  }
   if (scanner.ok) store.setState({ scanner: scanner.data });
   if (printer.ok) store.setState({ printer: printer.data });
   await store.getState().refreshUnresolved();

@@ -175,9 +175,15 @@ export function StatusBar() {
         >
           {t('status.unresolved')}: <strong>{unresolved}</strong>
         </button>
-        <span className="sb-item" data-testid="sb-operator">
+        <button
+          type="button"
+          className="sb-item sb-button"
+          data-testid="sb-operator"
+          title={t('status.switchOperator')}
+          onClick={() => useCashier.setState({ signInOpen: true, signInRequired: !operator })}
+        >
           {t('status.operator')}: {operator ? operator.name : '—'}
-        </span>
+        </button>
         <p
           role="status"
           aria-label={t('status.notice')}

@@ -262,6 +262,13 @@ export const en: Record<MessageKey, string> = {
   'report.netTotal': 'Net takings',
   'report.hourAxis': 'h',
 
+  'signin.title': 'Sign in',
+  'signin.hint': 'Pick your name, type your PIN, press Enter',
+  'signin.who': 'Operator',
+  'signin.pinShort': 'The PIN has at least 4 digits',
+  'status.switchOperator': 'Switch operator',
+  'report.handOver': 'Hand over and sign out',
+  'report.empty': 'No transactions on this day',
   'settings.title': 'Settings',
   'settings.notices': 'Settings notices',
   'settings.authMode': 'Authorization',

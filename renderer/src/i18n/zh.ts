@@ -259,6 +259,13 @@ export const zh = {
   'report.netTotal': '净收款',
   'report.hourAxis': '时',
 
+  'signin.title': '登录',
+  'signin.hint': '选择你的名字，输入 PIN，按 Enter',
+  'signin.who': '操作员',
+  'signin.pinShort': 'PIN 至少 4 位数字',
+  'status.switchOperator': '切换操作员',
+  'report.handOver': '交班并退出',
+  'report.empty': '这一天没有交易',
   'settings.title': '设置',
   'settings.notices': '设置提醒',
   'settings.authMode': '鉴权方式',
