@@ -81,7 +81,7 @@ export function App() {
           ))}
         </nav>
         <p data-testid="app-info" className="app-info">
-          {info ? `${info.name} ${info.version} (${info.transport})` : ''}
+          {info ? `${t('app.title')} ${info.version}` : ''}
         </p>
       </header>
       {environment === 'demo' && (

@@ -105,7 +105,7 @@ function PrintAlert() {
   const [error, setError] = useState('');
   const newest = problems[0];
   if (!newest) return null;
-  const reason = bi(newest.message) || newest.title;
+  const reason = bi(newest.message) || t('print.unknownReason');
   const text =
     newest.state === 'failed'
       ? t('print.failed', { reason })
@@ -182,7 +182,7 @@ export function StatusBar() {
           title={t('status.switchOperator')}
           onClick={() => useCashier.setState({ signInOpen: true, signInRequired: !operator })}
         >
-          {t('status.operator')}: {operator ? operator.name : '—'}
+          {t('status.operator')}: <span data-user-text="">{operator ? operator.name : '—'}</span>
         </button>
         <p
           role="status"

@@ -2,7 +2,7 @@
 import { type InputHTMLAttributes, type Ref, useCallback, useRef, useState } from 'react';
 import type { Envelope, ErrorBody } from '../../../main/ipc/errors';
 import { formatFen, parseYuanToFen } from '../../../main/shared/money';
-import { type TFn, useT } from '../i18n';
+import { type MessageKey, type TFn, useT } from '../i18n';
 import { useCashier } from '../store';
 
 export type AmountCheck = { ok: true; fen: number } | { ok: false; message: string };
@@ -90,10 +90,46 @@ export function useAction() {
   return { busy, error, done, run, fail, clear, succeed, lastCode };
 }
 
-/** An error from main, in the current language. UNAVAILABLE reads as "not available yet", calmly. */
+/** Settings and form fields main may name in a BAD_INPUT, as the cashier knows them. */
+const FIELD_LABELS: Record<string, MessageKey> = {
+  shopName: 'settings.shopName',
+  merchantCode: 'settings.merchantCode',
+  terminalCode: 'settings.terminalCode',
+  appId: 'settings.appId',
+  customGatewayUrl: 'settings.customUrl',
+  maxAmountFen: 'settings.maxAmount',
+  queryDeadlineSeconds: 'settings.queryDeadline',
+  receiptLogoLine: 'settings.receiptLogoLine',
+  amountFen: 'common.amountYuan',
+  pin: 'settings.pin',
+  managerPin: 'common.managerPin',
+  id: 'settings.opId',
+  name: 'settings.opName',
+  reason: 'orders.reason',
+  host: 'settings.host',
+  port: 'settings.port',
+  path: 'settings.devicePath',
+};
+
+/**
+ * An error from main, in the current language. UNAVAILABLE reads as "not available yet", calmly. A
+ * schema refusal names the fields in words, never the schema's own English.
+ */
 export function ErrorText({ error, label }: { error: ErrorBody | undefined; label?: string }) {
-  const { bi } = useT();
+  const { t, bi } = useT();
   if (!error) return null;
+  if (error.code === 'BAD_INPUT' && error.fields && error.fields.length > 0) {
+    const names = error.fields.map((f) => {
+      const leaf = f.path.split('.').pop() ?? f.path;
+      const key = FIELD_LABELS[leaf];
+      return key ? t(key) : t('error.aField');
+    });
+    return (
+      <p role="alert" aria-label={label} className="msg msg-error">
+        {t('error.badFields', { fields: [...new Set(names)].join(t('common.listSep')) })}
+      </p>
+    );
+  }
   return (
     <p
       role="alert"
@@ -195,5 +231,6 @@ export function OperatorName({ id }: { id: string }) {
   const { t } = useT();
   if (id === 'system') return <>{t('common.system')}</>;
   const found = operators.find((o) => o.id === id);
-  return <>{found ? found.name : id}</>;
+  // A name the shop typed: shown as it is in either language.
+  return <span data-user-text="">{found ? found.name : id}</span>;
 }

@@ -516,7 +516,7 @@ function YimaForm({ settings }: { settings: PublicSettings }) {
             value={y.signMode}
             onChange={(signMode) => setY({ ...y, signMode })}
             options={[
-              { value: 'md5-body-key', label: 'MD5 (body + key)' },
+              { value: 'md5-body-key', label: t('settings.yimaSignMd5') },
               { value: 'none', label: t('settings.yimaSignNone') },
             ]}
           />

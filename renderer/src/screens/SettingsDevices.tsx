@@ -8,6 +8,7 @@ import type { PublicSettings } from '../../../main/ipc/channels/settings';
 import type { CallOutput } from '../../../main/ipc/contract';
 import { cashier } from '../cashier';
 import { DoneText, ErrorText, SelectField, TextField, useAction } from '../components/common';
+import { deviceLabel } from '../components/StatusBar';
 import { type MessageKey, useT } from '../i18n';
 import { useCashier, watchPrintJobs } from '../store';
 
@@ -29,14 +30,14 @@ export function Devices() {
 
 /** A device card's heading: its name, then what main last said about it. */
 function DeviceHeading({ title, status }: { title: string; status: DeviceStatus | undefined }) {
-  const { t, bi } = useT();
+  const { t, bi, lang } = useT();
   return (
     <h2>
       {title}
       {status && (
         <span className="msg-muted">
           {' '}
-          · {status.label} {t(`device.${status.state}` as MessageKey)}{' '}
+          · {deviceLabel(status, t, lang)} {t(`device.${status.state}` as MessageKey)}{' '}
           {status.detail ? bi(status.detail) : ''}
         </span>
       )}
@@ -46,8 +47,8 @@ function DeviceHeading({ title, status }: { title: string; status: DeviceStatus 
 
 /** The message after configure: the device and its state. */
 function useDeviceLine() {
-  const { t } = useT();
-  return (s: DeviceStatus) => `${s.label}: ${t(`device.${s.state}` as MessageKey)}`;
+  const { t, lang } = useT();
+  return (s: DeviceStatus) => `${deviceLabel(s, t, lang)}: ${t(`device.${s.state}` as MessageKey)}`;
 }
 
 /** A form draft that starts from the saved value and starts again whenever the saved value changes. */

@@ -75,7 +75,9 @@ export function SignIn() {
                 setError(undefined);
               }}
             >
-              <span className="signin-name">{o.name}</span>
+              <span className="signin-name" data-user-text="">
+                {o.name}
+              </span>
               {o.name !== t(`settings.role.${o.role}` as MessageKey) && (
                 <span className="signin-role">{t(`settings.role.${o.role}` as MessageKey)}</span>
               )}
