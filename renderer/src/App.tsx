@@ -74,13 +74,14 @@ export function App() {
               className={s === screen ? 'tab tab-active' : 'tab'}
               aria-current={s === screen ? 'page' : undefined}
               aria-keyshortcuts={`F${i + 1} Alt+${i + 1}`}
+              data-testid={`nav-${s}`}
               onClick={() => setScreen(s)}
             >
               <span className="tab-key">F{i + 1}</span> {t(NAV_KEYS[s])}
             </button>
           ))}
         </nav>
-        <p data-testid="app-info" className="app-info">
+        <p data-testid="app-info" data-transport={info?.transport} className="app-info">
           {info ? `${t('app.title')} ${info.version}` : ''}
         </p>
       </header>

@@ -101,13 +101,14 @@ export function Orders() {
     );
 
   return (
-    <section className="two-col" aria-label={t('orders.title')}>
+    <section className="two-col" aria-label={t('orders.title')} data-testid="orders">
       <div className="scroll">
         <div className="toolbar">
           <label className="field" htmlFor="orders-search">
             {t('orders.search')}
             <input
               id="orders-search"
+              data-testid="orders-search"
               type="search"
               autoComplete="off"
               value={query}
@@ -133,7 +134,7 @@ export function Orders() {
         </div>
         <ErrorText error={listError ?? exporter.error} />
         <DoneText text={exporter.done} />
-        <table aria-label={t('orders.list')}>
+        <table aria-label={t('orders.list')} data-testid="orders-list">
           <thead>
             <tr>
               <th>{t('orders.col.time')}</th>
@@ -336,7 +337,7 @@ function OrderPanel({
   };
 
   return (
-    <section aria-label={t('orders.detail')}>
+    <section aria-label={t('orders.detail')} data-testid="order-detail">
       <div className="card">
         <h2>
           <Money fen={o.amountFen} className="big-figure" />{' '}

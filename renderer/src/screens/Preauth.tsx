@@ -117,7 +117,7 @@ export function Preauth() {
   };
 
   return (
-    <section className="two-col" aria-label={t('preauth.title')}>
+    <section className="two-col" aria-label={t('preauth.title')} data-testid="preauth">
       <div className="scroll">
         <form className="card" onSubmit={submit} aria-label={t('preauth.start')}>
           <h2>{t('preauth.start')}</h2>
@@ -142,7 +142,7 @@ export function Preauth() {
           </div>
           <p className="msg msg-muted">{t('preauth.scanHint')}</p>
           {startingFen !== undefined && (
-            <p className="msg" role="status" data-testid="preauth-progress">
+            <p className="msg" aria-live="polite" data-testid="preauth-progress">
               <span className="spinner spinner-small" aria-hidden="true" />{' '}
               {t('preauth.running', { amount: formatFen(startingFen) })}
             </p>
@@ -259,7 +259,7 @@ function PreauthPanel({ p, onChanged }: { p: PreauthView; onChanged: (v: Preauth
   };
 
   return (
-    <section className="card" aria-label={t('preauth.selected')}>
+    <section className="card" aria-label={t('preauth.selected')} data-testid="preauth-selected">
       <h2>
         <Money fen={p.amountFen} className="big-figure" />{' '}
         <Badge state={p.status} label={t(`preauth.status.${p.status}` as MessageKey)} />

@@ -205,6 +205,7 @@ function ScannerCard() {
       )}
       <div className="toolbar">
         <button
+          data-testid="scanner-apply"
           type="button"
           className="primary"
           disabled={action.busy}
@@ -223,6 +224,7 @@ function ScannerCard() {
           {t('settings.scannerApply')}
         </button>
         <button
+          data-testid="scanner-test"
           type="button"
           disabled={action.busy}
           onClick={() => {
@@ -409,6 +411,7 @@ function PrinterCard() {
       </label>
       <div className="toolbar">
         <button
+          data-testid="printer-apply"
           type="button"
           className="primary"
           disabled={action.busy}
@@ -430,6 +433,7 @@ function PrinterCard() {
           {t('settings.printerApply')}
         </button>
         <button
+          data-testid="printer-test"
           type="button"
           disabled={action.busy}
           onClick={async () => {
