@@ -1,6 +1,6 @@
 /** Small shared pieces: envelope handling, amount validation, error display. */
 import { type InputHTMLAttributes, type Ref, useCallback, useRef, useState } from 'react';
-import type { Envelope, ErrorBody } from '../../../main/ipc/errors';
+import type { Bilingual, Envelope, ErrorBody } from '../../../main/ipc/errors';
 import { formatFen, parseYuanToFen } from '../../../main/shared/money';
 import { type MessageKey, type TFn, useT } from '../i18n';
 import { useCashier } from '../store';
@@ -233,4 +233,29 @@ export function OperatorName({ id }: { id: string }) {
   const found = operators.find((o) => o.id === id);
   // A name the shop typed: shown as it is in either language.
   return <span data-user-text="">{found ? found.name : id}</span>;
+}
+
+/**
+ * A message from main in the UI language. In English, words the gateway itself sent in Chinese (its
+ * errInfo, quoted in main's English text) are marked as a Chinese quotation, not passed off as copy.
+ */
+export function Bi({ m }: { m: Bilingual | undefined }) {
+  const { bi, lang } = useT();
+  const text = bi(m);
+  if (lang !== 'en' || !/[\u3400-\u9fff]/.test(text)) return <>{text}</>;
+  const parts = text.split(/([\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+)/);
+  return (
+    <>
+      {parts.map((part, i) =>
+        i % 2 === 1 ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed string
+          <span key={i} lang="zh-CN" data-raw="">
+            {part}
+          </span>
+        ) : (
+          part
+        ),
+      )}
+    </>
+  );
 }

@@ -10,7 +10,7 @@ import type { SaleState } from '../../../main/ipc/channels/sale';
 import type { ErrorBody } from '../../../main/ipc/errors';
 import { fenToYuanText, formatFen } from '../../../main/shared/money';
 import { cashier } from '../cashier';
-import { acceptAmountTyping, checkAmount, ErrorText, normalizeAmountText } from '../components/common';
+import { acceptAmountTyping, Bi, checkAmount, ErrorText, normalizeAmountText } from '../components/common';
 import { HotkeyBar } from '../components/Hotkeys';
 import { Keypad, type PadKey } from '../components/Keypad';
 import { type MessageKey, type TFn, useT } from '../i18n';
@@ -345,7 +345,9 @@ export function Checkout() {
                 ✗
               </p>
               <p className="result-title">{t('checkout.declined')}</p>
-              <p className="result-reason">{bi(sale?.message)}</p>
+              <p className="result-reason">
+                <Bi m={sale?.message} />
+              </p>
               <p className="result-detail">
                 {sale?.declineCode ? t('checkout.declineCode', { code: sale.declineCode }) : ''} {channel}{' '}
                 {sale?.codeMasked}
@@ -374,7 +376,9 @@ export function Checkout() {
               <p className="result-reason">{t('checkout.needsAttentionHelp')}</p>
               <dl className="kv attention-facts" data-testid="attention-facts">
                 <dt>{t('orders.col.id')}</dt>
-                <dd data-testid="attention-order-id">{sale?.merchantOrderId}</dd>
+                <dd data-testid="attention-order-id" data-raw="">
+                  {sale?.merchantOrderId}
+                </dd>
                 <dt>{t('orders.col.amount')}</dt>
                 <dd>{sale?.amountFen !== undefined ? formatFen(sale.amountFen) : ''}</dd>
                 <dt>{t('orders.col.code')}</dt>

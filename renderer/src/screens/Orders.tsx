@@ -10,6 +10,7 @@ import { formatFen } from '../../../main/shared/money';
 import { cashier } from '../cashier';
 import {
   AmountField,
+  Bi,
   checkAmount,
   DoneText,
   ErrorText,
@@ -343,14 +344,18 @@ function OrderPanel({
           <Money fen={o.amountFen} className="big-figure" />{' '}
           <Badge state={o.status} label={t(`status.order.${o.status}` as MessageKey)} />
         </h2>
-        {o.statusMessage && !SETTLED.has(o.status) && <p className="msg">{bi(o.statusMessage)}</p>}
+        {o.statusMessage && !SETTLED.has(o.status) && (
+          <p className="msg">
+            <Bi m={o.statusMessage} />
+          </p>
+        )}
         <dl className="kv">
           <dt>{t('orders.col.id')}</dt>
-          <dd>{o.merchantOrderId}</dd>
+          <dd data-raw="">{o.merchantOrderId}</dd>
           {o.orderId && (
             <>
               <dt>{t('orders.gatewayId')}</dt>
-              <dd>{o.orderId}</dd>
+              <dd data-raw="">{o.orderId}</dd>
             </>
           )}
           <dt>{t('orders.col.time')}</dt>
@@ -483,7 +488,9 @@ function OrderPanel({
                   <td>
                     <OperatorName id={r.operatorId} />
                   </td>
-                  <td>{r.message ? bi(r.message) : ''}</td>
+                  <td>
+                    <Bi m={r.message} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -499,7 +506,7 @@ function OrderPanel({
               {TIMELINE_LABEL[e.type] && (
                 <span className="tl-type">{t(TIMELINE_LABEL[e.type] as MessageKey)}</span>
               )}
-              {bi(e.summary)}
+              <Bi m={e.summary} />
               {e.detail && (
                 <details>
                   <summary>…</summary>

@@ -10,6 +10,7 @@ import { channelOf, checkPayCode } from '../../../main/shared/paycode';
 import { cashier } from '../cashier';
 import {
   AmountField,
+  Bi,
   checkAmount,
   DoneText,
   ErrorText,
@@ -264,14 +265,18 @@ function PreauthPanel({ p, onChanged }: { p: PreauthView; onChanged: (v: Preauth
         <Money fen={p.amountFen} className="big-figure" />{' '}
         <Badge state={p.status} label={t(`preauth.status.${p.status}` as MessageKey)} />
       </h2>
-      {p.statusMessage && <p className="msg">{bi(p.statusMessage)}</p>}
+      {p.statusMessage && (
+        <p className="msg">
+          <Bi m={p.statusMessage} />
+        </p>
+      )}
       <dl className="kv">
         <dt>{t('orders.col.id')}</dt>
-        <dd>{p.id}</dd>
+        <dd data-raw="">{p.id}</dd>
         {p.orderId && (
           <>
             <dt>{t('orders.gatewayId')}</dt>
-            <dd>{p.orderId}</dd>
+            <dd data-raw="">{p.orderId}</dd>
           </>
         )}
         <dt>{t('preauth.trace')}</dt>

@@ -581,12 +581,20 @@ function About() {
       <dl className="kv">
         <dt>{t('about.version')}</dt>
         <dd>
-          {info.name} {info.version} ({t(`about.transport.${info.transport}` as MessageKey)})
+          {t('app.title')} {info.version} ({t(`about.transport.${info.transport}` as MessageKey)})
         </dd>
         <dt>{t('about.gateway')}</dt>
-        <dd className="wrap">{info.gatewayUrl}</dd>
+        {info.gatewayUrl === 'embedded simulator' ? (
+          <dd>{t('about.simulator')}</dd>
+        ) : (
+          <dd className="wrap" data-raw="">
+            {info.gatewayUrl}
+          </dd>
+        )}
         <dt>{t('about.data')}</dt>
-        <dd className="wrap">{info.dataDir}</dd>
+        <dd className="wrap" data-raw="">
+          {info.dataDir}
+        </dd>
       </dl>
       <LanguageRow />
     </div>

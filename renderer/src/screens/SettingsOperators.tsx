@@ -77,9 +77,14 @@ export function Operators() {
   return (
     <div className="card">
       <h2>{t('settings.operators')}</h2>
-      <p className="msg">
-        {current ? t('settings.signedIn', { name: `${current.name} (${current.id})` }) : ''}
-      </p>
+      {current && (
+        <p className="msg">
+          {t('status.operator')}:{' '}
+          <span data-user-text="">
+            {current.name} ({current.id})
+          </span>
+        </p>
+      )}
       {list.some((o) => o.id === 'manager') && (
         <p className="msg msg-warn">{t('settings.demoManagerWarn')}</p>
       )}
@@ -103,8 +108,8 @@ export function Operators() {
         <tbody>
           {list.map((o) => (
             <tr key={o.id}>
-              <td>{o.id}</td>
-              <td>{o.name}</td>
+              <td data-raw="">{o.id}</td>
+              <td data-user-text="">{o.name}</td>
               <td>{t(`settings.role.${o.role}` as MessageKey)}</td>
               <td>
                 <button
@@ -116,15 +121,16 @@ export function Operators() {
                     setRole(o.role);
                   }}
                 >
-                  ✎ {o.name}
+                  ✎ <span data-user-text="">{o.name}</span>
                 </button>{' '}
                 <button
                   type="button"
                   className="row-button"
                   disabled={!manager || o.id === current?.id}
+                  aria-label={t('settings.opRemove', { name: o.name })}
                   onClick={() => void remove(o)}
                 >
-                  {t('settings.opRemove', { name: o.name })}
+                  {t('settings.opRemoveShort')}
                 </button>
               </td>
             </tr>

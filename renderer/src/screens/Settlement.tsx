@@ -180,7 +180,7 @@ function ReportView({ report }: { report: Report }) {
                       <Badge state={o.status} label={t(`status.order.${o.status}` as MessageKey)} />
                     </td>
                     <td className="wrap">
-                      {o.merchantOrderId}
+                      <span data-raw="">{o.merchantOrderId}</span>
                       {o.statusMessage ? ` · ${bi(o.statusMessage)}` : ''}
                     </td>
                   </tr>
