@@ -8,6 +8,7 @@ import { startPrinterEmulator } from '../main/printing/emulator';
 import { expect, saveScreenshot, test } from './fixtures';
 import {
   charge,
+  elevate,
   MANAGER_PIN,
   manualCode,
   resultPanel,
@@ -154,6 +155,7 @@ test.describe('checkout', () => {
     const printer = await startPrinterEmulator();
     try {
       printer.paperOut = true;
+      await elevate(page);
       const configured = await page.evaluate(
         (port) =>
           window.cashier.printers.configure({

@@ -4,7 +4,7 @@
  * switch, saved device choices. Selectors are element ids, test ids and roles: no copy.
  */
 import { expect, saveScreenshot, test } from './fixtures';
-import { unlockSettings } from './ui-helpers';
+import { elevate, unlockSettings } from './ui-helpers';
 
 const settingsNow = (page: import('@playwright/test').Page) =>
   page.evaluate(async () => {
@@ -117,6 +117,7 @@ test.describe('settings', () => {
 
   test('the scanner and printer forms start from the saved choices', async ({ app }) => {
     const { page } = app;
+    await elevate(page);
     const configured = await page.evaluate(() =>
       window.cashier.printers.configure({
         printer: { kind: 'tcp', host: '127.0.0.1', port: 9 },

@@ -119,3 +119,9 @@ export async function expectNoHorizontalOverflow(page: Page, where: string): Pro
   });
   expect(found, `horizontal overflow on ${where}`).toEqual([]);
 }
+
+/** A manager's PIN elevates the session (auth.elevate) for calls made straight through the API. */
+export async function elevate(page: Page, pin = MANAGER_PIN): Promise<void> {
+  const r = await page.evaluate((p) => window.cashier.auth.elevate({ pin: p }), pin);
+  expect(r.ok).toBe(true);
+}

@@ -10,6 +10,7 @@ import fs from 'node:fs/promises';
 import type { z } from 'zod';
 import type {
   DeviceStatus,
+  PrinterConfig,
   PrintJobView,
   SerialPortInfo as SerialPortSchema,
 } from '../ipc/channels/devices.js';
@@ -72,6 +73,11 @@ export interface PrintingDeps {
   usbDir?: string;
   timeouts?: TransportTimeouts;
   backoffMs?: number[];
+  /** Refuses a printer choice that is not a device (main/devices/paths.ts); the app always passes one. */
+  checkPrinter?: (
+    printer: PrinterConfig,
+    lists: { serial: () => Promise<string[]>; usb: () => Promise<string[]>; system: () => Promise<string[]> },
+  ) => Promise<void>;
   /** Copies printed after a sale when the caller does not say: 'both' (customer, then merchant) by default. */
   defaultCopies?: Copies;
   now?: () => Date;
@@ -346,6 +352,11 @@ export function createPrintingService(deps: PrintingDeps): PrintingService {
       system: deps.systemPrinter ? await deps.systemPrinter.list().catch(() => []) : [],
     }),
     'printers.configure': async ({ printer, paperWidth, drawerKick }) => {
+      await deps.checkPrinter?.(printer, {
+        serial: async () => (await listSerial()).map((p) => p.path),
+        usb: listUsb,
+        system: async () => (deps.systemPrinter ? await deps.systemPrinter.list() : []),
+      });
       const previous = deps.settings.get().printer;
       deps.settings.setDevice({
         printer: { printer, paperWidth, drawerKick: drawerKick ?? previous.drawerKick },

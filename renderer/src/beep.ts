@@ -3,6 +3,8 @@
  * the language, the result spoken like a 云音箱: "收款成功，12.34 元"), made with a WebAudio oscillator (no audio files: the CSP allows
  * none and none are needed). Silently does nothing where the platform has no audio.
  */
+import { fenToYuanText, fenToYuanWords } from '../../main/shared/money';
+
 let context: AudioContext | undefined;
 
 function tone(ctx: AudioContext, frequency: number, startAt: number, seconds: number): void {
@@ -44,14 +46,14 @@ export function spokenResult(
   fen: number | undefined,
   lang: 'zh-CN' | 'en',
 ): string | undefined {
-  const yuan = fen === undefined ? '' : (fen / 100).toFixed(2);
+  const yuan = fen === undefined ? '' : fenToYuanText(fen);
   if (lang === 'en') {
     if (phase === 'paid') return `Payment received, ${yuan} yuan`;
     if (phase === 'declined') return 'Payment failed';
     if (phase === 'needs-attention') return 'Needs attention';
     return undefined;
   }
-  if (phase === 'paid') return `收款成功，${yuan} 元`;
+  if (phase === 'paid') return fen === undefined ? '收款成功' : `收款成功，${fenToYuanWords(fen)}`;
   if (phase === 'declined') return '收款失败';
   if (phase === 'needs-attention') return '请处理此单';
   return undefined;

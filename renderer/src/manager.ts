@@ -6,14 +6,14 @@
  */
 import { useEffect, useState } from 'react';
 import type { Bilingual } from '../../main/ipc/errors';
-import { onOptional, optional } from './optional';
+import { type AuthState, onOptional, optional } from './optional';
 import { useCashier } from './store';
 
 export const SESSION_MS = 5 * 60_000;
 
 export interface ManagerSession {
   via: 'auth' | 'pin';
-  /** Held only in the fallback (no auth.elevate): sent with each change. */
+  /** Sent with each change in the fallback (no auth.elevate); else only where an input requires it. */
   pin?: string;
   until: number;
 }
@@ -23,8 +23,9 @@ export async function unlock(pin: string): Promise<{ ok: true } | { ok: false; m
   if (elevate) {
     const r = await elevate({ pin });
     if (!r.ok) return { ok: false, message: r.error.message };
-    const until = r.data.elevatedUntil ? Date.parse(r.data.elevatedUntil) : Date.now() + SESSION_MS;
-    useCashier.setState({ manager: { via: 'auth', until } });
+    const until = r.data.elevated ? Date.parse(r.data.elevated.until) : Date.now() + SESSION_MS;
+    // Kept for the session too: a few calls still take the PIN in their input (operators.remove).
+    useCashier.setState({ manager: { via: 'auth', pin, until } });
     return { ok: true };
   }
   useCashier.setState({ manager: { via: 'pin', pin, until: Date.now() + SESSION_MS } });
@@ -40,15 +41,23 @@ export function lock(): void {
 /** The PIN to send with a change (fallback mode), if the session is still open. */
 export function managerPin(): string | undefined {
   const m = useCashier.getState().manager;
-  if (!m || m.until <= Date.now()) return undefined;
+  if (!m || m.until <= Date.now() || m.via === 'auth') return undefined;
   return m.pin;
+}
+
+/** The session's PIN for a call whose input requires one even in an elevated session. */
+export function sessionPin(): string | undefined {
+  const m = useCashier.getState().manager;
+  return m && m.until > Date.now() ? m.pin : undefined;
 }
 
 /** Follows main's auth.changed (elevation dropped or expired there) where main has it. */
 export function watchAuth(): () => void {
-  return onOptional<{ elevated?: boolean; elevatedUntil?: string }>('auth.changed', (s) => {
+  return onOptional<AuthState>('auth.changed', (s) => {
     const m = useCashier.getState().manager;
     if (m?.via === 'auth' && !s.elevated) useCashier.setState({ manager: undefined });
+    else if (m?.via === 'auth' && s.elevated)
+      useCashier.setState({ manager: { ...m, until: Date.parse(s.elevated.until) } });
   });
 }
 

@@ -1,43 +1,19 @@
 /**
- * Channels this build may or may not have (auth, gateway status, sync status: CONTRACTS §5–7): the
- * screens use them where main offers them and keep working where it does not. `window.cashier` only
- * has the calls of main's contract, so a missing one is simply absent here.
+ * The auth, gateway-status and sync-status channels (CONTRACTS §5–7) with their contract types. The
+ * screens call them through `optional` so a build without one of them (an older main, a test double)
+ * keeps working: a missing call is simply absent here.
  */
-import type { Bilingual, Envelope } from '../../main/ipc/errors';
+import type { AuthState as AuthStateT } from '../../main/ipc/channels/auth';
+import type { GatewayStatus as GatewayStatusT, GatewayTestResult } from '../../main/ipc/channels/gateway';
+import type { SyncStatus as SyncStatusT } from '../../main/ipc/channels/sync';
+import type { Envelope } from '../../main/ipc/errors';
 import { cashier } from './cashier';
 
-export type GatewayState = 'ok' | 'slow' | 'unreachable' | 'auth-failed' | 'unknown';
-export interface GatewayStatus {
-  state: GatewayState;
-  at?: string;
-  latencyMs?: number;
-  message?: Bilingual;
-}
-export interface GatewayTest {
-  ok: boolean;
-  state: GatewayState;
-  message: Bilingual;
-}
-export type SyncState = 'off' | 'synced' | 'behind' | 'offline';
-export interface SyncStatus {
-  state: SyncState;
-  behind?: number;
-  since?: string;
-}
-export interface AuthOperator {
-  id: string;
-  name: string;
-  role: 'cashier' | 'manager';
-}
-/** auth.state: who is signed in, and whether a manager has elevated this session (until when). */
-export interface AuthState {
-  signedIn?: boolean;
-  operator?: AuthOperator;
-  elevated?: boolean;
-  elevatedUntil?: string;
-  shiftStartedAt?: string;
-  operators?: AuthOperator[];
-}
+export type GatewayStatus = GatewayStatusT;
+export type GatewayState = GatewayStatusT['state'];
+export type GatewayTest = GatewayTestResult;
+export type SyncStatus = SyncStatusT;
+export type AuthState = AuthStateT;
 
 type Call<I, O> = (input: I) => Promise<Envelope<O>>;
 
@@ -48,15 +24,21 @@ function find<I, O>(name: string): Call<I, O> | undefined {
   return typeof fn === 'function' ? (fn as Call<I, O>) : undefined;
 }
 
+type Empty = Record<string, never>;
+
 export const optional = {
-  gatewayStatus: () => find<Record<string, never>, GatewayStatus>('gateway.status'),
-  gatewayTest: () => find<Record<string, never>, GatewayTest>('gateway.test'),
-  syncStatus: () => find<Record<string, never>, SyncStatus>('sync.status'),
-  authState: () => find<Record<string, never>, AuthState>('auth.state'),
+  gatewayStatus: () => find<Empty, GatewayStatus>('gateway.status'),
+  gatewayTest: () => find<Empty, GatewayTest>('gateway.test'),
+  syncStatus: () => find<Empty, SyncStatus>('sync.status'),
+  authState: () => find<Empty, AuthState>('auth.state'),
   authSignIn: () => find<{ operatorId: string; pin: string }, AuthState>('auth.signIn'),
-  authSignOut: () => find<Record<string, never>, AuthState>('auth.signOut'),
+  authSignOut: () => find<Empty, AuthState>('auth.signOut'),
   authElevate: () => find<{ pin: string }, AuthState>('auth.elevate'),
-  authDrop: () => find<Record<string, never>, AuthState>('auth.drop'),
+  authDrop: () => find<Empty, AuthState>('auth.drop'),
+  authSetup: () =>
+    find<{ operatorId: string; name: string; pin: string }, { state: AuthState; recoveryCode: string }>(
+      'auth.setup',
+    ),
 };
 
 /** Subscribe to an event this build may not have (a missing one never fires). */

@@ -11,7 +11,8 @@ import type { Bilingual } from '../../main/ipc/errors';
 import { announce } from './beep';
 import { cashier } from './cashier';
 import { type Lang, setLanguage } from './i18n';
-import { type GatewayStatus, onOptional, optional, type SyncStatus } from './optional';
+import { watchAuth } from './manager';
+import { type AuthState, type GatewayStatus, onOptional, optional, type SyncStatus } from './optional';
 
 export type Screen = 'checkout' | 'orders' | 'preauth' | 'settlement' | 'settings';
 export const SCREENS: Screen[] = ['checkout', 'orders', 'preauth', 'settlement', 'settings'];
@@ -57,6 +58,8 @@ export interface CashierState {
   lastPaidId?: string;
   /** The unresolved orders' ids: the status bar counts those other than the sale in progress. */
   unresolvedIds: string[];
+  /** A fresh install with no manager yet (auth.state.setup): the sign-in screen creates the first. */
+  authSetup?: boolean;
   /** When the signed-in cashier's shift began (sign-in): 交班 reports from here. */
   shiftStartedAt?: string;
   /** The sign-in screen is up: at start and after 交班 where main has sign-in, or for a quick switch. */
@@ -338,19 +341,18 @@ export async function startStore(): Promise<void> {
   const authState = optional.authState();
   if (authState) {
     const a = await authState({});
-    if (a.ok && a.data.signedIn && a.data.operator) {
-      store.setState({
-        operator: { ...a.data.operator, hasPin: true },
-        ...(a.data.shiftStartedAt ? { shiftStartedAt: a.data.shiftStartedAt } : {}),
-      });
-    } else if (a.ok) store.setState({ operator: undefined, signInOpen: true, signInRequired: true });
-    onOptional<{ signedIn?: boolean; operator?: { id: string; name: string; role: 'cashier' | 'manager' } }>(
-      'auth.changed',
-      (x) => {
-        if (!x.signedIn) store.getState().signedOut();
-        else if (x.operator) store.setState({ operator: { ...x.operator, hasPin: true } });
-      },
-    );
+    if (a.ok) {
+      store.setState({ operators: a.data.operators, authSetup: a.data.setup });
+      if (a.data.signedIn && a.data.operator) store.setState({ operator: a.data.operator });
+      else store.setState({ operator: undefined, signInOpen: true, signInRequired: true });
+    }
+    onOptional<AuthState>('auth.changed', (x) => {
+      store.setState({ operators: x.operators, authSetup: x.setup });
+      if (!x.signedIn) {
+        if (store.getState().operator) store.getState().signedOut();
+      } else if (x.operator) store.setState({ operator: x.operator });
+    });
+    watchAuth();
   }
   if (scanner.ok) store.setState({ scanner: scanner.data });
   if (printer.ok) store.setState({ printer: printer.data });

@@ -1,21 +1,21 @@
 /** Small shared pieces: envelope handling, amount validation, error display. */
 import { type InputHTMLAttributes, type Ref, useCallback, useRef, useState } from 'react';
 import type { Bilingual, Envelope, ErrorBody } from '../../../main/ipc/errors';
-import { formatFen, parseYuanToFen } from '../../../main/shared/money';
+import { formatFen, parseYuanToFen, yuanTypingVerdict } from '../../../main/shared/money';
 import { type MessageKey, type TFn, useT } from '../i18n';
 import { useCashier } from '../store';
 
 export type AmountCheck = { ok: true; fen: number } | { ok: false; message: string };
 
 /**
- * What a cashier types, as the amount rules read it: full-width digits as digits, a decimal comma or
- * a Chinese full stop as the point ("1,5" is ¥1.50, not ¥15), and a leading point as "0." (".5").
+ * What a cashier types, as the field shows it: full-width digits (a Chinese IME) as digits and a
+ * full-width point or a Chinese full stop as the point. A comma stays a comma: money.ts refuses it
+ * with a reason rather than guess ("1,5" is neither 15 nor 1.5).
  */
 export function normalizeAmountText(text: string): string {
-  const ascii = text
+  return text
     .replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
-    .replace(/[,，。．\uFF0E]/g, '.');
-  return ascii.startsWith('.') ? `0${ascii}` : ascii;
+    .replace(/[。．]/g, '.');
 }
 
 /** The counter's amount rules: a number, at most two decimals, greater than 0, at most `maxFen`. */
@@ -27,7 +27,9 @@ export function checkAmount(text: string, maxFen: number | undefined, t: TFn): A
         ? 'amount.empty'
         : parsed.reason === 'decimals'
           ? 'amount.decimals'
-          : 'amount.format';
+          : parsed.reason === 'comma'
+            ? 'amount.comma'
+            : 'amount.format';
     return { ok: false, message: t(key) };
   }
   if (parsed.fen <= 0) return { ok: false, message: t('amount.zero') };
@@ -37,13 +39,9 @@ export function checkAmount(text: string, maxFen: number | undefined, t: TFn): A
   return { ok: true, fen: parsed.fen };
 }
 
-/** Accepts what an amount field may hold while typing: digits, one point, at most two decimals. */
-export function acceptAmountTyping(next: string): 'ok' | 'decimals' | 'bad' {
-  // Callers pass normalized text (normalizeAmountText).
-  if (!/^\d{0,13}(\.\d*)?$/.test(next)) return 'bad';
-  const dot = next.indexOf('.');
-  if (dot >= 0 && next.length - dot - 1 > 2) return 'decimals';
-  return 'ok';
+/** What an amount field may hold while typing (money.ts's verdict on normalized text). */
+export function acceptAmountTyping(next: string): 'ok' | 'decimals' | 'comma' | 'bad' {
+  return yuanTypingVerdict(next);
 }
 
 /** Runs one call at a time for a form: busy flag, the last error, the last success message. */
@@ -220,7 +218,7 @@ export function AmountField({
       {...props}
       ref={inputRef}
       inputMode="decimal"
-      onChange={(v) => props.onChange(normalizeAmountText(v).replace(/[^\d.]/g, ''))}
+      onChange={(v) => props.onChange(normalizeAmountText(v).replace(/[^\d.,，]/g, ''))}
     />
   );
 }

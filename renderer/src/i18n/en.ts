@@ -80,6 +80,7 @@ export const en: Record<MessageKey, string> = {
   'amount.empty': 'Enter an amount',
   'amount.format': 'That is not an amount',
   'amount.decimals': 'At most two decimals',
+  'amount.comma': 'Use a decimal point (.), not a comma',
   'amount.zero': 'The amount must be greater than 0',
   'amount.max': 'The amount may not exceed {{max}}',
 

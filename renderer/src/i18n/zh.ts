@@ -78,6 +78,7 @@ export const zh = {
   'amount.empty': '请输入金额',
   'amount.format': '金额格式不正确',
   'amount.decimals': '金额最多两位小数',
+  'amount.comma': '请用小数点「.」，不要用逗号',
   'amount.zero': '金额必须大于 0',
   'amount.max': '金额不能超过 {{max}}',
 

@@ -114,6 +114,7 @@ export function Checkout() {
         setHint(undefined);
         setError(undefined);
       } else if (verdict === 'decimals') setHint(t('amount.decimals'));
+      else if (verdict === 'comma') setHint(t('amount.comma'));
     },
     [t, setText],
   );

@@ -18,6 +18,7 @@ import { switchLanguage } from '../language';
 import { lock, managerPin, unlock, useManager } from '../manager';
 import { optional } from '../optional';
 import { useCashier } from '../store';
+import { AuditTrail } from './SettingsAudit';
 import { Devices } from './SettingsDevices';
 import { Operators } from './SettingsOperators';
 
@@ -88,7 +89,13 @@ export function Settings() {
             </>,
           )}
           {panel('devices', <Devices />)}
-          {panel('operators', <Operators />)}
+          {panel(
+            'operators',
+            <>
+              <Operators />
+              <AuditTrail />
+            </>,
+          )}
           {panel('receipt', <ReceiptForm settings={settings} />)}
           {panel(
             'yima',

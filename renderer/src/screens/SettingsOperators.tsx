@@ -5,7 +5,7 @@ import { cashier } from '../cashier';
 import { DoneText, ErrorText, TextField, useAction } from '../components/common';
 import { PinField } from '../components/PinField';
 import { type MessageKey, useT } from '../i18n';
-import { lock, managerPin, useManager } from '../manager';
+import { lock, managerPin, sessionPin, useManager } from '../manager';
 import { loadOperators, useCashier } from '../store';
 
 export function Operators() {
@@ -65,7 +65,7 @@ export function Operators() {
 
   const remove = async (o: OperatorView) => {
     const r = await action.run(
-      () => cashier.operators.remove({ id: o.id, managerPin: managerPin() ?? '' }),
+      () => cashier.operators.remove({ id: o.id, managerPin: sessionPin() ?? '' }),
       () => t('common.saved'),
     );
     if (r) {

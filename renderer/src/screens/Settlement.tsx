@@ -7,7 +7,7 @@ import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Report, Totals } from '../../../main/ipc/channels/reports';
 import type { ErrorBody } from '../../../main/ipc/errors';
-import { formatFen } from '../../../main/shared/money';
+import { fenToYuanText, formatFen } from '../../../main/shared/money';
 import { cashier } from '../cashier';
 import { DoneText, ErrorText, Money, OperatorName, useAction } from '../components/common';
 import { Badge } from '../components/PinField';
@@ -144,12 +144,16 @@ export function activeHours(byHour: Report['byHour']): Report['byHour'] {
   return out;
 }
 
-/** Yuan for an axis: whole yuan, 万 / k above ten thousand. */
+/** Yuan for an axis: whole yuan; 万 (zh) or k (en) from ¥10,000 (1,000,000 fen) up. */
 function axisYuan(fen: number, lang: string): string {
-  const yuan = fen / 100;
-  if (yuan >= 10_000)
-    return lang === 'en' ? `¥${(yuan / 1000).toFixed(0)}k` : `¥${(yuan / 10_000).toFixed(1)}万`;
-  return `¥${Math.round(yuan)}`;
+  const f = Math.round(fen);
+  if (f >= 1_000_000) {
+    // fenToYuanText of fen/10,000 reads as 万 with two decimals; of fen/1,000 as thousands (k).
+    return lang === 'en'
+      ? `¥${fenToYuanText(Math.round(f / 1_000))}k`
+      : `¥${fenToYuanText(Math.round(f / 10_000))}万`;
+  }
+  return formatFen(f).replace(/\.\d\d$/, '');
 }
 
 function ReportView({ report }: { report: Report }) {

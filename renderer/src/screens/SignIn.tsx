@@ -48,7 +48,7 @@ export function SignIn() {
       setBusy(false);
       if (!r.ok) return setError(bi(r.error.message));
       const op = r.data.operator ?? operators.find((o) => o.id === selected);
-      if (op) useCashier.getState().signedIn({ hasPin: true, ...op }, r.data.shiftStartedAt);
+      if (op) useCashier.getState().signedIn(op);
       return;
     }
     const r = await cashier.operators.signIn({ id: selected, pin: typed });
