@@ -288,6 +288,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     checkScanner: (config, lists) => checkScannerConfig(config, { ...deviceCheck, lists }),
     events,
     sale: engine.sale,
+    preauth,
     orders: { findOrder: (id: string) => engine.findOrder(id) },
   });
   router.mount(scanners.handlers());
