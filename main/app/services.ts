@@ -15,6 +15,7 @@ import { collectDiagnostics } from '../log/diagnostics.js';
 import { createRotatingFileSink } from '../log/file-sink.js';
 import { createLogger, setLogSink } from '../log/logger.js';
 import { createPrintingService } from '../printing/service.js';
+import { platformSpooler, type RawSpooler } from '../printing/spooler/index.js';
 import type { SystemPrinter } from '../printing/transports.js';
 import { createScannerService } from '../scanners/service.js';
 import type { StoreClass } from '../settings/conf-file.js';
@@ -40,6 +41,8 @@ export interface AppServicesOptions {
   storeClass?: StoreClass;
   /** The OS printers: Electron's silent print (main/electron/system-printer.ts); absent in the harness. */
   systemPrinter?: SystemPrinter;
+  /** Raw ESC/POS to installed printers; default: CUPS, or the winspool helper on Windows. */
+  spooler?: RawSpooler;
 }
 
 export interface AppServices {
@@ -202,6 +205,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
       kind === 'settlement' ? journal.settlement(day) : journal.shift(operatorId ? { operatorId } : {}),
     operatorName: (id) => operators.list().find((o) => o.id === id)?.name,
     systemPrinter: options.systemPrinter,
+    spooler: options.spooler ?? platformSpooler(),
   });
   router.mount(printing.handlers());
   stops.push(() => printing.stop());

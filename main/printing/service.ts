@@ -35,6 +35,7 @@ import {
   voidSlip,
   yimaRefundSlip,
 } from './receipts.js';
+import type { RawSpooler } from './spooler/types.js';
 import {
   DEFAULT_TIMEOUTS,
   PrintError,
@@ -67,6 +68,8 @@ export interface PrintingDeps {
   operatorName?: (id: string) => string | undefined;
   /** The OS printers (Electron); absent in the browser harness and in tests. */
   systemPrinter?: SystemPrinter;
+  /** The OS print spooler for raw ESC/POS to installed printers (CUPS or the Windows helper). */
+  spooler?: RawSpooler;
   listSerialPorts?: () => Promise<SerialPortInfo[]>;
   /** Where the Linux usblp device files live. */
   usbDir?: string;
@@ -121,7 +124,7 @@ export function createPrintingService(deps: PrintingDeps): PrintingService {
       config: printer,
       paper: paperWidth as PaperWidth,
       drawerKick,
-      printer: printerFor(printer, deps.systemPrinter, timeouts),
+      printer: printerFor(printer, deps.systemPrinter, timeouts, deps.spooler),
     };
   };
 
@@ -335,6 +338,7 @@ export function createPrintingService(deps: PrintingDeps): PrintingService {
       serial: await listSerial(),
       usb: await listUsb(),
       system: deps.systemPrinter ? await deps.systemPrinter.list().catch(() => []) : [],
+      spooler: deps.spooler ? await deps.spooler.list().catch(() => []) : [],
     }),
     'printers.configure': async ({ printer, paperWidth, drawerKick }) => {
       const previous = deps.settings.get().printer;
@@ -381,6 +385,7 @@ export function createPrintingService(deps: PrintingDeps): PrintingService {
     idle: () => queue.idle(),
     async stop() {
       queue.stop();
+      await deps.spooler?.close();
     },
   };
 }

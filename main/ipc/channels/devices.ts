@@ -78,6 +78,8 @@ export const PrinterConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('usb-file'), path: z.string().min(1).max(512) }).strict(),
   /** The OS printer through Electron's silent webContents.print (driver-installed printers on Windows). */
   z.object({ kind: z.literal('system'), deviceName: z.string().max(256) }).strict(),
+  /** An installed printer fed raw ESC/POS through the OS spooler (CUPS `lp -o raw`, Windows RAW datatype). */
+  z.object({ kind: z.literal('spooler'), printerName: z.string().min(1).max(256) }).strict(),
 ]);
 export type PrinterConfig = z.infer<typeof PrinterConfig>;
 
@@ -108,6 +110,8 @@ export const devicesCalls = {
       serial: z.array(SerialPortInfo),
       usb: z.array(z.string()),
       system: z.array(z.string()),
+      /** Installed printers that take raw ESC/POS through the spooler (the `spooler` kind). */
+      spooler: z.array(z.string()),
     }),
   },
   'printers.configure': {

@@ -274,7 +274,7 @@ function printerDraft(saved: SavedPrinter | undefined): PrinterDraft {
     port: p?.kind === 'tcp' ? String(p.port) : '9100',
     path: p?.kind === 'serial' || p?.kind === 'usb-file' ? p.path : '',
     baudRate: p?.kind === 'serial' ? String(p.baudRate) : '9600',
-    deviceName: p?.kind === 'system' ? p.deviceName : '',
+    deviceName: p?.kind === 'system' ? p.deviceName : p?.kind === 'spooler' ? p.printerName : '',
     paperWidth: saved?.paperWidth ?? '80',
     drawerKick: saved?.drawerKick ?? false,
   };
@@ -285,7 +285,7 @@ function PrinterCard() {
   const status = useCashier((s) => s.printer);
   const saved = useCashier((s) => s.settings?.printer);
   const [draft, set] = useDraftFrom(saved, printerDraft);
-  const [found, setFound] = useState<PrinterList>({ serial: [], usb: [], system: [] });
+  const [found, setFound] = useState<PrinterList>({ serial: [], usb: [], system: [], spooler: [] });
   const action = useAction();
   const deviceLine = useDeviceLine();
   const { kind, path, deviceName } = draft;
@@ -294,6 +294,7 @@ function PrinterCard() {
     if (kind === 'usb-file' && !path && found.usb[0]) set({ path: found.usb[0] });
     if (kind === 'serial' && !path && found.serial[0]) set({ path: found.serial[0].path });
     if (kind === 'system' && !deviceName && found.system[0]) set({ deviceName: found.system[0] });
+    if (kind === 'spooler' && !deviceName && found.spooler[0]) set({ deviceName: found.spooler[0] });
   }, [kind, found, path, deviceName, set]);
 
   const config = (): PrinterConfig => {
@@ -301,6 +302,7 @@ function PrinterCard() {
     if (kind === 'serial') return { kind, path, baudRate: Number(draft.baudRate) || 9600 };
     if (kind === 'usb-file') return { kind, path };
     if (kind === 'system') return { kind, deviceName };
+    if (kind === 'spooler') return { kind, printerName: deviceName };
     return { kind: 'none' };
   };
 
@@ -313,7 +315,7 @@ function PrinterCard() {
           label={t('settings.printerKind')}
           value={kind}
           onChange={(next) => set({ kind: next })}
-          options={(['none', 'tcp', 'serial', 'usb-file', 'system'] as const).map((k) => ({
+          options={(['none', 'tcp', 'serial', 'usb-file', 'spooler', 'system'] as const).map((k) => ({
             value: k,
             label: t(`settings.printer.${k}` as MessageKey),
           }))}
@@ -386,14 +388,14 @@ function PrinterCard() {
           )}
         </div>
       )}
-      {kind === 'system' && (
+      {(kind === 'system' || kind === 'spooler') && (
         <div className="field-row">
           <SelectField
             id="printer-system"
             label={t('settings.deviceName')}
             value={deviceName}
             onChange={(next) => set({ deviceName: next })}
-            options={withCurrent(found.system, deviceName)}
+            options={withCurrent(kind === 'spooler' ? found.spooler : found.system, deviceName)}
           />
         </div>
       )}
