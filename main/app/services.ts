@@ -26,6 +26,7 @@ import { createOperators } from '../settings/operators.js';
 import { createPlainSecretBox, type SecretBox } from '../settings/secret-box.js';
 import { createPersistentSettings } from '../settings/store.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
+import { createUpdateFacts, type UpdateFacts } from '../updates/facts.js';
 import { yimaJournalOn } from '../yima/app-journal.js';
 import { startYimaDemo } from '../yima/demo.js';
 import { createYimaService, type YimaService } from '../yima/service.js';
@@ -49,6 +50,8 @@ export interface AppServices {
   readonly router: Router;
   readonly events: EventHub;
   readonly dataDir: string;
+  /** What the update gate needs to know (main/updates/gate.ts). */
+  readonly updateFacts: UpdateFacts;
   stop(): Promise<void>;
 }
 
@@ -259,10 +262,19 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
       return { echo, at };
     },
   });
+  // ── update gate facts ──────────────────────────────────────────────────────────────────
+  const updateFacts = createUpdateFacts({
+    events,
+    salePhase: () => engine.sale.current().phase,
+    unresolvedOrders: () => journal.unresolved().length,
+    printJobs: () => printing.jobs(),
+  });
+
   return {
     router,
     events,
     dataDir: options.dataDir,
+    updateFacts,
     async stop() {
       for (const stop of stops.reverse()) await stop();
     },
