@@ -3,12 +3,15 @@
  * Router. Electron (main/electron/main.ts) and the browser harness (main/harness/cli.ts) both call
  * `startAppServices`, so the two transports run exactly the same code.
  */
+
 import os from 'node:os';
 import path from 'node:path';
 import { Engine } from '../engine/engine.js';
 import { engineHandlers } from '../engine/handlers.js';
 import { createPreauthService } from '../engine/preauth.js';
 import { createPosLinkClient, type PosLinkClient, resolveGatewayUrl } from '../gateway/index.js';
+import type { StationState } from '../ipc/channels/station.js';
+import { AppError } from '../ipc/errors.js';
 import { EventHub, Router } from '../ipc/router.js';
 import { Journal } from '../journal/journal.js';
 import { collectDiagnostics } from '../log/diagnostics.js';
@@ -44,6 +47,8 @@ export interface AppServicesOptions {
   systemPrinter?: SystemPrinter;
   /** Raw ESC/POS to installed printers; default: CUPS, or the winspool helper on Windows. */
   spooler?: RawSpooler;
+  /** The PC (Electron): kiosk mode, start at login, updates. Absent → station.* answer UNAVAILABLE. */
+  station?: { state(): StationState; exitKiosk(): void };
 }
 
 export interface AppServices {
@@ -262,6 +267,22 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
       return { echo, at };
     },
   });
+  // ── the counter PC (kiosk exit needs a manager) ─────────────────────────────────────────
+  const noStation = () =>
+    new AppError('UNAVAILABLE', { zh: '仅桌面应用支持', en: 'Only in the desktop app' });
+  router.mount({
+    'station.state': () => {
+      if (!options.station) throw noStation();
+      return options.station.state();
+    },
+    'station.exitKiosk': async ({ pin }) => {
+      if (!options.station) throw noStation();
+      await operators.requireManager(pin);
+      options.station.exitKiosk();
+      return options.station.state();
+    },
+  });
+
   // ── update gate facts ──────────────────────────────────────────────────────────────────
   const updateFacts = createUpdateFacts({
     events,

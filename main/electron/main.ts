@@ -9,7 +9,7 @@
  * Electron fuses set at packaging time (electron-builder.yml).
  */
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, session, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, powerSaveBlocker, session, type WebContents } from 'electron';
 import ElectronStore from 'electron-store';
 import { resolveDataDir, startAppServices } from '../app/services.js';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../ipc/contract.js';
@@ -17,7 +17,9 @@ import { createLogger } from '../log/logger.js';
 import type { StoreClass } from '../settings/conf-file.js';
 import { BLOCKED_RENDERER_URLS, isTrustedSender, mayNavigate, rendererUrlFor } from './policy.js';
 import { createElectronSecretBox } from './secret-box.js';
+import { applyStartAtLogin, keepAwake, loadStationConfig, recordCrash } from './station.js';
 import { createElectronSystemPrinter } from './system-printer.js';
+import { startUpdates } from './updates.js';
 
 declare const __APP_VERSION__: string;
 
@@ -29,7 +31,10 @@ const rendererUrl = rendererUrlFor(rendererIndex);
 // Every renderer sandboxed, whatever a window asks for. Must run before ready.
 app.enableSandbox();
 
-process.on('uncaughtException', (error) => log.error('uncaught exception', { error }));
+process.on('uncaughtException', (error) => {
+  log.error('uncaught exception', { error });
+  crashed('uncaught exception');
+});
 process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: reason }));
 
 if (!app.requestSingleInstanceLock()) {
@@ -58,8 +63,37 @@ function lockDownWebContents(): void {
   });
 }
 
+/** Watchdog: start again after a crash (the journal's recovery resumes any open order), unless crash-looping. */
+let watchdog = false;
+let dataDirForCrashes: string | undefined;
+function crashed(what: string): void {
+  if (!watchdog || !dataDirForCrashes || !app.isPackaged) return;
+  if (recordCrash(dataDirForCrashes)) {
+    log.error('restarting after a crash', { what });
+    app.relaunch();
+    app.exit(1);
+  } else {
+    log.error('crashed again within minutes: not restarting', { what });
+  }
+}
+
 async function start(): Promise<void> {
   await app.whenReady();
+  const dataDir = resolveDataDir(app.getPath('userData'));
+  const { config: station, problem: stationProblem } = loadStationConfig(dataDir);
+  if (stationProblem) log.warn('station.json ignored', { problem: stationProblem });
+  watchdog = station.watchdog;
+  dataDirForCrashes = dataDir;
+  let kiosk = station.kiosk;
+  // Only an installed app registers itself to start at login (a development run would register electron).
+  if (app.isPackaged) {
+    try {
+      applyStartAtLogin(station.startAtLogin, { app, execPath: process.execPath });
+    } catch (error) {
+      log.warn('start at login not set', { error });
+    }
+  }
+  const awake = keepAwake(powerSaveBlocker, station.openingHours);
 
   // Deny every permission (camera, notifications, HID/serial/USB from the web side, ...) by default.
   // Scanners and printers are opened by main (node-hid, serialport), never by the renderer.
@@ -89,12 +123,22 @@ async function start(): Promise<void> {
 
   const services = await startAppServices({
     transport: 'electron',
-    dataDir: resolveDataDir(app.getPath('userData')),
+    dataDir,
     version: __APP_VERSION__,
     secretBox: createElectronSecretBox(),
     // Settings, secrets and operators through electron-store (conf + Electron's paths).
     storeClass: ElectronStore as unknown as StoreClass,
     systemPrinter: createElectronSystemPrinter(),
+    station: {
+      state: () => ({ kiosk, startAtLogin: station.startAtLogin }),
+      exitKiosk: () => {
+        kiosk = false;
+        if (!window.isDestroyed()) {
+          window.setKiosk(false);
+          window.setFullScreen(false);
+        }
+      },
+    },
   });
 
   ipcMain.handle(IPC_CALL_CHANNEL, (event, channel: unknown, payload: unknown) => {
@@ -111,7 +155,7 @@ async function start(): Promise<void> {
     return services.router.dispatch(channel, payload);
   });
 
-  const window = createWindow();
+  const window = createWindow(kiosk);
   services.events.subscribe((name, payload) => {
     if (!window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, name, payload);
   });
@@ -122,26 +166,35 @@ async function start(): Promise<void> {
   });
   app.on('window-all-closed', () => app.quit());
 
-  // Stop the services (journal flush, device close) before the process goes: quit waits for it.
+  // Stop the services (journal flush, device close) before the process goes: quit waits for it, and
+  // so does an update's installer (main/electron/updates.ts). Once only, whoever asks first.
   let stopped = false;
-  let stopping = false;
-  app.on('before-quit', (event) => {
-    if (stopped) return;
-    event.preventDefault();
-    if (stopping) return;
-    stopping = true;
-    services
+  let stopping: Promise<void> | undefined;
+  const stopServices = () => {
+    stopping ??= services
       .stop()
       .catch((error: unknown) => log.error('stop failed', { error }))
       .finally(() => {
         stopped = true;
-        app.quit();
+        awake.stop();
       });
+    return stopping;
+  };
+  app.on('before-quit', (event) => {
+    if (stopped) return;
+    event.preventDefault();
+    void stopServices().then(() => app.quit());
   });
+
+  // Updates: background download; install only through the gate (start before the first sale, after 日结).
+  if (app.isPackaged) startUpdates({ dataDir, facts: services.updateFacts, stopServices });
 }
 
-function createWindow(): BrowserWindow {
+function createWindow(kiosk: boolean): BrowserWindow {
   const window = new BrowserWindow({
+    // Kiosk: full screen, no way out but a manager's PIN (station.exitKiosk).
+    kiosk,
+    fullscreen: kiosk,
     width: 1366,
     height: 768,
     minWidth: 1024,
@@ -175,6 +228,8 @@ function createWindow(): BrowserWindow {
     if (details.reason !== 'clean-exit' && reloads < 5 && !window.isDestroyed()) {
       reloads += 1;
       void window.loadFile(rendererIndex);
+    } else if (details.reason !== 'clean-exit') {
+      crashed(`renderer ${details.reason}`);
     }
   });
   window.once('ready-to-show', () => window.show());

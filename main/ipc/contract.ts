@@ -15,6 +15,7 @@ import { preauthCalls } from './channels/preauth.js';
 import { reportsCalls } from './channels/reports.js';
 import { saleCalls, saleEvents } from './channels/sale.js';
 import { settingsCalls, settingsEvents } from './channels/settings.js';
+import { stationCalls } from './channels/station.js';
 import { yimaCalls } from './channels/yima.js';
 import type { Envelope } from './errors.js';
 
@@ -27,6 +28,7 @@ export const calls = {
   ...yimaCalls,
   ...devicesCalls,
   ...settingsCalls,
+  ...stationCalls,
 } as const;
 
 export const events = {
