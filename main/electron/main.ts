@@ -6,18 +6,41 @@
  * Hardening (see docs/security.md): sandboxed, context-isolated renderer with no Node; IPC only from
  * our own top-level page; every permission and device request denied; no navigation, no new windows,
  * no webviews, no network from the renderer; devtools only in unpackaged (development) runs;
- * Electron fuses set at packaging time (electron-builder.yml).
+ * Electron fuses set at packaging time (electron-builder.yml). The page is served from app://cashier
+ * with the CSP as a header (app-protocol.ts); there is no application menu. Environment overrides
+ * only where IT allows them (main/settings/overrides.ts); a crash flushes the journal, shows a
+ * bilingual screen and restarts (fail-safe.ts); a data folder that cannot be written is shown, and
+ * nothing starts.
  */
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, powerSaveBlocker, session, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  powerSaveBlocker,
+  protocol,
+  session,
+  type WebContents,
+} from 'electron';
 import ElectronStore from 'electron-store';
-import { resolveDataDir, startAppServices } from '../app/services.js';
+import { type AppServices, startAppServices } from '../app/services.js';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../ipc/contract.js';
 import { createLogger } from '../log/logger.js';
 import type { StoreClass } from '../settings/conf-file.js';
-import { BLOCKED_RENDERER_URLS, isTrustedSender, mayNavigate, rendererUrlFor } from './policy.js';
+import { DataFolderError } from '../settings/data-folder.js';
+import { dataDirFrom, resolveOverrides } from '../settings/overrides.js';
+import { APP_SCHEME, createAppProtocolHandler } from './app-protocol.js';
+import { createCrashHandler, dataFolderScreen } from './fail-safe.js';
+import {
+  APPLICATION_MENU,
+  BLOCKED_RENDERER_URLS,
+  isTrustedSender,
+  mayNavigate,
+  TRUSTED_RENDERER_URL,
+} from './policy.js';
 import { createElectronSecretBox } from './secret-box.js';
-import { applyStartAtLogin, keepAwake, loadStationConfig, recordCrash } from './station.js';
+import { applyStartAtLogin, keepAwake, loadStationConfig } from './station.js';
 import { createElectronSystemPrinter } from './system-printer.js';
 import { startUpdates } from './updates.js';
 
@@ -25,16 +48,41 @@ declare const __APP_VERSION__: string;
 
 const log = createLogger('electron');
 const distDir = path.resolve(__dirname, '..');
-const rendererIndex = path.join(distDir, 'renderer', 'index.html');
-const rendererUrl = rendererUrlFor(rendererIndex);
+const rendererDir = path.join(distDir, 'renderer');
+const rendererUrl = TRUSTED_RENDERER_URL;
+
+// Files the app creates are the user's alone (journal 0600, folders 0700).
+process.umask(0o077);
 
 // Every renderer sandboxed, whatever a window asks for. Must run before ready.
 app.enableSandbox();
+// app://cashier serves the renderer (with a CSP header) instead of file://. Must run before ready.
+protocol.registerSchemesAsPrivileged([
+  {
+    scheme: APP_SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false },
+  },
+]);
 
-process.on('uncaughtException', (error) => {
-  log.error('uncaught exception', { error });
-  crashed('uncaught exception');
+let services: AppServices | undefined;
+let mainWindow: BrowserWindow | undefined;
+const showScreen = (html: string) => {
+  const window = mainWindow && !mainWindow.isDestroyed() ? mainWindow : createBareWindow();
+  void window.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
+  window.show();
+};
+const onCrash = createCrashHandler({
+  flush: async () => {
+    await services?.stop();
+    services = undefined;
+  },
+  show: showScreen,
+  relaunch: (args) => app.relaunch({ args: args.slice(1) }),
+  exit: (code) => app.exit(code),
+  argv: process.argv,
+  log: (message, meta) => log.error(message, meta),
 });
+process.on('uncaughtException', (error) => void onCrash(error));
 process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: reason }));
 
 if (!app.requestSingleInstanceLock()) {
@@ -63,37 +111,10 @@ function lockDownWebContents(): void {
   });
 }
 
-/** Watchdog: start again after a crash (the journal's recovery resumes any open order), unless crash-looping. */
-let watchdog = false;
-let dataDirForCrashes: string | undefined;
-function crashed(what: string): void {
-  if (!watchdog || !dataDirForCrashes || !app.isPackaged) return;
-  if (recordCrash(dataDirForCrashes)) {
-    log.error('restarting after a crash', { what });
-    app.relaunch();
-    app.exit(1);
-  } else {
-    log.error('crashed again within minutes: not restarting', { what });
-  }
-}
-
 async function start(): Promise<void> {
   await app.whenReady();
-  const dataDir = resolveDataDir(app.getPath('userData'));
-  const { config: station, problem: stationProblem } = loadStationConfig(dataDir);
-  if (stationProblem) log.warn('station.json ignored', { problem: stationProblem });
-  watchdog = station.watchdog;
-  dataDirForCrashes = dataDir;
-  let kiosk = station.kiosk;
-  // Only an installed app registers itself to start at login (a development run would register electron).
-  if (app.isPackaged) {
-    try {
-      applyStartAtLogin(station.startAtLogin, { app, execPath: process.execPath });
-    } catch (error) {
-      log.warn('start at login not set', { error });
-    }
-  }
-  const awake = keepAwake(powerSaveBlocker, station.openingHours);
+  // Set from station.json once the data folder is known; cleared by station.exitKiosk.
+  let kiosk = false;
 
   // Deny every permission (camera, notifications, HID/serial/USB from the web side, ...) by default.
   // Scanners and printers are opened by main (node-hid, serialport), never by the renderer.
@@ -114,32 +135,66 @@ async function start(): Promise<void> {
     callback();
   });
   // The renderer talks to main over IPC only: no network from the page at all. (Main's own HTTP
-  // to the gateway uses Node, not this session.) file:// cannot carry a CSP header: the CSP is the
+  // to the gateway uses Node, not this session.) The CSP comes as a header from app:// and as the
   // <meta> in renderer/index.html.
   ses.webRequest.onBeforeRequest({ urls: BLOCKED_RENDERER_URLS }, (details, callback) => {
     log.warn('blocked a renderer network request', { url: details.url.slice(0, 200) });
     callback({ cancel: true });
   });
 
-  const services = await startAppServices({
-    transport: 'electron',
-    dataDir,
-    version: __APP_VERSION__,
-    secretBox: createElectronSecretBox(),
-    // Settings, secrets and operators through electron-store (conf + Electron's paths).
-    storeClass: ElectronStore as unknown as StoreClass,
-    systemPrinter: createElectronSystemPrinter(),
-    station: {
-      state: () => ({ kiosk, startAtLogin: station.startAtLogin }),
-      exitKiosk: () => {
-        kiosk = false;
-        if (!window.isDestroyed()) {
-          window.setKiosk(false);
-          window.setFullScreen(false);
-        }
-      },
-    },
+  // No application menu: its shortcuts (reload, devtools, zoom, quit) are not for a till.
+  Menu.setApplicationMenu(APPLICATION_MENU);
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
+
+  const overrides = resolveOverrides({
+    env: process.env,
+    packaged: app.isPackaged,
+    exeDir: path.dirname(app.getPath('exe')),
   });
+  try {
+    services = await startAppServices({
+      transport: 'electron',
+      dataDir: dataDirFrom(overrides, app.getPath('userData')),
+      version: __APP_VERSION__,
+      secretBox: createElectronSecretBox(),
+      // Settings, secrets and operators through electron-store (conf + Electron's paths).
+      storeClass: ElectronStore as unknown as StoreClass,
+      systemPrinter: createElectronSystemPrinter(),
+      overrides,
+      station: {
+        state: () => ({ kiosk, startAtLogin: station.startAtLogin }),
+        exitKiosk: () => {
+          kiosk = false;
+          if (mainWindow && !mainWindow.isDestroyed()) {
+            mainWindow.setKiosk(false);
+            mainWindow.setFullScreen(false);
+          }
+        },
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof DataFolderError)) throw error;
+    // Which folder and why, and nothing else: no services, so no sale.
+    log.error('data folder unusable', { code: error.code });
+    showScreen(dataFolderScreen(error.problem));
+    app.on('window-all-closed', () => app.quit());
+    return;
+  }
+  const running = services;
+
+  // The PC: station.json in the data folder (main/electron/station.ts).
+  const { config: station, problem: stationProblem } = loadStationConfig(running.dataDir);
+  if (stationProblem) log.warn('station.json ignored', { problem: stationProblem });
+  // Only an installed app registers itself to start at login (a development run would register electron).
+  if (app.isPackaged) {
+    try {
+      applyStartAtLogin(station.startAtLogin, { app, execPath: process.execPath });
+    } catch (error) {
+      log.warn('start at login not set', { error: String(error) });
+    }
+  }
+  kiosk = station.kiosk;
+  const awake = keepAwake(powerSaveBlocker, station.openingHours);
 
   ipcMain.handle(IPC_CALL_CHANNEL, (event, channel: unknown, payload: unknown) => {
     // Only our own top-level page may call in.
@@ -152,11 +207,12 @@ async function start(): Promise<void> {
       log.warn('refused an IPC call from an untrusted frame', { url: frame?.url.slice(0, 200) });
       return { ok: false, error: { code: 'FORBIDDEN', message: { zh: '拒绝访问', en: 'Forbidden sender' } } };
     }
-    return services.router.dispatch(channel, payload);
+    return running.router.dispatch(channel, payload);
   });
 
   const window = createWindow(kiosk);
-  services.events.subscribe((name, payload) => {
+  mainWindow = window;
+  running.events.subscribe((name, payload) => {
     if (!window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, name, payload);
   });
 
@@ -171,7 +227,7 @@ async function start(): Promise<void> {
   let stopped = false;
   let stopping: Promise<void> | undefined;
   const stopServices = () => {
-    stopping ??= services
+    stopping ??= running
       .stop()
       .catch((error: unknown) => log.error('stop failed', { error }))
       .finally(() => {
@@ -186,13 +242,14 @@ async function start(): Promise<void> {
     void stopServices().then(() => app.quit());
   });
 
-  // Updates: background download; install only through the gate (start before the first sale, after 日结).
-  if (app.isPackaged) startUpdates({ dataDir, facts: services.updateFacts, stopServices });
+  // Updates: background download; installed only through the gate (at start before the first sale,
+  // or right after 日结), with the services stopped first.
+  if (app.isPackaged) startUpdates({ dataDir: running.dataDir, facts: running.updateFacts, stopServices });
 }
 
 function createWindow(kiosk: boolean): BrowserWindow {
   const window = new BrowserWindow({
-    // Kiosk: full screen, no way out but a manager's PIN (station.exitKiosk).
+    // Kiosk (station.json): full screen with no way out but a manager's PIN (station.exitKiosk).
     kiosk,
     fullscreen: kiosk,
     width: 1366,
@@ -227,12 +284,26 @@ function createWindow(kiosk: boolean): BrowserWindow {
     log.error('renderer gone', { reason: details.reason, exitCode: details.exitCode, reloads });
     if (details.reason !== 'clean-exit' && reloads < 5 && !window.isDestroyed()) {
       reloads += 1;
-      void window.loadFile(rendererIndex);
+      void window.loadURL(rendererUrl);
     } else if (details.reason !== 'clean-exit') {
-      crashed(`renderer ${details.reason}`);
+      // Still crashing after the reloads: the same flush-and-restart as a crash in main.
+      void onCrash(new Error(`renderer gone: ${details.reason}`));
     }
   });
   window.once('ready-to-show', () => window.show());
-  void window.loadFile(rendererIndex);
+  void window.loadURL(rendererUrl);
   return window;
+}
+
+/** A window for the fail-safe screens: no preload, nothing to call. */
+function createBareWindow(): BrowserWindow {
+  mainWindow = new BrowserWindow({
+    width: 1024,
+    height: 700,
+    title: 'Counter Cashier 收银台',
+    backgroundColor: '#0f172a',
+    webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, devTools: false },
+  });
+  mainWindow.setMenuBarVisibility(false);
+  return mainWindow;
 }

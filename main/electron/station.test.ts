@@ -5,11 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   AUTOSTART_FILE,
   applyStartAtLogin,
-  CRASH_WINDOW_MS,
   keepAwake,
   loadStationConfig,
-  recordCrash,
-  shouldRelaunch,
   withinHours,
   xdgAutostartEntry,
 } from './station.js';
@@ -112,32 +109,10 @@ describe('display kept awake during opening hours', () => {
   });
 });
 
-describe('watchdog', () => {
-  it('relaunches after a crash, but not in a crash loop', () => {
-    const t = 1_800_000_000_000;
-    expect(shouldRelaunch([], t)).toBe(true);
-    expect(shouldRelaunch([t - 1000, t - 2000], t)).toBe(true);
-    expect(shouldRelaunch([t - 1000, t - 2000, t - 3000], t)).toBe(false);
-    expect(shouldRelaunch([t - CRASH_WINDOW_MS - 1, t - 2000, t - 3000], t)).toBe(true);
-  });
-
-  it('remembers crashes in the data folder across restarts', () => {
-    const d = tmp();
-    const t = 1_800_000_000_000;
-    expect([recordCrash(d, t), recordCrash(d, t + 1000), recordCrash(d, t + 2000)]).toEqual([
-      true,
-      true,
-      true,
-    ]);
-    expect(recordCrash(d, t + 3000)).toBe(false);
-    expect(recordCrash(d, t + 3000 + CRASH_WINDOW_MS)).toBe(true);
-  });
-});
-
 describe('station.json', () => {
   it('defaults without a file; a bad file is reported and the defaults used', () => {
     const d = tmp();
-    expect(loadStationConfig(d).config).toMatchObject({ startAtLogin: true, kiosk: false, watchdog: true });
+    expect(loadStationConfig(d).config).toMatchObject({ startAtLogin: true, kiosk: false });
     fs.writeFileSync(
       path.join(d, 'station.json'),
       '{"kiosk":true,"openingHours":{"from":"9:00","to":"21:00"}}',

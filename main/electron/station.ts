@@ -1,7 +1,8 @@
 /**
- * The till as a station that looks after itself: starts at login, can run as a full-screen kiosk,
- * keeps the display awake during opening hours, and starts again after a crash. The decisions are
- * plain Node here (tested without Electron); main.ts passes Electron's app / powerSaveBlocker in.
+ * The till as a station that looks after itself: starts at login, can run as a full-screen kiosk and
+ * keeps the display awake during opening hours. (Starting again after a crash is fail-safe.ts.) The
+ * decisions are plain Node here (tested without Electron); main.ts passes Electron's app and
+ * powerSaveBlocker in.
  *
  * Settings for the PC, not the shop: `station.json` in the data folder, e.g.
  *   { "startAtLogin": true, "kiosk": false, "openingHours": { "from": "08:00", "to": "22:00" } }
@@ -23,8 +24,6 @@ export const StationConfig = z
       .strict()
       .nullable()
       .default({ from: '07:00', to: '23:00' }),
-    /** Relaunch after a crash (at most a few times in a short while; see shouldRelaunch). */
-    watchdog: z.boolean().default(true),
   })
   .strict();
 export type StationConfig = z.infer<typeof StationConfig>;
@@ -163,38 +162,4 @@ export function keepAwake(
       id = undefined;
     },
   };
-}
-
-// ── watchdog ───────────────────────────────────────────────────────────────────────────────
-
-export const CRASH_WINDOW_MS = 10 * 60_000;
-export const MAX_RELAUNCHES = 3;
-
-/**
- * After a crash, start again — unless it has crashed MAX_RELAUNCHES times within CRASH_WINDOW_MS:
- * a crash loop would otherwise hammer the gateway's recovery queries and hide the fault.
- */
-export function shouldRelaunch(crashesMs: number[], nowMs: number): boolean {
-  const recent = crashesMs.filter((t) => nowMs - t < CRASH_WINDOW_MS && t <= nowMs);
-  return recent.length < MAX_RELAUNCHES;
-}
-
-/** Remembers crash times in dataDir/crashes.json (bounded) and says whether to relaunch now. */
-export function recordCrash(dataDir: string, nowMs: number = Date.now()): boolean {
-  const file = path.join(dataDir, 'crashes.json');
-  let previous: number[] = [];
-  try {
-    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-    if (Array.isArray(parsed)) previous = parsed.filter((n): n is number => typeof n === 'number');
-  } catch {
-    // first crash, or an unreadable file: start a new list
-  }
-  const relaunch = shouldRelaunch(previous, nowMs);
-  const kept = [...previous.filter((t) => nowMs - t < CRASH_WINDOW_MS), nowMs].slice(-10);
-  try {
-    fs.writeFileSync(file, JSON.stringify(kept));
-  } catch {
-    // the data folder is unwritable: the journal will say so on start
-  }
-  return relaunch;
 }

@@ -10,6 +10,7 @@ import fs from 'node:fs/promises';
 import type { z } from 'zod';
 import type {
   DeviceStatus,
+  PrinterConfig,
   PrintJobView,
   SerialPortInfo as SerialPortSchema,
 } from '../ipc/channels/devices.js';
@@ -75,6 +76,16 @@ export interface PrintingDeps {
   usbDir?: string;
   timeouts?: TransportTimeouts;
   backoffMs?: number[];
+  /** Refuses a printer choice that is not a device (main/devices/paths.ts); the app always passes one. */
+  checkPrinter?: (
+    printer: PrinterConfig,
+    lists: {
+      serial: () => Promise<string[]>;
+      usb: () => Promise<string[]>;
+      system: () => Promise<string[]>;
+      spooler: () => Promise<string[]>;
+    },
+  ) => Promise<void>;
   /** Copies printed after a sale when the caller does not say: 'both' (customer, then merchant) by default. */
   defaultCopies?: Copies;
   now?: () => Date;
@@ -341,6 +352,12 @@ export function createPrintingService(deps: PrintingDeps): PrintingService {
       spooler: deps.spooler ? await deps.spooler.list().catch(() => []) : [],
     }),
     'printers.configure': async ({ printer, paperWidth, drawerKick }) => {
+      await deps.checkPrinter?.(printer, {
+        serial: async () => (await listSerial()).map((p) => p.path),
+        usb: listUsb,
+        system: async () => (deps.systemPrinter ? await deps.systemPrinter.list() : []),
+        spooler: async () => (deps.spooler ? await deps.spooler.list() : []),
+      });
       const previous = deps.settings.get().printer;
       deps.settings.setDevice({
         printer: { printer, paperWidth, drawerKick: drawerKick ?? previous.drawerKick },

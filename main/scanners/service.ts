@@ -31,6 +31,11 @@ export interface ScannerServiceOptions {
   orders?: OrderLookup;
   hid?: HidBackend;
   serial?: SerialBackend;
+  /** Refuses a scanner choice that is not a device (main/devices/paths.ts); the app always passes one. */
+  checkScanner?: (
+    config: ScannerConfig,
+    lists: { serial: () => Promise<string[]>; hid: () => Promise<string[]> },
+  ) => Promise<void>;
   /** Reopen attempts for a lost or absent device. */
   retryMs?: number;
   log?: Logger;
@@ -183,6 +188,10 @@ export function createScannerService(options: ScannerServiceOptions): ScannerSer
       };
     },
     async configure(config) {
+      await options.checkScanner?.(config, {
+        serial: async () => (await serial.list()).map((p) => p.path),
+        hid: async () => (await hid.devices()).flatMap((d) => (d.path ? [d.path] : [])),
+      });
       if (config.kind === 'hid') {
         const devices = await hid.devices().catch(() => []);
         assertNotKeyboardMode(devices, config);

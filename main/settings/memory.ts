@@ -24,6 +24,7 @@ export function createMemorySettings(
       secrets: {
         chinaumsAppKey: { set: Boolean(held.chinaumsAppKey) },
         yimaKey: { set: Boolean(held.yimaKey) },
+        hqToken: { set: Boolean(held.hqToken) },
       },
       secretsProtection: 'none',
     };
@@ -33,7 +34,12 @@ export function createMemorySettings(
     secret: (name: SecretName) => held[name],
     publicView,
     update(patch: SettingsPatch) {
-      settings = { ...settings, ...patch, yima: { ...settings.yima, ...patch.yima } } as Settings;
+      settings = {
+        ...settings,
+        ...patch,
+        yima: { ...settings.yima, ...patch.yima },
+        hq: { ...settings.hq, ...patch.hq },
+      } as Settings;
       changed();
       return publicView();
     },
@@ -77,6 +83,9 @@ export function createMemoryOperators(): OperatorService {
       return view(found);
     },
     async requireManager(pin) {
+      if (pin === undefined) {
+        throw new AppError('PIN_REQUIRED', { zh: '需要店长 PIN', en: "A manager's PIN is required" });
+      }
       const found = operators.find((o) => o.role === 'manager' && o.pin === pin);
       if (!found) throw invalid();
       return view(found);

@@ -185,7 +185,11 @@ describe('secrets', () => {
     const view = settings.publicView();
     expect(JSON.stringify(view)).not.toContain(APP_KEY);
     expect(JSON.stringify(view)).not.toContain(DEMO_CREDENTIALS.appKey);
-    expect(view.secrets).toEqual({ chinaumsAppKey: { set: true }, yimaKey: { set: true } });
+    expect(view.secrets).toEqual({
+      chinaumsAppKey: { set: true },
+      yimaKey: { set: true },
+      hqToken: { set: false },
+    });
     expect(view.secretsProtection).toBe('os-keyring');
     settings.clearSecret('yimaKey');
     expect(settings.publicView().secrets.yimaKey).toEqual({ set: false });

@@ -25,7 +25,7 @@ import type { SecretBox } from './secret-box.js';
 import type { PrinterSettings, Settings, SettingsService } from './types.js';
 
 const log = createLogger('settings');
-const SECRET_NAMES: readonly SecretName[] = ['chinaumsAppKey', 'yimaKey'];
+const SECRET_NAMES: readonly SecretName[] = ['chinaumsAppKey', 'yimaKey', 'hqToken'];
 
 interface StoredSecret {
   /** How `data` was sealed: by the OS keyring, or not at all (plain UTF-8). */
@@ -192,6 +192,7 @@ export function createPersistentSettings(options: PersistentSettingsOptions): Pe
       secrets: {
         chinaumsAppKey: { set: held.chinaumsAppKey !== undefined },
         yimaKey: { set: held.yimaKey !== undefined },
+        hqToken: { set: held.hqToken !== undefined },
       },
       secretsProtection: box.available ? 'os-keyring' : 'none',
       ...(list.length > 0 ? { notices: list } : {}),
@@ -207,8 +208,8 @@ export function createPersistentSettings(options: PersistentSettingsOptions): Pe
     secret: (name) => held[name],
     publicView,
     update(patch: SettingsPatch) {
-      const { yima, ...flat } = patch;
-      write({ ...current, ...flat, yima: { ...current.yima, ...yima } });
+      const { yima, hq, ...flat } = patch;
+      write({ ...current, ...flat, yima: { ...current.yima, ...yima }, hq: { ...current.hq, ...hq } });
       return publicView();
     },
     setDevice(patch: { scanner?: Settings['scanner']; printer?: PrinterSettings }) {

@@ -18,6 +18,8 @@ export const AppInfo = z.object({
   terminalCode: z.string(),
   merchantCode: z.string(),
   shopName: z.string(),
+  /** Environment overrides in force (CASHIER_GATEWAY_URL, CASHIER_DATA_DIR): shown while present. */
+  overrides: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 

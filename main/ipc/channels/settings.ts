@@ -7,7 +7,7 @@ import { GatewayEnvironment } from './app.js';
 import { Bilingual, Instant, Pin, PositiveFen } from './common.js';
 import { PrinterConfig, ScannerConfig } from './devices.js';
 
-export const SecretName = z.enum(['chinaumsAppKey', 'yimaKey']);
+export const SecretName = z.enum(['chinaumsAppKey', 'yimaKey', 'hqToken']);
 export type SecretName = z.infer<typeof SecretName>;
 
 /**
@@ -22,6 +22,12 @@ export const SettingsNotice = z.object({
     'secret-unreadable',
     'secrets-unprotected',
     'demo-pins',
+    // The receipt journal: found damaged or tampered with at start; cannot be written; a torn line set aside.
+    'journal-damaged',
+    'journal-unwritable',
+    'journal-torn',
+    'device-refused',
+    'overrides',
   ]),
   level: z.enum(['info', 'warning', 'error']),
   message: Bilingual,
@@ -52,6 +58,8 @@ export const PublicSettings = z.object({
     format: z.enum(['json', 'xml']),
     signMode: z.enum(['md5-body-key', 'none']),
   }),
+  /** 总部同步: where this counter uploads its journal (empty url: off). The counter token is the `hqToken` secret. */
+  hq: z.object({ url: z.string().max(512), storeId: z.string().max(40) }).strict(),
   secrets: z.record(SecretName, z.object({ set: z.boolean() })),
   /** Where secrets are kept: OS keyring (safeStorage) or, where the OS offers none, plain file. */
   secretsProtection: z.enum(['os-keyring', 'none']),
@@ -77,7 +85,7 @@ export const SettingsPatch = PublicSettings.omit({
   scanner: true,
   printer: true,
 })
-  .extend({ yima: PublicSettings.shape.yima.partial() })
+  .extend({ yima: PublicSettings.shape.yima.partial(), hq: PublicSettings.shape.hq.partial() })
   .partial()
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
@@ -97,7 +105,7 @@ export const OperatorView = z.object({
 });
 export type OperatorView = z.infer<typeof OperatorView>;
 
-const OperatorId = z.string().regex(/^[A-Za-z0-9_-]{1,20}$/, '1 to 20 letters, digits, _ or -');
+export const OperatorId = z.string().regex(/^[A-Za-z0-9_-]{1,20}$/, '1 to 20 letters, digits, _ or -');
 
 export const settingsCalls = {
   'settings.get': { input: z.object({}).strict(), output: PublicSettings },
