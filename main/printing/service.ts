@@ -333,6 +333,7 @@ export function createPrintingService(deps: PrintingDeps): PrintingService {
       return ports.map((p) => ({
         path: p.path,
         ...(p.manufacturer ? { manufacturer: p.manufacturer } : {}),
+        ...(p.serialNumber ? { serialNumber: p.serialNumber } : {}),
         ...(p.vendorId ? { vendorId: p.vendorId } : {}),
         ...(p.productId ? { productId: p.productId } : {}),
       }));

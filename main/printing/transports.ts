@@ -10,7 +10,8 @@
  */
 import fs from 'node:fs/promises';
 import net from 'node:net';
-import type { PrinterConfig } from '../ipc/channels/devices.js';
+import { resolveSerialPath } from '../devices/usb-serial.js';
+import type { PrinterConfig, UsbSerialId } from '../ipc/channels/devices.js';
 import { encodeEscPos } from './escpos.js';
 import { pageHeightMm, renderHtml } from './html.js';
 import type { PaperWidth, PrintDocument } from './layout.js';
@@ -228,8 +229,9 @@ function openTcp(host: string, port: number, connectMs: number): Promise<Pipe> {
   });
 }
 
-async function openSerial(path: string, baudRate: number): Promise<Pipe> {
+async function openSerial(savedPath: string, baudRate: number, usb?: UsbSerialId): Promise<Pipe> {
   const { SerialPort } = await import('serialport');
+  const path = usb ? resolveSerialPath({ path: savedPath, usb }, await SerialPort.list()) : savedPath;
   const port = new SerialPort({ path, baudRate, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
   const box = inbox();
@@ -267,8 +269,10 @@ export function serialPrinter(
   path: string,
   baudRate: number,
   t: TransportTimeouts = DEFAULT_TIMEOUTS,
+  /** Found by these USB ids at each job (a new COM number does not lose it). */
+  usb?: UsbSerialId,
 ): Printer {
-  const open = () => openSerial(path, baudRate);
+  const open = () => openSerial(path, baudRate, usb);
   return {
     label: `串口 Serial ${path} @${baudRate}`,
     print: (doc, paper) => runJob(open, encodeEscPos(doc, paper), t),
@@ -398,7 +402,7 @@ export const TRANSPORTS: {
 } = {
   none: () => undefined,
   tcp: (c, ctx) => tcpPrinter(c.host, c.port, ctx.timeouts),
-  serial: (c, ctx) => serialPrinter(c.path, c.baudRate, ctx.timeouts),
+  serial: (c, ctx) => serialPrinter(c.path, c.baudRate, ctx.timeouts, c.usb),
   'usb-file': (c, ctx) => usbFilePrinter(c.path, ctx.timeouts),
   system: (c, ctx) => systemPrinter(ctx.system, c.deviceName, ctx.timeouts),
   spooler: (c, ctx) => spoolerPrinter(ctx.spooler, c.printerName, ctx.timeouts),

@@ -28,10 +28,24 @@ export type HidDeviceInfo = z.infer<typeof HidDeviceInfo>;
 export const SerialPortInfo = z.object({
   path: z.string(),
   manufacturer: z.string().optional(),
+  serialNumber: z.string().optional(),
   vendorId: z.string().optional(),
   productId: z.string().optional(),
 });
 export type SerialPortInfo = z.infer<typeof SerialPortInfo>;
+
+/**
+ * A USB serial device by what it is, not where Windows put it: the port is looked up by these ids when
+ * it is opened, so a new COM number (another USB socket, a driver reinstall) does not lose the device.
+ */
+export const UsbSerialId = z
+  .object({
+    vendorId: z.string().regex(/^[0-9a-fA-F]{4}$/),
+    productId: z.string().regex(/^[0-9a-fA-F]{4}$/),
+    serialNumber: z.string().min(1).max(128).optional(),
+  })
+  .strict();
+export type UsbSerialId = z.infer<typeof UsbSerialId>;
 
 export const ScannerConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('wedge') }).strict(),
@@ -54,6 +68,8 @@ export const ScannerConfig = z.discriminatedUnion('kind', [
       terminator: z.enum(['CR', 'LF', 'CRLF', 'none']),
       /** With terminator 'none': a scan ends after this many ms without a byte. */
       interByteTimeoutMs: z.number().int().min(5).max(2000),
+      /** Found by USB ids at open; `path` is where it was last seen. */
+      usb: UsbSerialId.optional(),
     })
     .strict(),
 ]);
@@ -73,6 +89,8 @@ export const PrinterConfig = z.discriminatedUnion('kind', [
       kind: z.literal('serial'),
       path: z.string().min(1).max(512),
       baudRate: z.number().int().min(1200).max(921_600),
+      /** Found by USB ids at open; `path` is where it was last seen. */
+      usb: UsbSerialId.optional(),
     })
     .strict(),
   z.object({ kind: z.literal('usb-file'), path: z.string().min(1).max(512) }).strict(),

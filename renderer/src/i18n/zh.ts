@@ -249,6 +249,8 @@ export const zh = {
   'settings.scanner.hid': 'USB HID',
   'settings.scanner.serial': '串口',
   'settings.scannerDevice': '设备',
+  'settings.scannerHidModes':
+    'Windows 上键盘模式的 HID 扫码枪由系统独占，任何程序都无法直接打开：请用“键盘输入”方式，或把扫码枪设为 HID-POS 模式或 USB 虚拟串口（USB-CDC）模式后选“串口”。',
   'settings.scannerKeyboardMode': '（键盘模式：由系统占用，将使用键盘楔）',
   'settings.serialPath': '串口',
   'settings.baudRate': '波特率',

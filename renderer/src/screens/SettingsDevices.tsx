@@ -118,13 +118,18 @@ function ScannerCard() {
       return saved?.kind === 'hid' && (saved.path ?? '') === draft.hidPath ? saved : undefined;
     }
     if (!draft.serialPath) return undefined;
+    const { usb: _savedUsb, ...savedSerial } = saved?.kind === 'serial' ? saved : { usb: undefined };
+    const usb =
+      usbIdOf(found.serial, draft.serialPath) ??
+      (saved?.kind === 'serial' && saved.path === draft.serialPath ? saved.usb : undefined);
     return {
       kind: 'serial',
       ...SCANNER_SERIAL_DEFAULTS,
-      ...(saved?.kind === 'serial' ? saved : {}),
+      ...savedSerial,
       path: draft.serialPath,
       baudRate: Number(draft.baudRate) || 9600,
       terminator: draft.terminator,
+      ...(usb ? { usb } : {}),
     };
   };
 
@@ -168,6 +173,7 @@ function ScannerCard() {
             </select>
           </label>
           {selectedHid?.keyboardMode && <p className="msg msg-warn">{t('settings.scannerKeyboardMode')}</p>}
+          <p className="msg">{t('settings.scannerHidModes')}</p>
         </div>
       )}
       {draft.kind === 'serial' && (
@@ -255,6 +261,17 @@ function withCurrent(values: string[], current: string): Array<{ value: string; 
   return all.map((v) => ({ value: v, label: v }));
 }
 
+/** A listed serial port's USB ids, so the device is found again under a new COM number. */
+function usbIdOf(ports: PrinterList['serial'], path: string) {
+  const p = ports.find((x) => x.path === path);
+  if (!p?.vendorId || !p.productId) return undefined;
+  return {
+    vendorId: p.vendorId.padStart(4, '0'),
+    productId: p.productId.padStart(4, '0'),
+    ...(p.serialNumber ? { serialNumber: p.serialNumber } : {}),
+  };
+}
+
 interface PrinterDraft {
   kind: PrinterKind;
   host: string;
@@ -299,7 +316,12 @@ function PrinterCard() {
 
   const config = (): PrinterConfig => {
     if (kind === 'tcp') return { kind, host: draft.host.trim(), port: Number(draft.port) || 9100 };
-    if (kind === 'serial') return { kind, path, baudRate: Number(draft.baudRate) || 9600 };
+    if (kind === 'serial') {
+      const p = saved?.printer;
+      const usb =
+        usbIdOf(found.serial, path) ?? (p?.kind === 'serial' && p.path === path ? p.usb : undefined);
+      return { kind, path, baudRate: Number(draft.baudRate) || 9600, ...(usb ? { usb } : {}) };
+    }
     if (kind === 'usb-file') return { kind, path };
     if (kind === 'system') return { kind, deviceName };
     if (kind === 'spooler') return { kind, printerName: deviceName };
