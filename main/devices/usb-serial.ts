@@ -3,7 +3,20 @@
  * is resolved from the OS's port list each time the port is opened. Windows renumbers COM ports when a
  * device moves to another USB socket; Linux's /dev/ttyACM0 can become ttyACM1 after a replug.
  */
-import type { UsbSerialId } from '../ipc/channels/devices.js';
+import { z } from 'zod';
+
+/**
+ * A USB serial device by what it is, not where the OS put it: saved beside the path of a serial printer
+ * or scanner, and looked up each time the port is opened.
+ */
+export const UsbSerialId = z
+  .object({
+    vendorId: z.string().regex(/^[0-9a-fA-F]{4}$/),
+    productId: z.string().regex(/^[0-9a-fA-F]{4}$/),
+    serialNumber: z.string().min(1).max(128).optional(),
+  })
+  .strict();
+export type UsbSerialId = z.infer<typeof UsbSerialId>;
 
 export interface ListedPort {
   path: string;

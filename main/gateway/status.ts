@@ -4,26 +4,17 @@
  * merchant; 1000 means the credentials (or the clock) are wrong; not sent means the network is down.
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
-import { AppError, Bilingual } from '../shared/errors.js';
+import { AppError, type Bilingual } from '../shared/errors.js';
 import { NOT_FOUND_CODES } from './codes.js';
+import type { GatewayStatus, GatewayTestResult } from './status-types.js';
 import type { NotSentCause } from './transport.js';
 import type { CallResult, ExchangeReport, PosLinkClient } from './types.js';
 
-export const GatewayState = z.enum(['ok', 'slow', 'unreachable', 'auth-failed', 'unknown']);
-export type GatewayState = z.infer<typeof GatewayState>;
-
-export const GatewayStatus = z.object({
-  state: GatewayState,
-  /** When the exchange this is from started (ISO-8601); absent before the first one. */
-  at: z.string().optional(),
-  latencyMs: z.number().int().nonnegative().optional(),
-  message: Bilingual.optional(),
-});
-export type GatewayStatus = z.infer<typeof GatewayStatus>;
-
-export const GatewayTestResult = z.object({ ok: z.boolean(), state: GatewayState, message: Bilingual });
-export type GatewayTestResult = z.infer<typeof GatewayTestResult>;
+export {
+  GatewayState,
+  GatewayStatus,
+  GatewayTestResult,
+} from './status-types.js';
 
 /** An answer slower than this marks the gateway slow (a healthy POS通 answers in well under a second). */
 export const SLOW_MS = 3_000;

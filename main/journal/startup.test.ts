@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAppServices } from '../app/services.js';
-import type { PublicSettings } from '../ipc/channels/settings.js';
+import { DataFolderError } from '../settings/data-folder.js';
+import type { PublicSettings } from '../settings/public.js';
 import { checksum } from './format.js';
 import { healthNotice, journalStartNotices } from './startup.js';
 import { JournalStore } from './store.js';
@@ -65,7 +66,7 @@ describe('journal notices at start', () => {
   }, 60_000);
 
   it.skipIf(process.platform !== 'linux')(
-    'a read-only journal folder: the app starts, says why no record can be written, and names the folder',
+    'a read-only journal folder: no service starts; the error names the folder and why, in both languages',
     async () => {
       const dir = dataDir();
       const journalDir = path.join(dir, 'journal');
@@ -75,11 +76,16 @@ describe('journal notices at start', () => {
         return;
       }
       mounts.push(journalDir);
-      const { notices, health } = await noticesAtStart(dir);
-      expect(health).toMatchObject({ writable: false, problem: { en: expect.stringContaining(journalDir) } });
-      const notice = notices.find((n) => n.code === 'journal-unwritable');
-      expect(notice?.message.zh).toContain(`数据文件夹是只读的（${journalDir}）`);
-      expect(JSON.stringify(notices)).not.toContain('EROFS');
+      const failure = await startAppServices({ transport: 'web', dataDir: dir, version: 'test' }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(DataFolderError);
+      const { problem } = failure as DataFolderError;
+      expect(problem.zh).toContain(dir);
+      expect(problem.en).toContain(dir);
+      expect(problem.en).toMatch(/read-only/);
+      expect(JSON.stringify(problem)).not.toContain('EROFS');
     },
     60_000,
   );

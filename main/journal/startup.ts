@@ -4,7 +4,7 @@
  * on the notice board (shown at start, in the status bar and on the settings screen) and clears
  * 'journal-unwritable' when writing works again.
  */
-import type { Bilingual } from '../ipc/errors.js';
+import type { Bilingual } from '../shared/errors.js';
 import type { JournalHealth, OpenReport, ProblemKind } from './store.js';
 
 export type JournalNoticeCode = 'journal-damaged' | 'journal-unwritable' | 'journal-torn';

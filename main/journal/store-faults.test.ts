@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../ipc/errors.js';
+import { AppError } from '../shared/errors.js';
 import { decodeLine } from './format.js';
 import { type JournalFs, type JournalHealth, JournalStore } from './store.js';
 

@@ -18,8 +18,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError, type Bilingual } from '../ipc/errors.js';
 import { createLogger } from '../log/logger.js';
+import { AppError, type Bilingual } from '../shared/errors.js';
 import {
   chainHash,
   chinaDay,

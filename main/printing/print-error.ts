@@ -1,5 +1,5 @@
 /** What can go wrong with a print job, in both languages: every transport throws a PrintError. */
-import type { Bilingual } from '../ipc/errors.js';
+import type { Bilingual } from '../shared/errors.js';
 
 export type PrintFailure =
   | 'offline'

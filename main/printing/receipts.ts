@@ -3,9 +3,9 @@
  * the shop's settings, so goldens pin them exactly. Payment codes appear here only as their last 4 digits.
  */
 
-import type { YimaRefundView } from '../ipc/channels/yima.js';
 import type { OrderDetail, OrderView, PreauthView, RefundView } from '../journal/views.js';
 import type { Report, ReportChannel, Totals } from '../reports/types.js';
+import type { YimaRefundView } from '../yima/types.js';
 import type { Block, PaperWidth, Slip } from './layout.js';
 import { chinaTime, yuan } from './text.js';
 

@@ -8,20 +8,15 @@
  */
 import fs from 'node:fs/promises';
 import type { z } from 'zod';
-import type {
-  DeviceStatus,
-  PrinterConfig,
-  PrintJobView,
-  SerialPortInfo as SerialPortSchema,
-} from '../ipc/channels/devices.js';
-import type { OrderDetail } from '../ipc/channels/orders.js';
-import type { PreauthView } from '../ipc/channels/preauth.js';
-import type { Report } from '../ipc/channels/reports.js';
-import type { YimaRefundView } from '../ipc/channels/yima.js';
-import { AppError } from '../ipc/errors.js';
 import type { EventHub, PartialHandlers } from '../ipc/router.js';
+import type { OrderDetail, PreauthView } from '../journal/views.js';
 import { createLogger } from '../log/logger.js';
+import type { Report } from '../reports/types.js';
+import type { SerialPortInfo as SerialPortSchema } from '../scanners/types.js';
 import type { SettingsService } from '../settings/types.js';
+import type { DeviceStatus } from '../shared/device-status.js';
+import { AppError } from '../shared/errors.js';
+import type { YimaRefundView } from '../yima/types.js';
 import { renderHtml } from './html.js';
 import type { PaperWidth, PrintDocument, Slip } from './layout.js';
 import { createPrintQueue } from './queue.js';
@@ -44,6 +39,7 @@ import {
   type SystemPrinter,
   type TransportTimeouts,
 } from './transports.js';
+import type { PrinterConfig, PrintJobView } from './types.js';
 
 const log = createLogger('printing');
 

@@ -10,13 +10,13 @@
  */
 import fs from 'node:fs/promises';
 import net from 'node:net';
-import { resolveSerialPath } from '../devices/usb-serial.js';
-import type { PrinterConfig, UsbSerialId } from '../ipc/channels/devices.js';
+import { resolveSerialPath, type UsbSerialId } from '../devices/usb-serial.js';
 import { encodeEscPos } from './escpos.js';
 import { pageHeightMm, renderHtml } from './html.js';
 import type { PaperWidth, PrintDocument } from './layout.js';
 import { PrintError } from './print-error.js';
 import { type RawSpooler, validPrinterName } from './spooler/types.js';
+import type { PrinterConfig } from './types.js';
 
 /** The operating system's printers (implemented in main/electron/system-printer.ts). */
 export interface SystemPrinter {

@@ -7,12 +7,12 @@
  *   - 'device.status' { kind: 'scanner', state: connected | lost | reconnected | absent | error | disabled }
  *   - 'scan.received' for every scan, with the code masked (see router.ts)
  */
-import type { DeviceStatus, HidDeviceInfo, ScannerConfig, SerialPortInfo } from '../ipc/channels/devices.js';
-import type { ScanReceived } from '../ipc/channels/sale.js';
-import { AppError } from '../ipc/errors.js';
+
 import type { EventHub, PartialHandlers } from '../ipc/router.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import type { SettingsService } from '../settings/types.js';
+import type { DeviceStatus } from '../shared/device-status.js';
+import { AppError } from '../shared/errors.js';
 import {
   assertNotKeyboardMode,
   type HidBackend,
@@ -22,7 +22,15 @@ import {
 } from './hid-driver.js';
 import { type OrderLookup, type SaleSink, ScanRouter, type Screen } from './router.js';
 import { nativeSerialBackend, type SerialBackend, SerialScannerDriver } from './serial-driver.js';
-import type { DriverStatusEvent, ScanEvent, ScannerDriver } from './types.js';
+import type {
+  DriverStatusEvent,
+  HidDeviceInfo,
+  ScanEvent,
+  ScannerConfig,
+  ScannerDriver,
+  ScanReceived,
+  SerialPortInfo,
+} from './types.js';
 
 export interface ScannerServiceOptions {
   settings: Pick<SettingsService, 'get' | 'setDevice'>;

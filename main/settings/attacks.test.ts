@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppServices, startAppServices } from '../app/services.js';
-import type { AuthState } from '../ipc/channels/auth.js';
-import type { Envelope } from '../ipc/errors.js';
+import type { Envelope } from '../shared/errors.js';
+import type { AuthState } from './auth-types.js';
 import { DEMO_CASHIER, DEMO_MANAGER } from './defaults.js';
 import { openTestSession } from './session-testkit.js';
 

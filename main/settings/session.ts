@@ -9,13 +9,13 @@
  * - `recovery`           guesses at the recovery code.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { AuthState } from '../ipc/channels/auth.js';
-import type { OperatorView } from '../ipc/channels/settings.js';
-import { AppError } from '../ipc/errors.js';
 import type { CallGate } from '../ipc/router.js';
 import { createLogger } from '../log/logger.js';
+import { AppError } from '../shared/errors.js';
 import type { PinAttempts } from './attempts.js';
+import type { AuthState } from './auth-types.js';
 import type { OperatorInput, OperatorStore } from './operators.js';
+import type { OperatorView } from './public.js';
 import type { RecoveryCodes } from './recovery.js';
 import type { OperatorService } from './types.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { PrintJobView } from '../ipc/channels/devices.js';
-import type { SalePhase } from '../ipc/channels/sale.js';
+import type { SalePhase } from '../engine/sale-state.js';
 import { EventHub } from '../ipc/router.js';
+import type { PrintJobView } from '../printing/types.js';
 import { createUpdateFacts } from './facts.js';
 
 const job = (title: string, state: PrintJobView['state']): PrintJobView => ({

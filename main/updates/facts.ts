@@ -4,9 +4,9 @@
  * printed) and whether a sale has begun since start, the two moments an update may install.
  */
 
-import type { PrintJobView } from '../ipc/channels/devices.js';
-import type { SalePhase } from '../ipc/channels/sale.js';
+import type { SalePhase } from '../engine/sale-state.js';
 import type { EventHub } from '../ipc/router.js';
+import type { PrintJobView } from '../printing/types.js';
 import type { GateFacts } from './gate.js';
 
 export interface FactSources {

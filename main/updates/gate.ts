@@ -4,7 +4,7 @@
  * sale under way, no order whose outcome is unknown, no receipt waiting to print, and every journal
  * record uploaded to head office (when a head office is configured). A pure function of the facts.
  */
-import type { Bilingual } from '../ipc/errors.js';
+import type { Bilingual } from '../shared/errors.js';
 
 export type GateMoment =
   /** The app has just started and no sale has begun since. */

@@ -13,8 +13,8 @@
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import type { Bilingual } from '../ipc/errors.js';
 import { createLogger } from '../log/logger.js';
+import type { Bilingual } from '../shared/errors.js';
 import { type GateDecision, type GateFacts, gate } from './gate.js';
 import { parseRollout, type RolloutVerdict, rolloutVerdict } from './rollout.js';
 import { sha512File, verifyUpdate } from './signature.js';
