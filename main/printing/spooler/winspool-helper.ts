@@ -77,7 +77,7 @@ public static class RawSpool {
   [DllImport("winspool.drv", CharSet = CharSet.Unicode, SetLastError = true)]
   static extern bool EnumPrinters(int flags, string name, int level, IntPtr buffer, int size, out int needed, out int returned);
 
-  const int ERROR_INVALID_PRINTER_NAME = 1801, ERROR_INVALID_DATATYPE = 1804;
+  const int ERROR_INSUFFICIENT_BUFFER = 122, ERROR_INVALID_PRINTER_NAME = 1801, ERROR_INVALID_DATATYPE = 1804;
   const uint PRINTER_STATUS_PAUSED = 0x1, PRINTER_STATUS_ERROR = 0x2, PRINTER_STATUS_PAPER_OUT = 0x10;
   const uint PRINTER_STATUS_OFFLINE = 0x80, PRINTER_STATUS_NOT_AVAILABLE = 0x1000;
   const uint PRINTER_ATTRIBUTE_WORK_OFFLINE = 0x400;
@@ -100,17 +100,20 @@ public static class RawSpool {
 
   delegate bool Query(IntPtr buffer, int size, out int needed);
 
-  // The two-call pattern of the Get* functions: ask the size, then fill a buffer that big.
+  // The two-call pattern of the Get* functions: ask the size, then fill a buffer that big (again if
+  // the answer grew in between, e.g. a job's status text).
   static T Get<T>(Query call, out bool found) {
     int needed;
     call(IntPtr.Zero, 0, out needed);
-    found = needed > 0;
-    if (!found) return default(T);
-    IntPtr buffer = Marshal.AllocHGlobal(needed);
-    try {
-      if (!call(buffer, needed, out needed)) { found = false; return default(T); }
-      return (T)Marshal.PtrToStructure(buffer, typeof(T));
-    } finally { Marshal.FreeHGlobal(buffer); }
+    for (int attempt = 0; attempt < 3 && needed > 0; attempt++) {
+      IntPtr buffer = Marshal.AllocHGlobal(needed);
+      try {
+        if (call(buffer, needed, out needed)) { found = true; return (T)Marshal.PtrToStructure(buffer, typeof(T)); }
+        if (Marshal.GetLastWin32Error() != ERROR_INSUFFICIENT_BUFFER) break;
+      } finally { Marshal.FreeHGlobal(buffer); }
+    }
+    found = false;
+    return default(T);
   }
 
   // Why this printer cannot take a job now, or null when it can.
