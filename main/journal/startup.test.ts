@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAppServices } from '../app/services.js';
-import type { PublicSettings } from '../ipc/channels/settings.js';
+import type { PublicSettings } from '../settings/public.js';
 import { checksum } from './format.js';
 import { healthNotice, journalStartNotices } from './startup.js';
 import { JournalStore } from './store.js';
@@ -129,7 +129,7 @@ describe('journal notices at start', () => {
   );
 
   it.skipIf(process.platform !== 'linux')(
-    'a read-only journal folder at start: no service starts; the error names the folder and why, in both languages',
+    'a read-only journal folder: the app starts, says why no record can be written, and names the folder',
     async () => {
       const dir = dataDir();
       const journalDir = path.join(dir, 'journal');
@@ -139,16 +139,11 @@ describe('journal notices at start', () => {
         return;
       }
       mounts.push(journalDir);
-      const failure = await startAppServices({ transport: 'web', dataDir: dir, version: 'test' }).then(
-        () => undefined,
-        (error: unknown) => error,
-      );
-      expect(failure).toBeInstanceOf(DataFolderError);
-      const { problem } = failure as DataFolderError;
-      expect(problem.zh).toContain(dir);
-      expect(problem.en).toContain(dir);
-      expect(problem.en).toMatch(/read-only/);
-      expect(JSON.stringify(problem)).not.toContain('EROFS');
+      const { notices, health } = await noticesAtStart(dir);
+      expect(health).toMatchObject({ writable: false, problem: { en: expect.stringContaining(journalDir) } });
+      const notice = notices.find((n) => n.code === 'journal-unwritable');
+      expect(notice?.message.zh).toContain(`数据文件夹是只读的（${journalDir}）`);
+      expect(JSON.stringify(notices)).not.toContain('EROFS');
     },
     60_000,
   );
