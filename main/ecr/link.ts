@@ -198,7 +198,13 @@ export function createEcrLink(options: EcrLinkOptions): EcrLink {
         en: 'This display amount is no longer open',
       });
     }
-    const sale = port.begin({ amountFen: proposal.amountFen, remark: '客显 Display' });
+    confirming = true;
+    let sale: SaleState;
+    try {
+      sale = port.begin({ amountFen: proposal.amountFen, remark: '客显 Display' });
+    } finally {
+      confirming = false;
+    }
     setProposal({ ...proposal, state: 'confirmed' });
     display?.consumed();
     return sale;
@@ -206,6 +212,14 @@ export function createEcrLink(options: EcrLinkOptions): EcrLink {
 
   let offSettings: (() => void) | undefined;
   let offResults: (() => void) | undefined;
+  // Another sale began (a typed amount, a host payment): the open proposal is no longer the sale's.
+  let confirming = false;
+  const offSales = events.subscribe((name, payload) => {
+    if (name !== 'sale.state' || confirming || proposal?.state !== 'open') return;
+    if ((payload as SaleState).phase !== 'awaiting-code') return;
+    setProposal({ ...proposal, state: 'dismissed' });
+    display?.consumed();
+  });
 
   return {
     service,
@@ -220,6 +234,7 @@ export function createEcrLink(options: EcrLinkOptions): EcrLink {
     },
     async stop() {
       stopped = true;
+      offSales();
       offSettings?.();
       offResults?.();
       await queue.catch(() => {});

@@ -104,6 +104,32 @@ describe('customer-display capture over a pty', () => {
     });
   }
 
+  it('an amount the cashier typed wins over an open proposal, which is then withdrawn', async () => {
+    const seen = proposals().length;
+    await play(Buffer.from('\x0cTOTAL 44.40\r\n'));
+    const open = await until('a proposal', () =>
+      proposals()
+        .slice(seen)
+        .find((p) => p.state === 'open'),
+    );
+    await ecr.call('scan.setContext', { screen: 'checkout', draftAmountFen: 1200 });
+    await ecr.call('scan.submit', { code: '134567890123451234', source: 'wedge' });
+    const paid = await until('paid', async () => {
+      const s = await ecr.call<SaleState>('sale.current');
+      return s.phase === 'paid' ? s : undefined;
+    });
+    expect(paid.paidFen).toBe(1200);
+    expect(proposals().find((p) => p.id === open.id && p.state === 'dismissed')).toBeTruthy();
+    await ecr.call('sale.reset');
+    await ecr.call('scan.setContext', { screen: 'checkout' });
+    // Nothing left to take: a scan now charges nothing.
+    const before = sim.ledger().length;
+    await ecr.call('scan.submit', { code: '134567890123451234', source: 'wedge' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(sim.ledger().length).toBe(before);
+    await play(Buffer.from('\x0c'));
+  });
+
   it('a proposal the host clears is cancelled and a scan then charges nothing', async () => {
     const seen = proposals().length;
     await play(Buffer.from('TOTAL 33.30\r\n'));
