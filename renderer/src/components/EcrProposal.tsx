@@ -19,14 +19,14 @@ const card = {
   gridTemplateColumns: '1fr auto',
   alignItems: 'center',
   gap: '4px 16px',
-  padding: '10px 16px',
-  marginBottom: 8,
+  padding: '4px 12px',
+  marginBottom: 4,
   border: '2px solid #0b5cd5',
   borderRadius: 8,
   background: '#eef4ff',
 } as const;
-const amount = { fontSize: 32, fontWeight: 700, lineHeight: 1.1 } as const;
-const muted = { color: '#555', fontSize: 14 } as const;
+const amount = { fontSize: 26, fontWeight: 700, lineHeight: 1.1 } as const;
+const muted = { color: '#555', fontSize: 13 } as const;
 const actions = { gridColumn: 2, gridRow: '1 / span 3', display: 'flex', gap: 8 } as const;
 const hostTag = { ...muted, display: 'block', marginBottom: 4 } as const;
 
