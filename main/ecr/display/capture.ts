@@ -205,8 +205,8 @@ export async function startDisplayCapture(options: DisplayCaptureOptions): Promi
     const text = raw.map((r) => `${new Date(r.at).toISOString()} ${r.bytes.toString('hex')}`).join('\n');
     try {
       const dir = path.join(options.dataDir, 'ecr');
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, 'display-capture.hex'), `${text}\n`);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      writeFileSync(path.join(dir, 'display-capture.hex'), `${text}\n`, { mode: 0o600 });
     } catch (error) {
       log.warn('display capture not written', { error: String(error) });
     }
