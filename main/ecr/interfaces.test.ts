@@ -23,8 +23,9 @@ let folder: string;
 
 beforeAll(async () => {
   sim = await startSimulator();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-ecr-if-'));
-  folder = path.join(dataDir, 'exchange');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-ecr-if-'));
+  dataDir = path.join(root, 'data');
+  folder = path.join(root, 'exchange');
   ecr = await startEcrApp({
     dataDir,
     gatewayUrl: sim.url,
@@ -34,7 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ecr?.stop();
   await sim?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
 });
 
 function cli(args: string[]): Promise<{ code: number | null; out: string }> {
@@ -153,6 +154,27 @@ describe('watched folder', () => {
     expect(sim.ledger().filter((e) => e.amountFen === 880)).toHaveLength(1);
     // No temp files left behind by our side.
     expect(fs.readdirSync(folder).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('the folder is outside the data folder, the display a device: anything else is refused', async () => {
+    const refused = (ecr: unknown) =>
+      configureEcr(ecr).then(
+        () => 'accepted',
+        (e: Error) => e.message,
+      );
+    const configureEcr = (ecrPatch: unknown) =>
+      ecr.call('ecr.configure', { ecr: ecrPatch, managerPin: MANAGER_PIN });
+    expect(await refused({ folder: { path: path.join(dataDir, 'journal') } })).toMatch(/BAD_INPUT/);
+    expect(await refused({ folder: { path: 'relative/dir' } })).toMatch(/BAD_INPUT/);
+    const plain = path.join(path.dirname(dataDir), 'not-a-device');
+    fs.writeFileSync(plain, '');
+    expect(await refused({ display: { enabled: true, path: plain } })).toMatch(/not a device/);
+    expect(await refused({ display: { path: '', relayPath: path.join(dataDir, 'settings.json') } })).toMatch(
+      /BAD_INPUT/,
+    );
+    expect(
+      (await ecr.call<{ settings: { folder: { path: string } } }>('ecr.status')).settings.folder.path,
+    ).toBe(folder);
   });
 
   it('a broken request file gets a bilingual error answer', async () => {

@@ -4,6 +4,8 @@
  * (re)started when its settings change. Mounted from main/app/services.ts.
  */
 
+import path from 'node:path';
+import { checkDevicePath } from '../devices/paths.js';
 import type { SaleState } from '../engine/sale-state.js';
 import type { EventHub, PartialHandlers } from '../ipc/router.js';
 import { createLogger } from '../log/logger.js';
@@ -254,6 +256,12 @@ export function createEcrLink(options: EcrLinkOptions): EcrLink {
           display: { ...current.display, ...ecr.display },
           folder: { ...current.folder, ...ecr.folder },
         } as EcrSettings;
+        // Devices, not files: the display ports are checked like the scanner's (main/devices).
+        const check = { dataDir: options.dataDir };
+        if (next.display.enabled || next.display.path)
+          await checkDevicePath('serial', next.display.path, check);
+        if (next.display.relayPath) await checkDevicePath('serial', next.display.relayPath, check);
+        if (next.folder.enabled || next.folder.path) checkFolder(next.folder.path, options.dataDir);
         settings.setDevice({ ecr: next });
         await apply();
         return status();
@@ -283,6 +291,24 @@ export function createEcrLink(options: EcrLinkOptions): EcrLink {
       },
     }),
   };
+}
+
+/** The exchange folder: an absolute path outside the cashier's data folder. */
+function checkFolder(dir: string, dataDir: string): void {
+  const resolved = path.resolve(dir);
+  const data = path.resolve(dataDir);
+  if (!path.isAbsolute(dir) || dir.split(/[\\/]+/).includes('..')) {
+    throw new AppError('BAD_INPUT', {
+      zh: `交换文件夹须为绝对路径：${dir}`,
+      en: `The exchange folder must be an absolute path: ${dir}`,
+    });
+  }
+  if (resolved === data || resolved.startsWith(data + path.sep) || data.startsWith(resolved + path.sep)) {
+    throw new AppError('BAD_INPUT', {
+      zh: `交换文件夹不能是收银数据文件夹或其上下级：${dir}`,
+      en: `The exchange folder cannot be the cashier's data folder, inside it or above it: ${dir}`,
+    });
+  }
 }
 
 export type { Bilingual };
