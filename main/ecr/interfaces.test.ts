@@ -157,13 +157,11 @@ describe('watched folder', () => {
   });
 
   it('the folder is outside the data folder, the display a device: anything else is refused', async () => {
-    const refused = (ecr: unknown) =>
-      configureEcr(ecr).then(
+    const refused = (patch: unknown) =>
+      ecr.call('ecr.configure', { ecr: patch, managerPin: MANAGER_PIN }).then(
         () => 'accepted',
         (e: Error) => e.message,
       );
-    const configureEcr = (ecrPatch: unknown) =>
-      ecr.call('ecr.configure', { ecr: ecrPatch, managerPin: MANAGER_PIN });
     expect(await refused({ folder: { path: path.join(dataDir, 'journal') } })).toMatch(/BAD_INPUT/);
     expect(await refused({ folder: { path: 'relative/dir' } })).toMatch(/BAD_INPUT/);
     const plain = path.join(path.dirname(dataDir), 'not-a-device');
