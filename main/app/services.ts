@@ -293,7 +293,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   // The API listens only once a manager turned it on (Settings → ECR). A scan with no sale waiting
   // takes an open customer-display proposal (the cashier's confirmation), then pays it.
   const ecr = createEcrLink({
-    port: enginePort(engine, journal, events),
+    port: enginePort(engine, journal, events, () => session?.currentId() !== undefined),
     settings,
     operators,
     events,

@@ -231,4 +231,18 @@ describe('ECR API', () => {
     expect(text).toMatch(/event: payment\nid: T60\ndata: \{.*"state":"paid"/);
     await ecr.call('sale.reset');
   });
+
+  it('nobody signed in at the counter: 409 COUNTER_CLOSED, nothing created', async () => {
+    await ecr.call('auth.signOut');
+    try {
+      const r = await post('/v1/payments', { ecrId: 'T70', amountFen: 700 });
+      expect(r.status).toBe(409);
+      expect(r.body.error).toMatchObject({ code: 'COUNTER_CLOSED' });
+      expect((await get('/v1/payments/T70')).status).toBe(404);
+      // The host can still read what happened before.
+      expect((await get('/v1/payments/T42')).body.state).toBe('paid');
+    } finally {
+      await ecr.call('auth.signIn', { operatorId: 'manager', pin: MANAGER_PIN });
+    }
+  });
 });

@@ -3,7 +3,8 @@
  * Talks to the local API, waits for the final result, prints it and exits with a code per outcome:
  *
  *   0 paid / refunded / voided · 1 declined · 2 aborted · 3 needs attention (do NOT charge again)
- *   4 still in progress when --wait ran out (ask with `status`) · 5 busy (another transaction)
+ *   4 still in progress when --wait ran out (ask with `status`) · 5 busy (another transaction, or
+ *   nobody signed in at the counter): nothing created
  *   6 bad request (or the id was used for another request) · 7 cannot reach the counter / wrong token
  */
 import { readFileSync } from 'node:fs';
@@ -158,13 +159,11 @@ function present(r: { status: number; body: Record<string, unknown> }, json: boo
   const code = err
     ? r.status === 401
       ? EXIT.unreachable
-      : r.status === 409 && err.code === 'BUSY'
+      : err.code === 'BUSY' || err.code === 'COUNTER_CLOSED'
         ? EXIT.busy
-        : r.status === 409
+        : err.code === 'TOO_LATE'
           ? EXIT.pending
-          : r.status === 404
-            ? EXIT.bad
-            : EXIT.bad
+          : EXIT.bad
     : ['paid', 'refunded', 'voided'].includes(state)
       ? EXIT.ok
       : state === 'declined'

@@ -15,6 +15,8 @@ export type { EcrOrigin };
 export interface EcrMoneyPort {
   /** The sale on the counter screen now. */
   sale(): SaleState;
+  /** Someone is signed in at the counter (every record names an operator; someone must scan). */
+  staffed(): boolean;
   /** Show the amount on the counter, waiting for a code; throws AppError CONFLICT when it cannot. */
   begin(input: { amountFen: number; remark?: string; ecr?: EcrOrigin }): SaleState;
   /** Back out of a sale still waiting for its code. */
@@ -44,9 +46,15 @@ export interface EcrMoneyPort {
   onChange(listener: () => void): () => void;
 }
 
-export function enginePort(engine: Engine, journal: Journal, events: EventHub): EcrMoneyPort {
+export function enginePort(
+  engine: Engine,
+  journal: Journal,
+  events: EventHub,
+  staffed: () => boolean = () => true,
+): EcrMoneyPort {
   return {
     sale: () => engine.sale.current(),
+    staffed,
     begin: (input) => engine.sale.begin(input),
     cancel: () => engine.sale.cancel(),
     acceptCode: (code) => engine.sale.acceptCode(code, 'manual', 'ecr'),

@@ -78,6 +78,10 @@ export const MSG = {
     zh: `原交易 ${id} 未支付，不能退款或撤销`,
     en: `The original transaction ${id} is not paid: it cannot be refunded or voided`,
   }),
+  closed: {
+    zh: '收银台无人登录，未发起交易',
+    en: 'Nobody is signed in at the counter: nothing was started',
+  },
   journal: {
     zh: '无法写入交易记录，未发起交易',
     en: 'The journal cannot be written: nothing was started',
@@ -159,6 +163,7 @@ export class EcrService {
     const fingerprint = fingerprintOf('payment', req);
     const known = this.txns.get(req.ecrId);
     if (known) return this.repeat(known, fingerprint);
+    if (!this.port.staffed()) return error(409, 'COUNTER_CLOSED', MSG.closed);
     const busy = this.busy('payment');
     if (busy) return error(409, 'BUSY', MSG.busy, busy);
     const sale = this.port.sale();
@@ -280,6 +285,7 @@ export class EcrService {
     const fingerprint = fingerprintOf(kind, req);
     const known = this.txns.get(req.ecrId);
     if (known) return this.repeat(known, fingerprint);
+    if (!this.port.staffed()) return error(409, 'COUNTER_CLOSED', MSG.closed);
     const busy = this.busy(kind);
     if (busy) return error(409, 'BUSY', MSG.busy, busy);
     const original = this.txns.get(req.originalEcrId);
