@@ -25,7 +25,6 @@ import { createOperators } from '../settings/operators.js';
 import { createPlainSecretBox, type SecretBox } from '../settings/secret-box.js';
 import { createPersistentSettings } from '../settings/store.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
-import { yimaJournalOn } from '../yima/app-journal.js';
 import { startYimaDemo } from '../yima/demo.js';
 import { createYimaService, type YimaService } from '../yima/service.js';
 
@@ -155,16 +154,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     dataDir: options.dataDir,
   });
   router.mount(engineHandlers(engine, { preauth }));
-  const engineLog = createLogger('engine');
-  const recoverPreauths = () =>
-    preauth.recover().catch((error: unknown) => engineLog.error('pre-auth recovery failed', { error }));
-  void engine
-    .start()
-    .then(recoverPreauths)
-    .catch((error: unknown) => engineLog.error('recovery failed', { error }));
-  const preauthRecovery = setInterval(() => void recoverPreauths(), 60_000);
-  preauthRecovery.unref();
-  stops.push(() => clearInterval(preauthRecovery));
+  // One recovery loop for every kind (sales, pre-auths, Yima refunds): at once, then on a timer.
   stops.push(() => engine.stop());
 
   // ── scanners (issue 5) ─────────────────────────────────────────────────────────────────
@@ -214,16 +204,15 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   yima = createYimaService({
     settings,
     operators,
-    // The receipt journal: intent / replies / final under the pos_seq; settlement counts the refunds.
-    journal: yimaJournalOn(journal),
-    events,
+    // The engine's order book: intent / replies / final under the pos_seq in the receipt journal.
+    book: engine.book,
     // The slip of a refunded refund (printing finds it through yima.get); a print failure never changes it.
     printer: { printYimaRefund: (view) => printing.printOrder(view.posSeq) },
     url: () => (yimaDemo && settings.get().environment === 'demo' ? yimaDemo.url : settings.get().yima.url),
   });
   router.mount(yima.handlers());
-  await yima.start();
   stops.push(() => yima.stop());
+  void engine.start().catch((error: unknown) => createLogger('engine').error('recovery failed', { error }));
 
   // ── app-level calls ────────────────────────────────────────────────────────────────────
   router.mount({
