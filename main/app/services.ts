@@ -17,12 +17,17 @@ import { createLogger, setLogSink } from '../log/logger.js';
 import { createPrintingService } from '../printing/service.js';
 import type { SystemPrinter } from '../printing/transports.js';
 import { createScannerService } from '../scanners/service.js';
+import { createPinAttempts } from '../settings/attempts.js';
+import { auditedGate, readAudit } from '../settings/audit.js';
+import { authHandlers } from '../settings/auth-handlers.js';
 import type { StoreClass } from '../settings/conf-file.js';
 import { DEMO_YIMA_KEY } from '../settings/defaults.js';
 import { diagnosticsDocuments, settingsHandlers } from '../settings/handlers.js';
 import { createNoticeBoard } from '../settings/notices.js';
 import { createOperators } from '../settings/operators.js';
+import { createRecoveryCodes } from '../settings/recovery.js';
 import { createPlainSecretBox, type SecretBox } from '../settings/secret-box.js';
+import { createSession, type Session } from '../settings/session.js';
 import { createPersistentSettings } from '../settings/store.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
 import { startYimaDemo } from '../yima/demo.js';
@@ -77,13 +82,42 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     notices: settingsNotices,
     storeClass: options.storeClass,
   });
-  const operators = createOperators({
+  // The journal opens first: whether it holds history decides whether a first manager may be created
+  // without a PIN (fresh install only) and whether the demo operators may be seeded.
+  // Every record names an operator; before anyone signs in, such records say 'system'.
+  let session: Session | undefined;
+  const journal = Journal.open({
     dataDir: options.dataDir,
-    seedDemo: settings.get().environment === 'demo',
+    operatorId: () => session?.currentId() ?? 'system',
+  });
+  stops.push(() => journal.close());
+  const hasHistory = () => journal.nextSeq > 1;
+  const operatorStore = createOperators({
+    dataDir: options.dataDir,
+    seedDemo: settings.get().environment === 'demo' && !hasHistory(),
     notices: settingsNotices,
     storeClass: options.storeClass,
   });
-  await operators.ready;
+  await operatorStore.ready;
+  session = createSession({
+    operators: operatorStore,
+    attempts: createPinAttempts({ dataDir: options.dataDir }),
+    journal: { append: (t, k, d, o) => journal.append(t, k, d, o), hasHistory },
+    recovery: createRecoveryCodes(options.dataDir),
+    emit: (state) => events.emit('auth.changed', state),
+    notice: (message) =>
+      events.emit('app.notice', { level: 'warning', message, at: new Date().toISOString() }),
+  });
+  router.setGate(
+    auditedGate(session.gate, {
+      settings,
+      operators: operatorStore,
+      session,
+      journal: { append: (t, k, d, o) => journal.append(t, k, d, o) },
+    }),
+  );
+  const operators = session.operatorService;
+  router.mount(authHandlers(session, (limit) => readAudit(journal, limit)));
   stops.push(settings.onChange(() => events.emit('settings.changed', settings.publicView())));
   router.mount(
     settingsHandlers({
@@ -123,17 +157,6 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   // The receipt journal in dataDir/journal (docs/journal.md) and the engine (main/engine/index.ts).
   // Receipts print through `printing` (built below; called only after an outcome is journaled).
   // Recovery of unresolved orders starts in the background: it must not hold up the window.
-  // Every record names an operator. Before the first manager exists (a production first start) there is
-  // no one signed in: such records say 'system' rather than fail to be written.
-  const currentOperatorId = () => {
-    try {
-      return operators.current().id;
-    } catch {
-      return 'system';
-    }
-  };
-  const journal = Journal.open({ dataDir: options.dataDir, operatorId: currentOperatorId });
-  stops.push(() => journal.close());
   const engine = new Engine({
     journal,
     gateway,

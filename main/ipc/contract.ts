@@ -9,6 +9,7 @@
  */
 import type { z } from 'zod';
 import { appCalls, appEvents } from './channels/app.js';
+import { authCalls, authEvents } from './channels/auth.js';
 import { devicesCalls, devicesEvents } from './channels/devices.js';
 import { ordersCalls, ordersEvents } from './channels/orders.js';
 import { preauthCalls } from './channels/preauth.js';
@@ -27,6 +28,7 @@ export const calls = {
   ...yimaCalls,
   ...devicesCalls,
   ...settingsCalls,
+  ...authCalls,
 } as const;
 
 export const events = {
@@ -35,6 +37,7 @@ export const events = {
   ...ordersEvents,
   ...devicesEvents,
   ...settingsEvents,
+  ...authEvents,
 } as const;
 
 export type Calls = typeof calls;

@@ -19,6 +19,7 @@ export const ErrorCode = z.enum([
   'DEVICE', // scanner / printer problem
   'GATEWAY', // the payment gateway refused or could not be reached
   'UNAVAILABLE', // the capability is not configured or not offered here
+  'JOURNAL_UNAVAILABLE', // the receipt journal cannot be written (disk full, read-only, I/O error): no sales
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

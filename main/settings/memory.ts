@@ -77,6 +77,9 @@ export function createMemoryOperators(): OperatorService {
       return view(found);
     },
     async requireManager(pin) {
+      if (pin === undefined) {
+        throw new AppError('PIN_REQUIRED', { zh: '需要店长 PIN', en: "A manager's PIN is required" });
+      }
       const found = operators.find((o) => o.role === 'manager' && o.pin === pin);
       if (!found) throw invalid();
       return view(found);

@@ -36,8 +36,11 @@ export interface OperatorService {
   /** The operator at the counter now (recorded on every journal record). */
   current(): OperatorView;
   signIn(id: string, pin: string): Promise<OperatorView>;
-  /** The manager whose PIN this is, or an AppError('PIN_INVALID'). Used for void, refund, pre-auth void. */
-  requireManager(pin: string): Promise<OperatorView>;
+  /**
+   * The manager whose PIN this is, or an AppError('PIN_INVALID'). Without a PIN: the manager who
+   * elevated the session, or PIN_REQUIRED. Used for void, refund, pre-auth void, settings.
+   */
+  requireManager(pin?: string): Promise<OperatorView>;
   save(input: {
     id: string;
     name: string;
@@ -45,5 +48,5 @@ export interface OperatorService {
     pin?: string;
     managerPin?: string;
   }): Promise<OperatorView[]>;
-  remove(id: string, managerPin: string): Promise<OperatorView[]>;
+  remove(id: string, managerPin?: string): Promise<OperatorView[]>;
 }

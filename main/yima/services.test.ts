@@ -15,6 +15,8 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'yima-services-'));
   app = await startAppServices({ transport: 'web', dataDir, version: 'test' });
+  // The app starts signed out: the demo cashier signs in.
+  await app.router.dispatch('auth.signIn', { operatorId: 'cashier', pin: '0000' });
 });
 
 afterAll(async () => {
