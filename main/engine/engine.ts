@@ -216,7 +216,7 @@ export class Engine {
     if (this.current.phase === 'in-flight') throw new AppError('CONFLICT', TEXT.busy);
     if (this.current.phase === 'needs-attention') throw new AppError('CONFLICT', TEXT.unresolved);
     const health = this.book.writable();
-    if (!health.writable) throw new AppError('UNAVAILABLE', health.problem as Bilingual);
+    if (!health.writable) throw new AppError('JOURNAL_UNAVAILABLE', health.problem as Bilingual);
     if (this.blockingUnresolved().length > 0) throw new AppError('CONFLICT', TEXT.unresolved);
     const max = this.settings.get().maxAmountFen;
     if (!Number.isSafeInteger(input.amountFen) || input.amountFen < 1) {
@@ -424,7 +424,7 @@ export class Engine {
     if (this.book.isBusy(key))
       throw new AppError('CONFLICT', { zh: '该订单正在处理中', en: 'This order is being worked on' });
     const health = this.book.writable();
-    if (!health.writable) throw new AppError('UNAVAILABLE', health.problem as Bilingual);
+    if (!health.writable) throw new AppError('JOURNAL_UNAVAILABLE', health.problem as Bilingual);
     return { manager, order, key, od: order.view.day };
   }
 

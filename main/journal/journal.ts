@@ -10,7 +10,13 @@ import { fenToYuanText, parseYuanToFen } from '../shared/money.js';
 import { dayOfOurId, type JournalRecord } from './format.js';
 import { foldPreauth, foldSale, type OrderState, RECORD } from './records.js';
 import { buildReport } from './reports.js';
-import { type AppendInput, JournalStore, type VerifyReport } from './store.js';
+import {
+  type AppendInput,
+  type JournalHealth,
+  JournalStore,
+  type JournalStoreOptions,
+  type VerifyReport,
+} from './store.js';
 
 export interface JournalOptions {
   /** The app's data folder; the journal lives in `<dataDir>/journal`. */
@@ -18,6 +24,8 @@ export interface JournalOptions {
   now?: () => number;
   /** Operator recorded by the generic `append` when none is given. */
   operatorId?: () => string;
+  /** Store options passed through (tests inject file-call failures with `fs`). */
+  store?: Pick<JournalStoreOptions, 'fs' | 'probeMs'>;
 }
 
 export interface GenericAppendOptions {
@@ -45,6 +53,7 @@ export class Journal {
     const store = JournalStore.open({
       dir: path.join(options.dataDir, 'journal'),
       ...(options.now ? { now: options.now } : {}),
+      ...options.store,
     });
     return new Journal(store, options);
   }
@@ -81,6 +90,15 @@ export class Journal {
   /** The engine's typed append. */
   write<D extends Record<string, unknown>>(input: AppendInput<D>): JournalRecord<D> {
     return this.store.append(input);
+  }
+
+  /** Whether appends work now, and why not (the store's health). */
+  health(): JournalHealth {
+    return this.store.health();
+  }
+
+  onHealth(listener: (health: JournalHealth) => void): () => void {
+    return this.store.onHealth(listener);
   }
 
   onAppend(listener: (record: JournalRecord) => void): () => void {

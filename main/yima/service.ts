@@ -269,7 +269,7 @@ export function createYimaService(options: YimaServiceOptions): YimaService {
       throw unavailable('未设置翼码密钥', 'The Yima key is not set');
     }
     const health = book.writable();
-    if (!health.writable) throw new AppError('UNAVAILABLE', health.problem as Bilingual);
+    if (!health.writable) throw new AppError('JOURNAL_UNAVAILABLE', health.problem as Bilingual);
     const earlier = all().filter((o) => o.orgPosSeq === input.orgPosSeq && o.status !== 'failed');
     const open = earlier.find((o) => !final(o));
     if (open) {

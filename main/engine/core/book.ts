@@ -83,9 +83,6 @@ export class OrderBook {
   private recovering: Promise<void> | undefined;
   private started = false;
   stopped = false;
-  /** The last journal write failed (cleared by the next success). */
-  private writeProblem: Bilingual | undefined;
-  private readonly healthListeners = new Set<(writable: boolean) => void>();
 
   constructor(deps: BookDeps) {
     this.journal = deps.journal;
@@ -207,12 +204,10 @@ export class OrderBook {
         d: draft.d as never,
       });
     } catch (error) {
-      this.noteWrite(false);
       log.error('journal write failed', { key, type: draft.t, error });
       if (error instanceof AppError) throw error;
-      throw new AppError('UNAVAILABLE', JOURNAL_DOWN);
+      throw new AppError('JOURNAL_UNAVAILABLE', JOURNAL_DOWN);
     }
-    this.noteWrite(true);
     const status = after.kind === 'sale' ? st : after.kind === 'yima' ? YIMA_ORDER_STATUS[st] : undefined;
     if (status) {
       this.safeEmit(() =>
@@ -222,26 +217,19 @@ export class OrderBook {
     return after;
   }
 
-  /** Whether the journal takes writes now (the journal's own health when it has one). */
+  /** Whether the journal takes writes now (its health), with the bilingual reason when not. */
   writable(): { writable: boolean; problem?: Bilingual } {
-    const health = (this.journal as { health?: () => { writable: boolean; problem?: Bilingual } }).health;
-    if (typeof health === 'function') {
-      const h = health.call(this.journal);
-      if (!h.writable) return { writable: false, problem: h.problem ?? JOURNAL_DOWN };
-    }
-    if (this.writeProblem) return { writable: false, problem: this.writeProblem };
+    const h = this.journal.health();
+    if (!h.writable) return { writable: false, problem: h.problem ?? JOURNAL_DOWN };
     return { writable: true };
   }
 
+  /** Called when the journal's health changes; when it is writable again, a recovery pass runs. */
   onWritable(listener: (writable: boolean) => void): () => void {
-    this.healthListeners.add(listener);
-    return () => this.healthListeners.delete(listener);
-  }
-
-  private noteWrite(ok: boolean): void {
-    const was = this.writeProblem === undefined;
-    this.writeProblem = ok ? undefined : JOURNAL_DOWN;
-    if (was !== ok) for (const l of this.healthListeners) l(ok);
+    return this.journal.onHealth((h) => {
+      listener(h.writable);
+      if (h.writable && this.started && !this.stopped) void this.recover();
+    });
   }
 
   // ── events ────────────────────────────────────────────────────────────────────────────────
