@@ -5,7 +5,7 @@
 import { createPosLinkClient } from '../gateway/client.js';
 import type { PosLinkClient } from '../gateway/types.js';
 import { EventHub } from '../ipc/router.js';
-import { Journal } from '../journal/journal.js';
+import { Journal, type JournalOptions } from '../journal/journal.js';
 import { createMemoryOperators, createMemorySettings } from '../settings/memory.js';
 import type { Settings } from '../settings/types.js';
 import { Engine, type EngineDeps } from './engine.js';
@@ -27,6 +27,8 @@ export function makeKit(options: {
   /** One clock for the journal (its China day) and the engine (ids, deadlines, the day-end warning). */
   now?: () => number;
   engine?: Partial<EngineDeps>;
+  /** Journal options passed through (e.g. an injected file layer). */
+  journal?: Pick<JournalOptions, 'store'>;
 }): Kit {
   const settings = createMemorySettings({ queryDeadlineSeconds: 2, ...options.settings });
   const operators = createMemoryOperators();
@@ -37,6 +39,7 @@ export function makeKit(options: {
     dataDir: options.dataDir,
     operatorId: () => operators.current().id,
     ...(options.now ? { now: options.now } : {}),
+    ...options.journal,
   });
   const gateway = createPosLinkClient({
     baseUrl: options.gatewayUrl,

@@ -287,26 +287,31 @@ export class OrderBook {
   /** One pass over every unresolved order of every kind (the one running is joined). */
   recover(): Promise<void> {
     if (this.recovering) return this.recovering;
-    this.recovering = (async () => {
+    // Cleared only after the assignment: a pass with nothing to do finishes synchronously, and
+    // clearing it inside would leave a settled promise behind that every later pass would "join".
+    const pass = this.pass();
+    this.recovering = pass;
+    void pass.finally(() => {
+      if (this.recovering === pass) this.recovering = undefined;
+    });
+    this.track(pass);
+    return pass;
+  }
+
+  private async pass(): Promise<void> {
+    await Promise.resolve();
+    for (const entry of this.journal.store.openSet()) {
+      if (this.stopped) break;
+      if (this.busy.has(entry.k)) continue;
+      await this.recoverOne(entry.k, entry.od);
+    }
+    for (const kind of this.kinds.values()) {
       try {
-        for (const entry of this.journal.store.openSet()) {
-          if (this.stopped) break;
-          if (this.busy.has(entry.k)) continue;
-          await this.recoverOne(entry.k, entry.od);
-        }
-        for (const kind of this.kinds.values()) {
-          try {
-            kind.afterPass?.();
-          } catch (error) {
-            log.warn('after-pass step failed', { kind: kind.name, error });
-          }
-        }
-      } finally {
-        this.recovering = undefined;
+        kind.afterPass?.();
+      } catch (error) {
+        log.warn('after-pass step failed', { kind: kind.name, error });
       }
-    })();
-    this.track(this.recovering);
-    return this.recovering;
+    }
   }
 
   /** Work one unresolved order now (recovery, 立即查询). False when it was busy or not open. */
