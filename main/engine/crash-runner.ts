@@ -1,7 +1,7 @@
 /**
  * Child process for the crash tests (crash.test.ts): opens the journal + engine in CASHIER_DATA_DIR
  * against the simulator at CASHIER_GATEWAY_URL and runs ONE sale (CRASH_AMOUNT fen, a code ending
- * CRASH_LAST4; with CRASH_VOID=1 a manager then voids it). When the engine reaches the step named by CASHIER_CRASH_AT, the process SIGKILLs itself:
+ * CRASH_LAST4; with CRASH_VOID=1 a manager then voids it, with CRASH_REFUND=1 refunds 400 fen of it). When the engine reaches the step named by CASHIER_CRASH_AT, the process SIGKILLs itself:
  * no finally blocks, no flush, exactly like a power cut after the last fsync.
  *
  * `after-send` is a transport-level point: the pay request reached the gateway (its answer, or its
@@ -38,6 +38,16 @@ async function main(): Promise<void> {
   kit.engine.sale.begin({ amountFen: Number(process.env.CRASH_AMOUNT ?? '1000') });
   await kit.engine.sale.acceptCode(`13456789012345${process.env.CRASH_LAST4 ?? '1234'}`, 'manual', 'crash');
   await kit.engine.idle();
+  if (process.env.CRASH_REFUND === '1') {
+    // Then a manager refunds part of it (the refund's crash points are armed only here).
+    const id = kit.engine.sale.current().merchantOrderId as string;
+    await kit.engine.refundOrder({
+      merchantOrderId: id,
+      amountFen: 400,
+      pin: '123456',
+      reason: 'crash test',
+    });
+  }
   if (process.env.CRASH_VOID === '1') {
     // Then a manager voids it (the void's crash points are armed only here for a paid sale).
     const id = kit.engine.sale.current().merchantOrderId as string;

@@ -19,6 +19,7 @@ interface Case {
   last4: string;
   point: string;
   void?: boolean;
+  refund?: boolean;
 }
 
 const SCENARIOS = [
@@ -49,6 +50,16 @@ const SCENARIOS = [
     last4: '1234',
     void: true,
     points: ['after-void-intent', 'after-void-reply'],
+  },
+  // A manager's partial refund of a paid sale, killed between its intent and its answer: recovery asks
+  // query-refund with the same refundRequestId. Not there → failed, the sale stays paid; there →
+  // exactly that part refunded. Never a void of the sale.
+  {
+    scenario: 'paid, partial refund',
+    amount: 1000,
+    last4: '1234',
+    refund: true,
+    points: ['after-refund-intent', 'after-refund-reply'],
   },
 ];
 const CASES: Case[] = SCENARIOS.flatMap((s) => s.points.map((point) => ({ ...s, point })));
@@ -96,6 +107,7 @@ describe('crash at every step boundary, restart, recover', () => {
         CRASH_AMOUNT: String(c.amount),
         CRASH_LAST4: c.last4,
         CRASH_VOID: c.void ? '1' : '0',
+        CRASH_REFUND: c.refund ? '1' : '0',
       });
       const killed = exit.signal === 'SIGKILL';
       // Restart here: open the same journal, recover.
@@ -133,6 +145,17 @@ describe('crash at every step boundary, restart, recover', () => {
         const bankVoided = ledger[0]?.state !== 'paid';
         expect(orders[0]?.view.status).toBe(bankVoided ? 'voided' : 'paid');
         expect(bankVoided).toBe(c.point === 'after-void-reply');
+      }
+      if (c.refund) {
+        const refunded = c.point === 'after-refund-reply' ? 400 : 0;
+        expect(orders[0]?.view).toMatchObject({
+          status: refunded ? 'partially-refunded' : 'paid',
+          refundedFen: refunded,
+          refundableFen: 1000 - refunded,
+          unresolved: false,
+        });
+        expect(ledger[0]?.refundedFen).toBe(refunded);
+        expect(voidRequests).toHaveLength(0);
       }
       expect(kit.journal.verify().damaged).toEqual([]);
       await kit.close();
