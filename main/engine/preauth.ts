@@ -176,6 +176,7 @@ export function createPreauthService(deps: PreauthDeps): PreauthService {
   /** One query of a pre-auth; true when its state is definite. */
   async function queryOnce(id: string, od: string): Promise<boolean> {
     const s = book.state(id, od) as PreauthCore;
+    const deadline = Date.parse(s.createdAt) + deps.settings.get().queryDeadlineSeconds * 1000;
     const systemTraceNum = reserveTrace('query', id);
     const result = await deps.gateway.preauth.query({
       systemTraceNum,
@@ -189,6 +190,7 @@ export function createPreauthService(deps: PreauthDeps): PreauthService {
       ...(q.authorizationCode ? { authorizationCode: q.authorizationCode } : {}),
       // What a completion found by query completed: the amount its intent asked for.
       ...(q.state === 'completed' && s.open ? { amountFen: s.open.amountFen } : {}),
+      ...(q.state === 'not-found' && now() >= deadline ? { afterDeadline: true } : {}),
     });
     const definite = ['authorized', 'completed', 'voided', 'failed'].includes(q.state);
     const after = write(id, od, {

@@ -168,6 +168,8 @@ export interface PreauthReplyData {
   retrievalRefNum?: string;
   amountFen?: number;
   queryState?: PreauthQueryState;
+  /** The query was made after the pre-auth's deadline (a "not found" then means it never arrived). */
+  afterDeadline?: boolean;
   [key: string]: unknown;
 }
 
@@ -431,9 +433,11 @@ function nextSale(s: SaleCore, r: Meta & RecordDraft): SaleCore {
       }
       if (d.outcome === 'ok') return { ...withReplyIds(s, d), charge: 'paid', ...paid(d) };
       if (d.outcome === 'declined' || d.outcome === 'not-sent') {
+        // Nothing was charged: a void sent meanwhile has nothing left to undo.
         return {
           ...s,
           charge: 'declined',
+          voidOpen: undefined,
           notSent: d.outcome === 'not-sent',
           message: d.message ?? s.message,
         };
@@ -555,7 +559,8 @@ function saleQuery(s: SaleCore, d: QueryReplyData): SaleCore {
       return ids;
     }
     case 'failed':
-      if (open) return { ...ids, charge: 'declined', message: d.message ?? s.message };
+      // Nothing was charged: a void sent meanwhile has nothing left to undo.
+      if (open) return { ...ids, charge: 'declined', voidOpen: undefined, message: d.message ?? s.message };
       return s;
     case 'voided':
     case 'reversed':
@@ -689,6 +694,12 @@ function preauthQuery(s: PreauthCore, d: PreauthReplyData): PreauthCore {
     case 'failed':
       if (!PREAUTH_OPEN.has(s.state)) return s;
       return { ...s, state: 'declined' };
+    case 'not-found':
+      // Past its deadline the gateway still has no such pre-auth: it never arrived, nothing is held.
+      if (PREAUTH_OPEN.has(s.state) && d.afterDeadline === true) {
+        return { ...s, state: 'declined', message: PREAUTH_NOT_FOUND };
+      }
+      return s.state === 'pending' ? { ...s, state: 'unknown' } : s;
     default:
       return s.state === 'pending' ? { ...s, state: 'unknown' } : s;
   }
@@ -1015,6 +1026,10 @@ const VOID_UNKNOWN: Bilingual = {
 const VOID_REFUSED: Bilingual = {
   zh: '支付结果未知且撤销被拒绝：请勿重复收款，联系银联商务核实',
   en: 'Outcome unknown and the void was refused: do not charge again; check with ChinaUMS',
+};
+const PREAUTH_NOT_FOUND: Bilingual = {
+  zh: '网关无此担保，未授权',
+  en: 'The gateway has no such pre-auth: nothing is held',
 };
 const NOT_FOUND: Bilingual = {
   zh: '网关无此订单，未扣款',
