@@ -16,8 +16,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { interpretPreauthQuery } from '../gateway/codes.js';
 import type { CallResult, PosLinkClient } from '../gateway/types.js';
-import type { PreauthView } from '../ipc/channels/preauth.js';
-import { AppError, type Bilingual } from '../ipc/errors.js';
 import type { EventHub, PartialHandlers } from '../ipc/router.js';
 import {
   type PreauthCore,
@@ -28,7 +26,9 @@ import {
   preauthView,
   RECORD,
 } from '../journal/records.js';
+import type { PreauthView } from '../journal/views.js';
 import type { OperatorService, SettingsService } from '../settings/types.js';
+import { AppError, type Bilingual } from '../shared/errors.js';
 import { checkPayCode, last4 } from '../shared/paycode.js';
 import type { OperationKind } from './core/book.js';
 import { isNotSent, makeId } from './core/wire.js';

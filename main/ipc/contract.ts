@@ -11,11 +11,14 @@ import type { z } from 'zod';
 import { appCalls, appEvents } from './channels/app.js';
 import { authCalls, authEvents } from './channels/auth.js';
 import { devicesCalls, devicesEvents } from './channels/devices.js';
+import { gatewayCalls, gatewayEvents } from './channels/gateway.js';
+import { journalCalls, journalEvents } from './channels/journal.js';
 import { ordersCalls, ordersEvents } from './channels/orders.js';
 import { preauthCalls } from './channels/preauth.js';
 import { reportsCalls } from './channels/reports.js';
 import { saleCalls, saleEvents } from './channels/sale.js';
 import { settingsCalls, settingsEvents } from './channels/settings.js';
+import { syncCalls, syncEvents } from './channels/sync.js';
 import { yimaCalls } from './channels/yima.js';
 import type { Envelope } from './errors.js';
 
@@ -29,6 +32,9 @@ export const calls = {
   ...devicesCalls,
   ...settingsCalls,
   ...authCalls,
+  ...journalCalls,
+  ...gatewayCalls,
+  ...syncCalls,
 } as const;
 
 export const events = {
@@ -38,6 +44,9 @@ export const events = {
   ...devicesEvents,
   ...settingsEvents,
   ...authEvents,
+  ...journalEvents,
+  ...gatewayEvents,
+  ...syncEvents,
 } as const;
 
 export type Calls = typeof calls;

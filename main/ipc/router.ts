@@ -70,7 +70,8 @@ export class Router {
       return fail(
         new AppError('UNKNOWN_CHANNEL', {
           zh: '未知的调用',
-          en: `Unknown call: ${String(channel).slice(0, 64)}`,
+          // Never String() an untrusted object: a 100k-deep array overflows the stack doing so.
+          en: `Unknown call: ${typeof channel === 'string' ? channel.slice(0, 64) : `(${typeof channel})`}`,
         }),
       );
     }

@@ -8,13 +8,12 @@
  * the recovery rules built on these states in docs/engine.md.
  */
 
-import type { OrderStatus, OrderView, RefundView, TimelineEntry } from '../ipc/channels/orders.js';
-import type { PreauthView } from '../ipc/channels/preauth.js';
-import type { YimaRefundView } from '../ipc/channels/yima.js';
-import type { Bilingual } from '../ipc/errors.js';
+import type { Bilingual } from '../shared/errors.js';
 import { formatFen } from '../shared/money.js';
 import type { PayChannel } from '../shared/paycode.js';
+import type { YimaRefundView } from '../yima/types.js';
 import type { JournalRecord } from './format.js';
+import type { OrderStatus, OrderView, PreauthView, RefundView, TimelineEntry } from './views.js';
 
 export const RECORD = {
   payIntent: 'pay.intent',
@@ -61,6 +60,8 @@ export interface ReplyFields {
   queryResCode?: string;
   /** The raw reply as received (payment code fields masked), for the timeline. */
   raw?: unknown;
+  /** What a cashier may read (the gateway's meaning of a code, never raw exception text). */
+  message?: Bilingual;
 }
 
 /** Where a sale came from when an ECR (the shop's till) asked for it. */
@@ -168,6 +169,7 @@ export interface PreauthReplyData {
   retrievalRefNum?: string;
   amountFen?: number;
   queryState?: PreauthQueryState;
+  message?: Bilingual;
   /** The query was made after the pre-auth's deadline (a "not found" then means it never arrived). */
   afterDeadline?: boolean;
   [key: string]: unknown;
@@ -442,7 +444,7 @@ function nextSale(s: SaleCore, r: Meta & RecordDraft): SaleCore {
           message: d.message ?? s.message,
         };
       }
-      return { ...withReplyIds(s, d), charge: 'unknown', ...(d.errInfo ? { message: text(d.errInfo) } : {}) };
+      return { ...withReplyIds(s, d), charge: 'unknown', message: d.message ?? s.message };
     }
     case 'query.reply':
       return saleQuery(s, r.d);
@@ -478,7 +480,7 @@ function nextSale(s: SaleCore, r: Meta & RecordDraft): SaleCore {
         const rest = {
           ...s,
           voidOpen: undefined,
-          message: d.message ?? (d.errInfo ? text(d.errInfo) : s.message),
+          message: d.message ?? s.message,
         };
         if (!s.voidOpen.auto) return rest;
         // The gateway does not know the order: a query decides (not found → the pay never arrived).
@@ -529,7 +531,7 @@ function nextSale(s: SaleCore, r: Meta & RecordDraft): SaleCore {
       refunds[i] = {
         ...current,
         status,
-        ...(d.errInfo && d.outcome !== 'ok' ? { message: text(d.errInfo) } : {}),
+        ...(d.message && d.outcome !== 'ok' ? { message: d.message } : {}),
       };
       // The charge is never touched by a refund's answer.
       const after = { ...s, refunds };
@@ -642,7 +644,7 @@ function nextPreauth(s: PreauthCore, r: Meta & RecordDraft): PreauthCore {
         ...(d.orderId ? { orderId: d.orderId } : {}),
         ...(d.authorizationCode ? { authorizationCode: d.authorizationCode } : {}),
         ...(d.op === 'start' && d.transactionDate ? { transactionDate: d.transactionDate } : {}),
-        ...(d.errInfo && d.outcome !== 'ok' ? { message: text(d.errInfo) } : {}),
+        ...(d.message && d.outcome !== 'ok' ? { message: d.message } : {}),
       };
       if (d.op === 'start') {
         if (!PREAUTH_OPEN.has(s.state)) return s;
@@ -1001,18 +1003,20 @@ function outcomeZh(outcome: unknown): string {
   return outcome === 'ok' ? '成功' : outcome === 'declined' ? '失败' : '未知';
 }
 
+/** A timeline line: the cashier's words for the answer, never raw exception text (that is in `detail`). */
 function outcomeText(zh: string, en: string, r: JournalRecord): Bilingual {
-  const info = r.d.errInfo ? ` ${String(r.d.errCode ?? '')} ${String(r.d.errInfo)}` : '';
+  const m = r.d.message as Bilingual | undefined;
+  if (m && typeof m.zh === 'string' && typeof m.en === 'string') {
+    return { zh: `${zh}：${outcomeZh(r.d.outcome)} ${m.zh}`, en: `${en}: ${String(r.d.outcome)} ${m.en}` };
+  }
+  const code = r.d.errCode ? ` ${String(r.d.errCode)}` : '';
+  const info = r.d.outcome === 'declined' && r.d.errInfo ? `${code} ${String(r.d.errInfo)}` : code;
   return { zh: `${zh}：${outcomeZh(r.d.outcome)}${info}`, en: `${en}: ${String(r.d.outcome)}${info}` };
 }
 
 function fen(value: unknown): string {
   const n = Number(value);
   return Number.isSafeInteger(n) ? formatFen(n) : '';
-}
-
-function text(value: string): Bilingual {
-  return { zh: value, en: value };
 }
 
 function isFenValue(value: unknown): value is number {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../ipc/errors.js';
+import { AppError } from '../shared/errors.js';
 import { decodeLine } from './format.js';
 import { type JournalFs, type JournalHealth, JournalStore } from './store.js';
 
@@ -78,8 +78,9 @@ function faultyFs() {
   return { shim, fail: (fault: Fault) => faults.push(fault), faults };
 }
 
+/** The day file's lines, without the zero-filled room ahead that today's open file carries. */
 function fileLines(dir: string): string[] {
-  return fs.readFileSync(path.join(dir, '2026-03-10.jsonl'), 'utf8').split('\n');
+  return fs.readFileSync(path.join(dir, '2026-03-10.jsonl'), 'utf8').replace(/\0+$/, '').split('\n');
 }
 
 /** Every line of the day file is one whole record; returns their `n`. */
@@ -147,11 +148,14 @@ describe('a failed append leaves only whole records (injected faults)', () => {
     const dir = tempDir();
     const { shim, fail } = faultyFs();
     const store = JournalStore.open({ dir, now, fs: shim, probeMs: 0 });
-    put(store, 1);
-    const size = fs.statSync(path.join(dir, '2026-03-10.jsonl')).size;
+    const first = put(store, 1);
     fail({ op: 'writeSync', code: 'EIO', partial: 25 });
     expect(expectUnavailable(() => put(store, 2)).bilingual.en).toContain('I/O error');
-    expect(fs.statSync(path.join(dir, '2026-03-10.jsonl')).size).toBe(size);
+    // Cut back to the end of record 1 (the zeros ahead went with it).
+    expect(fs.statSync(path.join(dir, '2026-03-10.jsonl')).size).toBe(
+      Buffer.byteLength(fileLines(dir)[0] as string) + 1,
+    );
+    expect(first.s).toBe(1);
     put(store, 3);
     expect(wholeRecords(dir)).toEqual([1, 3]);
     store.close();
@@ -240,6 +244,42 @@ describe('a failed append leaves only whole records (injected faults)', () => {
     expectUnavailable(() => put(store, 2));
     put(store, 3);
     expect(wholeRecords(dir)).toEqual([1, 3]);
+    store.close();
+  });
+});
+
+describe('preallocated room ahead of the records', () => {
+  it("today's open file carries zeros ahead; closing cuts them; a crash leaves them and the next open cuts them", () => {
+    const dir = tempDir();
+    const file = path.join(dir, '2026-03-10.jsonl');
+    const store = JournalStore.open({ dir, now, preallocate: 64 * 1024 });
+    put(store, 1);
+    put(store, 2);
+    const content = fileLines(dir).join('\n');
+    expect(fs.statSync(file).size).toBe(64 * 1024);
+    expect(store.verify()).toMatchObject({ ok: true, records: 2 });
+    // A second process opening the folder as after a kill -9 (the first never closed).
+    const after = JournalStore.open({ dir, now, preallocate: 64 * 1024 });
+    expect(after.openReport).toMatchObject({ tornSetAside: [], problems: [] });
+    expect(fs.statSync(file).size).toBe(Buffer.byteLength(content));
+    put(after, 3);
+    after.close();
+    expect(fs.statSync(file).size).toBe(Buffer.byteLength(fileLines(dir).join('\n')));
+    expect(wholeRecords(dir)).toEqual([1, 2, 3]);
+  });
+
+  it('room refused by a full disk: the record is still written, growing the file', () => {
+    const dir = tempDir();
+    const { shim, fail } = faultyFs();
+    const store = JournalStore.open({ dir, now, fs: shim, probeMs: 0 });
+    fail({ op: 'writeSync', code: 'ENOSPC', partial: 100 }); // the zeros ahead
+    put(store, 1);
+    expect(store.health().writable).toBe(true);
+    expect(fs.statSync(path.join(dir, '2026-03-10.jsonl')).size).toBe(
+      Buffer.byteLength(fileLines(dir)[0] as string) + 1,
+    );
+    put(store, 2);
+    expect(wholeRecords(dir)).toEqual([1, 2]);
     store.close();
   });
 });

@@ -213,3 +213,59 @@ describe('verify finds tampering', () => {
     ]);
   });
 });
+
+describe('the check at start', () => {
+  /** Three days of records, closed on the third: the first two have metas. */
+  function threeDays() {
+    const ctx = setup();
+    const store = ctx.open();
+    for (let day = 0; day < 3; day += 1) {
+      if (day > 0) ctx.c.advance(86_400_000);
+      for (let n = 1; n <= 3; n += 1) put(store, day * 10 + n, { amountFen: 100 + n });
+    }
+    store.close();
+    ctx.c.advance(86_400_000); // open on day 4: every file is a past day
+    return ctx;
+  }
+
+  it('finds nothing in a clean journal and reads only what has no meta', () => {
+    const { open } = threeDays();
+    const store = open();
+    expect(store.openReport?.problems).toEqual([]);
+    store.close();
+    const again = open();
+    expect(again.openReport).toMatchObject({ problems: [], filesRead: 0 });
+    again.close();
+  });
+
+  it('an old day edited in place (same size, CRC fixed) is found at start, and again at the next start', () => {
+    const { open, file } = threeDays();
+    open().close(); // metas for every day
+    const list = lines(file('2026-03-11'));
+    list[1] = forge(list[1] as string, (json) => json.replace('"amountFen":102', '"amountFen":902'));
+    writeLines(file('2026-03-11'), list);
+    const store = open();
+    expect(store.openReport?.filesRead).toBe(1);
+    expect(store.openReport?.problems.map((p) => [p.file, p.kind, p.s])).toEqual([
+      ['2026-03-11.jsonl', 'altered', 5],
+    ]);
+    store.close();
+    const again = open();
+    expect(again.openReport?.filesRead).toBe(0);
+    expect(again.openReport?.problems.map((p) => p.kind)).toEqual(['altered']);
+    again.close();
+  });
+
+  it('a whole old day deleted is found at start from the metas alone', () => {
+    const { open, file } = threeDays();
+    open().close();
+    fs.rmSync(file('2026-03-11'));
+    const store = open();
+    expect(store.openReport?.filesRead).toBe(0);
+    expect(store.openReport?.problems.map((p) => [p.file, p.kind])).toEqual([
+      ['2026-03-12.jsonl', 'deleted'],
+    ]);
+    expect(store.openReport?.problems[0]?.problem).toContain('records 4–6 are missing');
+    store.close();
+  });
+});

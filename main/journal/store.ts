@@ -18,8 +18,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError, type Bilingual } from '../ipc/errors.js';
 import { createLogger } from '../log/logger.js';
+import { AppError, type Bilingual } from '../shared/errors.js';
 import {
   chainHash,
   chinaDay,
@@ -40,6 +40,10 @@ const META_VERSIONS_ACCEPTED: ReadonlySet<number> = new Set([2, META_VERSION]);
 const META_PROBLEMS = 20;
 /** The probe writes one page: a record needs about that much room. */
 const PROBE_BYTES = 4096;
+/** Today's file grows in zero-filled steps of this size (see JournalStoreOptions.preallocate). */
+const PREALLOCATE = 1 << 20;
+/** After the disk refused a step, records are appended without one for this long. */
+const PREALLOCATE_BACKOFF_MS = 60_000;
 
 export interface FileMeta {
   v: number;
@@ -161,6 +165,13 @@ export interface JournalStoreOptions {
   fs?: JournalFs;
   /** While writing is down, how often to probe whether it works again (ms; 0: only on append). */
   probeMs?: number;
+  /**
+   * Bytes by which today's file is extended, zero-filled and synced, ahead of the records (0: none).
+   * A record then overwrites zeros inside the file: its fdatasync flushes data only, not a new file
+   * size (a metadata commit) every time, which is what made growing appends slow and jittery. The
+   * zeros are cut off when the day's file is closed; readers stop at them.
+   */
+  preallocate?: number;
 }
 
 type Listener = (record: JournalRecord) => void;
@@ -175,6 +186,8 @@ interface CurrentFile {
   records: JournalRecord[];
   /** True when bytes past `size` may be on disk (a failed append not yet cut off). */
   dirty: boolean;
+  /** The file's length on disk: `size` plus the zero-filled room ahead (preallocation). */
+  allocated: number;
 }
 
 const nodeFs: JournalFs = fs;
@@ -186,6 +199,8 @@ export class JournalStore {
   private readonly now: () => number;
   private readonly fs: JournalFs;
   private readonly probeMs: number;
+  private readonly preallocate: number;
+  private preallocateAfter = 0;
   private readonly metas = new Map<string, FileMeta>();
   private readonly open = new Map<string, OpenEntry & { un: boolean }>();
   private readonly foreignByDay = new Map<
@@ -213,6 +228,7 @@ export class JournalStore {
     this.cacheDays = options.cacheDays ?? 4;
     this.fs = options.fs ?? nodeFs;
     this.probeMs = options.probeMs ?? 5000;
+    this.preallocate = options.preallocate ?? PREALLOCATE;
   }
 
   /**
@@ -273,6 +289,7 @@ export class JournalStore {
     };
     const encoded = encodeChained(bare, this.lastH);
     const line = Buffer.from(encoded.line, 'utf8');
+    if (file.size + line.length > file.allocated) this.extend(file, file.size + line.length);
     try {
       writeAll(this.fs, file.fd, line, file.size);
       this.fs.fdatasyncSync(file.fd);
@@ -285,6 +302,7 @@ export class JournalStore {
     this.lastH = encoded.h;
     const off = file.size;
     file.size += line.length;
+    file.allocated = Math.max(file.allocated, file.size);
     file.records.push(record as JournalRecord);
     this.noteRecord(day, record as JournalRecord, off, line.length, encoded.bare);
     if (!this.healthState.writable) this.setHealth({ writable: true });
@@ -404,7 +422,7 @@ export class JournalStore {
         buf = Buffer.alloc(0);
       }
       // Bytes of a failed append not yet cut off are not part of the journal.
-      if (this.current?.day === day && this.current.dirty) buf = buf.subarray(0, this.current.size);
+      if (this.current?.day === day) buf = buf.subarray(0, this.current.size);
       perFile.push(checker.file(name, buf));
     }
     const problems = checker.finish();
@@ -431,9 +449,50 @@ export class JournalStore {
     this.closed = true;
     this.stopProbe();
     if (this.current) {
-      if (!this.current.dirty) this.writeMeta(this.metas.get(this.current.day));
-      this.closeFd(this.current);
+      this.finishFile(this.current);
       this.current = undefined;
+    }
+  }
+
+  /** A day file is done (close, next day): cut the zeros ahead, write its meta, close it. */
+  private finishFile(file: CurrentFile): void {
+    if (file.fd >= 0 && !file.dirty && file.allocated > file.size) {
+      try {
+        this.fs.ftruncateSync(file.fd, file.size);
+        this.fs.fdatasyncSync(file.fd);
+        file.allocated = file.size;
+      } catch (error) {
+        // The next open cuts them (zeros are never records).
+        log.warn('could not cut the preallocated tail', { error: errorCode(error) });
+        file.dirty = true;
+      }
+    }
+    if (!file.dirty) this.writeMeta(this.metas.get(file.day));
+    this.closeFd(file);
+  }
+
+  /**
+   * Room ahead for `end` bytes: extend the file with synced zeros, one step at a time. Best effort: if
+   * the disk refuses, the zeros written are cut back and records are appended growing the file.
+   */
+  private extend(file: CurrentFile, end: number): void {
+    if (this.preallocate <= 0 || this.now() < this.preallocateAfter) return;
+    const target = Math.ceil(end / this.preallocate) * this.preallocate;
+    const from = Math.max(file.allocated, file.size);
+    try {
+      writeAll(this.fs, file.fd, Buffer.alloc(target - from), from);
+      this.fs.fdatasyncSync(file.fd);
+      file.allocated = target;
+    } catch (error) {
+      log.warn('journal preallocation refused; appending without it for a while', {
+        error: errorCode(error),
+      });
+      this.preallocateAfter = this.now() + PREALLOCATE_BACKOFF_MS;
+      try {
+        this.fs.ftruncateSync(file.fd, from);
+      } catch {
+        file.dirty = true; // cut with the next repair, before anything is written
+      }
     }
   }
 
@@ -444,8 +503,7 @@ export class JournalStore {
     try {
       if (this.current && this.current.day !== day) {
         this.repair(this.current);
-        this.writeMeta(this.metas.get(this.current.day));
-        this.closeFd(this.current);
+        this.finishFile(this.current);
         this.current = undefined;
       }
       if (!this.current) this.current = this.openDay(day);
@@ -458,7 +516,7 @@ export class JournalStore {
 
   /** Start a day file (or continue an existing one written earlier today by another run). */
   private openDay(day: string): CurrentFile {
-    fs.mkdirSync(this.dir, { recursive: true });
+    ensureDir(this.dir);
     const file = this.fileOf(day);
     const existed = fs.existsSync(file);
     const read = existed ? readFile(file) : { records: [], offsets: [], damaged: 0 };
@@ -466,7 +524,8 @@ export class JournalStore {
     if (!existed) fsyncDir(this.dir);
     this.cache.delete(day);
     const size = goodEnd(read.offsets);
-    return { day, fd, size, records: read.records, dirty: this.fs.fstatSync(fd).size !== size };
+    const onDisk = this.fs.fstatSync(fd).size;
+    return { day, fd, size, records: read.records, dirty: onDisk !== size, allocated: onDisk };
   }
 
   /**
@@ -498,6 +557,7 @@ export class JournalStore {
         }
       }
       file.dirty = false;
+      file.allocated = file.size;
     } catch (error) {
       this.closeFd(file);
       file.dirty = true;
@@ -510,6 +570,7 @@ export class JournalStore {
     try {
       this.fs.ftruncateSync(file.fd, file.size);
       this.fs.fdatasyncSync(file.fd);
+      file.allocated = file.size;
     } catch (error) {
       log.error('journal rollback failed: writing closed until the file can be repaired', {
         error: errorCode(error),
@@ -561,7 +622,7 @@ export class JournalStore {
 
   /** Create, fill, sync and remove one page: proof the folder takes a record. */
   private probeWrite(): void {
-    fs.mkdirSync(this.indexDir, { recursive: true });
+    ensureDir(this.indexDir);
     const file = path.join(this.dir, '.probe');
     const fd = this.fs.openSync(file, 'w');
     try {
@@ -576,8 +637,10 @@ export class JournalStore {
   /** Best effort: the bytes of a failed append, kept in torn/ for the record. */
   private saveTail(file: CurrentFile, size: number): void {
     try {
-      const buf = Buffer.alloc(size - file.size);
-      fs.readSync(file.fd, buf, 0, buf.length, file.size);
+      const all = Buffer.alloc(size - file.size);
+      fs.readSync(file.fd, all, 0, all.length, file.size);
+      const buf = all.subarray(0, lastNonZero(all) + 1); // zeros ahead are room, not a record
+      if (buf.length === 0) return;
       fs.mkdirSync(this.tornDir, { recursive: true });
       const savedAs = path.join(this.tornDir, `${file.day}.jsonl.${file.size}.${this.now()}.torn`);
       fs.writeFileSync(savedAs, buf, { flush: true });
@@ -651,7 +714,14 @@ export class JournalStore {
         meta = buildMeta(day, goodEnd(offsets), records, offsets, fileReport.damaged, firstBare);
         meta.mtimeMs = stat.mtimeMs;
         if (day === today) {
-          this.current = { day, fd: -1, size: meta.size, records, dirty: stat.size !== meta.size };
+          this.current = {
+            day,
+            fd: -1,
+            size: meta.size,
+            records,
+            dirty: stat.size !== meta.size,
+            allocated: stat.size,
+          };
         }
       }
       report.records += meta.records;
@@ -766,6 +836,7 @@ export class JournalStore {
 
   private writeMeta(meta: FileMeta | undefined): void {
     if (!meta) return;
+    settled(meta);
     const target = path.join(this.indexDir, `${meta.day}.meta.json`);
     const tmp = `${target}.tmp`;
     try {
@@ -798,11 +869,13 @@ export class JournalStore {
   private setAsideTornTail(file: string): OpenReport['tornSetAside'][number] | undefined {
     const size = fs.statSync(file).size;
     if (size === 0) return undefined;
-    const tailLen = Math.min(size, 1 << 20);
+    // Zeros at the end are room a run preallocated (or blocks a power cut zeroed): never records.
+    const contentEnd = contentEndOf(file, size);
+    const tailLen = Math.min(contentEnd, 1 << 20);
     const buf = Buffer.alloc(tailLen);
     const rfd = fs.openSync(file, 'r');
     try {
-      fs.readSync(rfd, buf, 0, tailLen, size - tailLen);
+      fs.readSync(rfd, buf, 0, tailLen, contentEnd - tailLen);
     } finally {
       fs.closeSync(rfd);
     }
@@ -815,23 +888,27 @@ export class JournalStore {
         continue;
       }
       const prevNl = buf.lastIndexOf(0x0a, goodEndAt - 2);
-      if (prevNl < 0 && tailLen < size) break; // line longer than the window: leave it to verify
+      if (prevNl < 0 && tailLen < contentEnd) break; // line longer than the window: leave it to verify
       const line = buf.subarray(prevNl + 1, goodEndAt - 1).toString('utf8');
       if (decodeLine(line).ok) break;
       goodEndAt = prevNl + 1;
     }
-    if (goodEndAt === tailLen) return undefined;
-    const cutAt = size - tailLen + goodEndAt;
-    fs.mkdirSync(this.tornDir, { recursive: true });
-    const savedAs = path.join(this.tornDir, `${path.basename(file)}.${cutAt}.${Date.now()}.torn`);
-    const tornFd = fs.openSync(savedAs, 'w');
-    try {
-      fs.writeSync(tornFd, buf, goodEndAt, tailLen - goodEndAt);
-      fs.fsyncSync(tornFd);
-    } finally {
-      fs.closeSync(tornFd);
+    const cutAt = contentEnd - tailLen + goodEndAt;
+    if (cutAt === size) return undefined;
+    let saved: OpenReport['tornSetAside'][number] | undefined;
+    if (goodEndAt < tailLen) {
+      fs.mkdirSync(this.tornDir, { recursive: true });
+      const savedAs = path.join(this.tornDir, `${path.basename(file)}.${cutAt}.${Date.now()}.torn`);
+      const tornFd = fs.openSync(savedAs, 'w');
+      try {
+        fs.writeSync(tornFd, buf, goodEndAt, tailLen - goodEndAt);
+        fs.fsyncSync(tornFd);
+      } finally {
+        fs.closeSync(tornFd);
+      }
+      fsyncDir(this.tornDir);
+      saved = { file: path.basename(file), bytes: tailLen - goodEndAt, savedAs };
     }
-    fsyncDir(this.tornDir);
     const fd = fs.openSync(file, 'r+');
     try {
       fs.ftruncateSync(fd, cutAt);
@@ -839,7 +916,32 @@ export class JournalStore {
     } finally {
       fs.closeSync(fd);
     }
-    return { file: path.basename(file), bytes: size - cutAt, savedAs };
+    return saved;
+  }
+}
+
+/** Index of the last byte that is not zero (-1 for none). */
+function lastNonZero(buf: Uint8Array, end = buf.length): number {
+  let i = end - 1;
+  while (i >= 0 && buf[i] === 0) i -= 1;
+  return i;
+}
+
+/** The length of a file without the zeros at its end. */
+function contentEndOf(file: string, size: number): number {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const block = Buffer.alloc(64 * 1024);
+    for (let end = size; end > 0; ) {
+      const len = Math.min(block.length, end);
+      fs.readSync(fd, block, 0, len, end - len);
+      const at = lastNonZero(block, len);
+      if (at >= 0) return end - len + at + 1;
+      end -= len;
+    }
+    return 0;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -850,6 +952,20 @@ function writeAll(io: JournalFs, fd: number, buf: Buffer, position: number): voi
     const n = io.writeSync(fd, buf, written, buf.length - written, position + written);
     if (!(n > 0)) throw Object.assign(new Error('short write'), { code: 'ESHORT' });
     written += n;
+  }
+}
+
+/**
+ * mkdir -p that reports the real cause: a recursive mkdir on a read-only mount says ENOENT, so on
+ * failure the last step is retried alone to get EROFS / EACCES / ENOSPC.
+ */
+function ensureDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    fs.mkdirSync(dir);
   }
 }
 
@@ -919,17 +1035,40 @@ function addToMeta(meta: FileMeta, record: JournalRecord, off: number, len: numb
       ...(record.st !== undefined ? { st: record.st } : {}),
     });
   } else if (record.un !== undefined) {
-    const at = meta.unresolved.findIndex((e) => e.k === record.k);
-    if (at >= 0) meta.unresolved.splice(at, 1);
+    // A map while the file is written to (an array search per append would grow with the day).
+    const open = unresolvedOf(meta);
+    open.delete(record.k);
     if (record.un) {
-      meta.unresolved.push({
+      open.set(record.k, {
         k: record.k,
         od: record.od,
         s: record.s,
         ...(record.st !== undefined ? { st: record.st } : {}),
       });
     }
+    dirtyUnresolved.add(meta);
   }
+}
+
+const unresolvedByMeta = new WeakMap<FileMeta, Map<string, FileMeta['unresolved'][number]>>();
+const dirtyUnresolved = new WeakSet<FileMeta>();
+
+function unresolvedOf(meta: FileMeta): Map<string, FileMeta['unresolved'][number]> {
+  let map = unresolvedByMeta.get(meta);
+  if (!map) {
+    map = new Map(meta.unresolved.map((e) => [e.k, e]));
+    unresolvedByMeta.set(meta, map);
+  }
+  return map;
+}
+
+/** The meta as stored: its unresolved list brought up to date from the map appends keep. */
+function settled(meta: FileMeta): FileMeta {
+  if (dirtyUnresolved.has(meta)) {
+    meta.unresolved = [...unresolvedOf(meta).values()];
+    dirtyUnresolved.delete(meta);
+  }
+  return meta;
 }
 
 function buildMeta(
@@ -947,7 +1086,7 @@ function buildMeta(
   });
   meta.size = size;
   meta.damaged = damaged;
-  return meta;
+  return settled(meta);
 }
 const DAMAGED_H = 'damaged';
 /** How many recent records the checker remembers to resolve a reordering (adjacent swaps and more). */
@@ -983,9 +1122,10 @@ class ChainChecker {
    */
   file(
     name: string,
-    buf: Buffer,
+    whole: Buffer,
     onRecord?: (record: JournalRecord, off: number, len: number, bare: string | undefined) => void,
   ): VerifyFileReport & { damaged: number } {
+    const buf = whole.subarray(0, lastNonZero(whole) + 1); // zeros at the end: preallocated room
     const report: VerifyFileReport & { damaged: number } = {
       file: name,
       records: 0,
@@ -1193,7 +1333,9 @@ export function readFile(file: string): {
   offsets: Array<[number, number]>;
   damaged: number;
 } {
-  const buf = fs.readFileSync(file);
+  const all = fs.readFileSync(file);
+  // Zeros at the end are preallocated room (today's file while it is open): not lines.
+  const buf = all.subarray(0, lastNonZero(all) + 1);
   const records: JournalRecord[] = [];
   const offsets: Array<[number, number]> = [];
   let damaged = 0;

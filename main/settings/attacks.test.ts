@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppServices, startAppServices } from '../app/services.js';
-import type { AuthState } from '../ipc/channels/auth.js';
-import type { Envelope } from '../ipc/errors.js';
+import type { Envelope } from '../shared/errors.js';
+import type { AuthState } from './auth-types.js';
 import { DEMO_CASHIER, DEMO_MANAGER } from './defaults.js';
 import { openTestSession } from './session-testkit.js';
 
@@ -88,6 +88,48 @@ describe('attacks through the IPC contract', () => {
   });
 });
 
+describe('printer-path takeover', () => {
+  it('a cashier cannot choose a printer; a manager cannot aim one at a file', async () => {
+    const a = await start();
+    const target = path.join(dir, 'operators.json');
+    const before = fs.readFileSync(target, 'utf8');
+    const aim = { printer: { kind: 'usb-file', path: target }, paperWidth: '58' };
+    await a.router.dispatch('auth.signIn', { operatorId: 'cashier', pin: DEMO_CASHIER.pin });
+    expect(code(await a.router.dispatch('printers.configure', aim))).toBe('PIN_REQUIRED');
+    await a.router.dispatch('auth.signIn', { operatorId: 'manager', pin: DEMO_MANAGER.pin });
+    const refused = await a.router.dispatch('printers.configure', aim);
+    expect(refused.ok || refused.error.message.en).toMatch(/data folder/);
+    const link = path.join(os.tmpdir(), `lp-${process.pid}-${Date.now()}`);
+    fs.symlinkSync(target, link);
+    try {
+      const viaLink = await a.router.dispatch('printers.configure', {
+        ...aim,
+        printer: { kind: 'usb-file', path: link },
+      });
+      expect(code(viaLink)).toBe('BAD_INPUT');
+    } finally {
+      fs.rmSync(link);
+    }
+    await a.router.dispatch('printers.test', {});
+    expect(fs.readFileSync(target, 'utf8')).toBe(before);
+  });
+
+  it('a saved choice that is a file is dropped at start, with a notice', async () => {
+    const target = path.join(dir, 'operators.json');
+    const { createPersistentSettings } = await import('./store.js');
+    const { createPlainSecretBox } = await import('./secret-box.js');
+    createPersistentSettings({ dataDir: dir, secretBox: createPlainSecretBox() }).setDevice({
+      printer: { printer: { kind: 'usb-file', path: target }, paperWidth: '58', drawerKick: false },
+    });
+    const a = await start();
+    const got = await a.router.dispatch('settings.get', {});
+    expect(got.ok && (got.data as { printer: { printer: { kind: string } } }).printer.printer.kind).toBe(
+      'none',
+    );
+    expect(JSON.stringify(got)).toContain('device-refused');
+  });
+});
+
 describe('the recovery route', () => {
   it('fresh install: set-up gives a code once; after the operators are lost only that code helps', async () => {
     const t = await openTestSession(dir);
@@ -120,5 +162,28 @@ describe('the recovery route', () => {
     await expect(v.session.recover({ ...input, code: recoveryCode })).rejects.toMatchObject({
       code: 'PIN_INVALID',
     });
+  });
+});
+
+describe('IT re-provisioning', () => {
+  it('creates a manager from the command line, journals it, issues a new code', async () => {
+    const { provisionManager } = await import('./provision.js');
+    const t = await openTestSession(dir);
+    await t.session.setup({ operatorId: 'boss', name: '老板', pin: '246810' });
+    t.session.signOut();
+    t.journal.close();
+    fs.rmSync(path.join(dir, 'operators.json'));
+    const { recoveryCode } = await provisionManager({
+      dataDir: dir,
+      id: 'it-boss',
+      name: '新店长',
+      pin: '97531',
+    });
+    expect(recoveryCode).toMatch(/^[2-9A-Z]{4}-/);
+    const u = await openTestSession(dir);
+    expect(u.session.state()).toMatchObject({ recovery: false, setup: false });
+    expect((await u.session.signIn('it-boss', '97531')).operator?.role).toBe('manager');
+    const audit = u.journal.store.recordsWrittenOn(u.journal.today()).filter((r) => r.t === 'audit.change');
+    expect(audit.at(-1)?.op).toBe('it');
   });
 });

@@ -9,8 +9,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../ipc/errors.js';
 import { createLogger } from '../log/logger.js';
+import { AppError } from '../shared/errors.js';
 
 const log = createLogger('pin-attempts');
 
@@ -90,7 +90,7 @@ export function createPinAttempts(options: AttemptsOptions): PinAttempts {
     delete entries[key];
     entries[key] = { failures, lockedUntil: delay > 0 ? now() + delay : 0 };
     persist();
-    log.warn('wrong PIN', { key, failures, refusedForMs: delay });
+    log.warn('wrong PIN', { counter: key, failures, refusedForMs: delay });
     throw new AppError('PIN_INVALID', { zh: 'PIN 不正确', en: 'Wrong PIN' });
   };
 

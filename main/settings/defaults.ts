@@ -41,6 +41,7 @@ export function defaultSettings(): Settings {
       format: 'json',
       signMode: 'md5-body-key',
     },
+    hq: { url: '', storeId: '' },
     scanner: { kind: 'wedge' },
     printer: { printer: { kind: 'none' }, paperWidth: '80', drawerKick: false },
   };

@@ -9,13 +9,13 @@
  * - `recovery`           guesses at the recovery code.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { AuthState } from '../ipc/channels/auth.js';
-import type { OperatorView } from '../ipc/channels/settings.js';
-import { AppError } from '../ipc/errors.js';
 import type { CallGate } from '../ipc/router.js';
 import { createLogger } from '../log/logger.js';
+import { AppError } from '../shared/errors.js';
 import type { PinAttempts } from './attempts.js';
+import type { AuthState } from './auth-types.js';
 import type { OperatorInput, OperatorStore } from './operators.js';
+import type { OperatorView } from './public.js';
 import type { RecoveryCodes } from './recovery.js';
 import type { OperatorService } from './types.js';
 
@@ -177,10 +177,15 @@ export function createSession(options: SessionOptions): Session {
     if (ctx?.manager && (pin === undefined || pin === ctx.pin)) return ctx.manager;
     if (pin !== undefined) {
       const manager = await attempts.check(`manager:${actor()}`, () => operators.findManagerByPin(pin));
+      // Remembered for the rest of this call: the audit record names who allowed it.
+      if (ctx) Object.assign(ctx, { manager, pin });
       return manager;
     }
     const e = elevated();
-    if (e) return e.manager;
+    if (e) {
+      if (ctx) ctx.manager = e.manager;
+      return e.manager;
+    }
     throw managerNeeded();
   };
 
@@ -259,16 +264,16 @@ export function createSession(options: SessionOptions): Session {
     },
     currentId: () => (current && operators.get(current.operator.id) ? current.operator.id : undefined),
     requireManager,
-    callManager: () => context.getStore()?.manager ?? elevated()?.manager,
+    callManager: () => context.getStore()?.manager,
     setupOpen,
     async gate(channel, rule, input, run) {
       if (!rule) {
         throw new AppError('FORBIDDEN', { zh: '此调用未声明权限', en: `No role declared for ${channel}` });
       }
-      if (rule.role === 'public') return run();
+      if (rule.role === 'public') return context.run({}, run);
       if (rule.role === 'setup' && setupOpen()) return context.run({ setup: true }, run);
       if (!session.currentId()) throw signInFirst();
-      if (rule.role === 'operator') return run();
+      if (rule.role === 'operator') return context.run({}, run);
       const field = rule.pinField;
       const raw = field ? input[field] : undefined;
       const pin = typeof raw === 'string' ? raw : undefined;

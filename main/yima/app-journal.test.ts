@@ -8,6 +8,7 @@ import { OrderBook } from '../engine/core/book.js';
 import { EventHub } from '../ipc/router.js';
 import { Journal } from '../journal/journal.js';
 import { YIMA_CHANNEL } from '../journal/records.js';
+import { settlementReport } from '../reports/journal-source.js';
 import { defaultSettings } from '../settings/defaults.js';
 import { createMemoryOperators, createMemorySettings } from '../settings/memory.js';
 import { createYimaService, dayOfPosSeq } from './service.js';
@@ -61,6 +62,14 @@ describe('Yima on the app journal', () => {
     expect(records[0]?.un).toBe(true);
     expect(records.at(-1)?.d).toMatchObject({ amountFen: 2_598, channel: YIMA_CHANNEL, payMode: 'YIMA' });
     expect(journal.store.openSet().map((e) => e.k)).not.toContain(view.posSeq);
+
+    const report = settlementReport(journal.store, day);
+    expect(report.totals.refundsCount).toBe(1);
+    expect(report.totals.refundsFen).toBe(2_598);
+    expect(report.byPayMode.find((p) => p.payMode === 'YIMA')?.totals.refundsFen).toBe(2_598);
+    expect(report.byChannel).toEqual([
+      { channel: 'yima', totals: expect.objectContaining({ refundsFen: 2_598 }) },
+    ]);
 
     // A fresh service on the same journal sees the refund, final, and sends nothing.
     const again = service(url, journal);

@@ -7,7 +7,6 @@ import type { AddressInfo } from 'node:net';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { OrderBook } from '../engine/core/book.js';
-import type { YimaRefundView } from '../ipc/channels/yima.js';
 import { EventHub, Router } from '../ipc/router.js';
 import { Journal } from '../journal/journal.js';
 import { defaultSettings } from '../settings/defaults.js';
@@ -16,6 +15,7 @@ import { createYimaService, type YimaService } from './service.js';
 import { attachSign } from './sign.js';
 import { createYimaSimulator, type YimaSimulatorOptions } from './simulator.js';
 import { yimaFixtures } from './test-fixtures.js';
+import type { YimaRefundView } from './types.js';
 import { encodeReply, encodeRequest } from './wire.js';
 
 const KEY = 'test-yima-key-0001';

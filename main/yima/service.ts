@@ -8,8 +8,6 @@
  */
 
 import type { OperationKind, OrderBook } from '../engine/core/book.js';
-import type { YimaRefundView } from '../ipc/channels/yima.js';
-import { AppError, type Bilingual, badInput } from '../ipc/errors.js';
 import type { PartialHandlers } from '../ipc/router.js';
 import {
   foldYima,
@@ -21,8 +19,10 @@ import {
 } from '../journal/records.js';
 import { createLogger } from '../log/logger.js';
 import type { OperatorService, SettingsService } from '../settings/types.js';
+import { AppError, type Bilingual, badInput } from '../shared/errors.js';
 import { formatFen } from '../shared/money.js';
 import { type AttemptOutcome, sendOnce } from './client.js';
+import type { YimaRefundView } from './types.js';
 import { chinaStamp, encodeRequest, messageBytes, WireRefundRequest } from './wire.js';
 
 const log = createLogger('yima');

@@ -9,7 +9,7 @@
  * - ONE recovery loop: at start, then every `recoveryEveryMs` for as long as the app runs, each
  *   unresolved order handed to the kind that owns its intent record type.
  */
-import { AppError, type Bilingual } from '../../ipc/errors.js';
+
 import type { EventHub } from '../../ipc/router.js';
 import type { JournalRecord } from '../../journal/format.js';
 import type { Journal } from '../../journal/journal.js';
@@ -22,6 +22,7 @@ import {
   type RecordDraft,
 } from '../../journal/records.js';
 import { createLogger } from '../../log/logger.js';
+import { AppError, type Bilingual } from '../../shared/errors.js';
 
 const log = createLogger('engine');
 

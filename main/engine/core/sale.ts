@@ -8,7 +8,6 @@
  */
 import { interpretQuery, NOT_FOUND_CODES } from '../../gateway/codes.js';
 import type { CallResult, PosLinkClient, QueryInterpretation } from '../../gateway/types.js';
-import type { Bilingual } from '../../ipc/errors.js';
 import {
   type Folded,
   type QueryReplyData,
@@ -20,6 +19,7 @@ import {
 } from '../../journal/records.js';
 import { createLogger } from '../../log/logger.js';
 import type { SettingsService } from '../../settings/types.js';
+import type { Bilingual } from '../../shared/errors.js';
 import type { OperationKind, OrderBook } from './book.js';
 import { isNotSent, looksLikeWaitingPassword, queryFields, replyFields } from './wire.js';
 

@@ -5,6 +5,7 @@
 import type { CallResult, QueryInterpretation } from '../../gateway/types.js';
 import { chinaStamp } from '../../journal/format.js';
 import type { QueryState, ReplyFields } from '../../journal/records.js';
+import type { Bilingual } from '../../shared/errors.js';
 import { maskCode } from '../../shared/paycode.js';
 
 /**
@@ -23,8 +24,10 @@ export function makeId(prefix: string, terminalCode: string, ms: number, seq: nu
  * did not leave the machine. The only network failure that is certain (NOTES.md §3).
  */
 export function isNotSent(result: CallResult<unknown>): boolean {
-  const r = result as { outcome: string; cause?: string };
-  return r.outcome === 'not-sent' || (r.outcome === 'unknown' && r.cause === 'connect');
+  const r = result as { outcome: string; cause?: string; notSent?: boolean };
+  return (
+    (r.outcome === 'declined' && r.notSent === true) || (r.outcome === 'unknown' && r.cause === 'connect')
+  );
 }
 
 export function replyFields<T>(
@@ -45,6 +48,10 @@ export function replyFields<T>(
   }
   if (result.raw !== undefined) out.raw = maskRaw(result.raw);
   if (out.errInfo === undefined) delete out.errInfo;
+  // The cashier's words: the gateway's meaning of a decline, or the client's bilingual text.
+  const words = result as { meaning?: Bilingual; message?: Bilingual };
+  const message = result.outcome === 'declined' ? (words.meaning ?? words.message) : words.message;
+  if (result.outcome !== 'ok' && message) out.message = message;
   return out;
 }
 
