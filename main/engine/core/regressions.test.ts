@@ -276,3 +276,21 @@ describe('certainty as fast as the facts allow', () => {
     expect(kit.journal.order(id)?.view).toMatchObject({ status: 'declined', unresolved: false });
   });
 });
+
+describe('ECR origin', () => {
+  it('sale.begin with an ECR origin: the pay intent carries d.ecr, journal.findByEcrId finds the order', async () => {
+    const ecr = { ecrId: 'ECR-0001', fingerprint: 'f'.repeat(64), ref: 'TILL-7' };
+    kit.engine.sale.begin({ amountFen: 1000, ecr });
+    await kit.engine.sale.acceptCode(code(), 'manual', 't');
+    const id = kit.engine.sale.current().merchantOrderId as string;
+    await kit.engine.idle();
+    expect(kit.journal.order(id)?.records[0]?.d).toMatchObject({ ecr });
+    expect(kit.journal.findByEcrId('ECR-0001')?.view).toMatchObject({ merchantOrderId: id, status: 'paid' });
+    expect(kit.journal.findByEcrId('ECR-0002')).toBeUndefined();
+    // A sale still awaiting the code can be cancelled: nothing is journaled or sent.
+    kit.engine.sale.begin({ amountFen: 500, ecr: { ecrId: 'ECR-0002', fingerprint: 'x' } });
+    expect(kit.engine.sale.cancel().phase).toBe('idle');
+    expect(kit.journal.findByEcrId('ECR-0002')).toBeUndefined();
+    expect(count('pay')).toBe(1);
+  });
+});
