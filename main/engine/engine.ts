@@ -79,6 +79,10 @@ export const CRASH_POINTS = [
   'after-void-reply', // the void's answer in hand, not yet journaled
   'after-refund-intent', // a refund durable, not yet sent
   'after-refund-reply', // the refund's answer in hand, not yet journaled
+  'after-preauth-intent', // a pre-auth complete / void durable, not yet sent
+  'after-preauth-reply', // its answer in hand, not yet journaled
+  'after-yima-intent', // a Yima refund durable, not yet sent
+  'after-yima-reply', // a Yima answer in hand, not yet journaled
 ] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
@@ -124,7 +128,8 @@ export class Engine {
   readonly schedule: EngineSchedule;
   readonly now: () => number;
   private readonly salesKind: SaleKind;
-  private readonly crash: (name: CrashPoint) => void;
+  /** The crash-point hook, shared with the kinds built on this engine (pre-auth, Yima). */
+  readonly crash: (name: CrashPoint) => void;
   private current: Current = { phase: 'idle' };
 
   readonly sale: {

@@ -296,6 +296,7 @@ export function createPreauthService(deps: PreauthDeps): PreauthService {
         t: 'preauth.intent',
         d: { op: kind, amountFen, systemTraceNum, ...(managerId ? { managerId } : {}) },
       });
+      engine.crash('after-preauth-intent');
       const common = { systemTraceNum, transactionAmount: amountFen };
       const full = {
         ...common,
@@ -317,6 +318,7 @@ export function createPreauthService(deps: PreauthDeps): PreauthService {
             : kind === 'quickComplete'
               ? await deps.gateway.preauth.quickComplete(quickReq)
               : await deps.gateway.preauth.quickVoid(quickReq);
+      engine.crash('after-preauth-reply');
       const data = replyData(result, kind, { amountFen });
       const after = write(id, od, {
         t: 'preauth.reply',

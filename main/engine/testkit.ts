@@ -7,11 +7,14 @@ import type { PosLinkClient } from '../gateway/types.js';
 import { EventHub } from '../ipc/router.js';
 import { Journal, type JournalOptions } from '../journal/journal.js';
 import { createMemoryOperators, createMemorySettings } from '../settings/memory.js';
-import type { Settings } from '../settings/types.js';
+import type { OperatorService, Settings, SettingsService } from '../settings/types.js';
 import { Engine, type EngineDeps } from './engine.js';
 
 export interface Kit {
   engine: Engine;
+  settings: SettingsService;
+  operators: OperatorService;
+  hub: EventHub;
   journal: Journal;
   gateway: PosLinkClient;
   events: Array<{ name: string; payload: unknown }>;
@@ -62,6 +65,9 @@ export function makeKit(options: {
   });
   return {
     engine,
+    settings,
+    operators,
+    hub,
     journal,
     gateway,
     events,

@@ -57,6 +57,8 @@ export interface YimaServiceOptions {
   attentionAfterMs?: number;
   /** How long `refund` waits for a final answer before returning 'processing' (resends go on). */
   inlineWaitMs?: number;
+  /** Test hook at the step boundaries (crash tests kill the process here). */
+  crashPoint?: (name: 'after-yima-intent' | 'after-yima-reply') => void;
 }
 
 export interface YimaService {
@@ -135,6 +137,7 @@ export function createYimaService(options: YimaServiceOptions): YimaService {
       outcome = { kind: 'no-answer', problem: error instanceof Error ? error.message : String(error) };
     }
     if (stopped && outcome.kind === 'no-answer') return s;
+    options.crashPoint?.('after-yima-reply');
     const d: YimaReplyData = { attempt: n, outcome: outcome.kind };
     if (outcome.kind === 'no-answer') d.problem = outcome.problem;
     else {
@@ -345,6 +348,7 @@ export function createYimaService(options: YimaServiceOptions): YimaService {
       manager.id,
     ) as YimaCore;
     progress(s, 'journaled');
+    options.crashPoint?.('after-yima-intent');
     const settled = waitFinal(posSeq, inlineWaitMs);
     book.spawn(posSeq, () => drive(posSeq));
     await settled;
