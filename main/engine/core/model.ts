@@ -352,6 +352,9 @@ export async function runSequence(seq: Sequence, counts: Counts): Promise<string
       retryDelaysMs: [5, 10],
       inlineWaitMs: 150,
       url: () => (killed ? REFUSED_URL : yimaUrl),
+      crashPoint: (name) => {
+        if (killed || name === armed) kill();
+      },
     });
     void engine.start();
     return { engine, journal, gateway, preauth, yima };
