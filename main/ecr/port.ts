@@ -3,12 +3,12 @@
  * orders, manager-approved voids and refunds. The ECR service codes against this interface only, so
  * adapting to another engine is this one file.
  */
-import type { EcrOrigin, Engine } from '../engine/engine.js';
+import type { Engine } from '../engine/engine.js';
 import type { SaleState } from '../engine/sale-state.js';
 import type { EventHub } from '../ipc/router.js';
 import type { JournalRecord } from '../journal/format.js';
 import type { Journal } from '../journal/journal.js';
-import type { OrderState } from '../journal/records.js';
+import type { EcrOrigin, OrderState } from '../journal/records.js';
 
 export type { EcrOrigin };
 
