@@ -20,6 +20,7 @@ import { optional } from '../optional';
 import { useCashier } from '../store';
 import { AuditTrail } from './SettingsAudit';
 import { Devices } from './SettingsDevices';
+import { EcrSettingsCard } from './SettingsEcr';
 import { Operators } from './SettingsOperators';
 
 const ENVIRONMENTS: GatewayEnvironment[] = ['demo', 'test', 'production', 'custom'];
@@ -88,7 +89,13 @@ export function Settings() {
               <GatewayTestCard />
             </>,
           )}
-          {panel('devices', <Devices />)}
+          {panel(
+            'devices',
+            <>
+              <Devices />
+              <EcrSettingsCard />
+            </>,
+          )}
           {panel(
             'operators',
             <>
