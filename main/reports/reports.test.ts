@@ -439,8 +439,7 @@ describe('report shape', () => {
       close,
       ...sale('D', D2, '12:30', 800, { op: 'alice' }),
     ];
-    const byDay = (day: string) =>
-      records.filter((x) => x.at.slice(0, 10) <= day && chinaDayOf(x.at) === day);
+    const byDay = (day: string) => records.filter((x) => chinaDayOf(x.at) === day);
     const store = {
       recordsWrittenOn: byDay,
       recordsOfOrdersOn: (day: string) => records.filter((x) => x.od === day),
