@@ -50,7 +50,6 @@ import { createPersistentSettings } from '../settings/store.js';
 import type { Simulator } from '../simulator/server.js';
 import { createSyncService } from '../sync/service.js';
 import { createUpdateFacts, type UpdateFacts } from '../updates/facts.js';
-import { yimaJournalOn } from '../yima/app-journal.js';
 import { createYimaService, type YimaService } from '../yima/service.js';
 
 export interface AppServicesOptions {
@@ -269,16 +268,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   });
   router.mount(engineHandlers(engine, { preauth }));
   router.mount(reportsHandlers({ store: journal.store, today: () => journal.today() }));
-  const engineLog = createLogger('engine');
-  const recoverPreauths = () =>
-    preauth.recover().catch((error: unknown) => engineLog.error('pre-auth recovery failed', { error }));
-  void engine
-    .start()
-    .then(recoverPreauths)
-    .catch((error: unknown) => engineLog.error('recovery failed', { error }));
-  const preauthRecovery = setInterval(() => void recoverPreauths(), 60_000);
-  preauthRecovery.unref();
-  stops.push(() => clearInterval(preauthRecovery));
+  // One recovery loop for every kind (sales, pre-auths, Yima refunds): started once Yima has registered.
   stops.push(() => engine.stop());
 
   // ── 总部同步: the journal uploads to head office in the background (main/sync, docs/hq.md) ─────
@@ -345,16 +335,15 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   yima = createYimaService({
     settings,
     operators,
-    // The receipt journal: intent / replies / final under the pos_seq; settlement counts the refunds.
-    journal: yimaJournalOn(journal),
-    events,
+    // The engine's order book: intent / replies / final under the pos_seq in the receipt journal.
+    book: engine.book,
     // The slip of a refunded refund (printing finds it through yima.get); a print failure never changes it.
     printer: { printYimaRefund: (view) => printing.printOrder(view.posSeq) },
     url: () => (yimaDemo && settings.get().environment === 'demo' ? yimaDemo.url : settings.get().yima.url),
   });
   router.mount(yima.handlers());
-  await yima.start();
   stops.push(() => yima.stop());
+  void engine.start().catch((error: unknown) => createLogger('engine').error('recovery failed', { error }));
 
   // ── app-level calls ────────────────────────────────────────────────────────────────────
   router.mount({
