@@ -1,6 +1,7 @@
 // Builds the app into dist/: the renderer with Vite, and the main process, preload, browser bridge,
 // harness and simulator with esbuild (one CommonJS file each; native modules stay external).
-// `--main-only` skips the renderer (for the simulator CLI).
+// `--main-only` skips the renderer (for the simulator CLI). `--release` (npm run dist) writes no source
+// maps; development builds keep them (electron-builder.yml also leaves any *.map out of the installer).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import { build as esbuild } from 'esbuild';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
 const mainOnly = process.argv.includes('--main-only');
+const release = process.argv.includes('--release');
 const define = { __APP_VERSION__: JSON.stringify(pkg.version) };
 
 const node = {
@@ -16,7 +18,7 @@ const node = {
   platform: 'node',
   target: 'node24',
   format: 'cjs',
-  sourcemap: true,
+  sourcemap: !release,
   logLevel: 'warning',
   define,
   // Native modules load their prebuilt binaries at run time; electron is provided by the runtime.
@@ -33,7 +35,11 @@ await Promise.all([
   }),
   esbuild({
     ...node,
-    entryPoints: { web: 'main/harness/cli.ts', simulator: 'main/simulator/cli.ts' },
+    entryPoints: {
+      web: 'main/harness/cli.ts',
+      simulator: 'main/simulator/cli.ts',
+      provision: 'main/settings/provision-cli.ts',
+    },
     outdir: 'dist/main',
     outExtension: { '.js': '.cjs' },
   }),
@@ -55,6 +61,10 @@ await Promise.all([
 ]);
 if (!mainOnly) {
   const { build: viteBuild } = await import('vite');
-  await viteBuild({ configFile: path.join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+  await viteBuild({
+    configFile: path.join(root, 'renderer', 'vite.config.ts'),
+    logLevel: 'warn',
+    ...(release ? { build: { sourcemap: false } } : {}),
+  });
 }
 console.log(`built dist/ in ${Date.now() - started} ms`);

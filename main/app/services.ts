@@ -5,29 +5,46 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { checkPrinterConfig, checkScannerConfig, dropSavedNonDevices } from '../devices/paths.js';
 import { Engine } from '../engine/engine.js';
 import { engineHandlers } from '../engine/handlers.js';
 import { createPreauthService } from '../engine/preauth.js';
+import { forwardGatewayStatus, gatewayHandlers } from '../gateway/handlers.js';
 import { createPosLinkClient, type PosLinkClient, resolveGatewayUrl } from '../gateway/index.js';
+import { createGatewayMonitor } from '../gateway/status.js';
 import { EventHub, Router } from '../ipc/router.js';
 import { Journal } from '../journal/journal.js';
+import { healthNotice, journalStartNotices } from '../journal/startup.js';
 import { collectDiagnostics } from '../log/diagnostics.js';
 import { createRotatingFileSink } from '../log/file-sink.js';
 import { createLogger, setLogSink } from '../log/logger.js';
 import { createPrintingService } from '../printing/service.js';
 import type { SystemPrinter } from '../printing/transports.js';
+import { reportsHandlers } from '../reports/handlers.js';
+import { settlementReport, shiftReport } from '../reports/journal-source.js';
 import { createScannerService } from '../scanners/service.js';
+import { createPinAttempts } from '../settings/attempts.js';
+import { auditedGate, readAudit } from '../settings/audit.js';
+import { authHandlers } from '../settings/auth-handlers.js';
 import type { StoreClass } from '../settings/conf-file.js';
+import { DataFolderError, prepareDataFolder } from '../settings/data-folder.js';
 import { DEMO_YIMA_KEY } from '../settings/defaults.js';
 import { diagnosticsDocuments, settingsHandlers } from '../settings/handlers.js';
 import { createNoticeBoard } from '../settings/notices.js';
 import { createOperators } from '../settings/operators.js';
+import {
+  describeOverrides,
+  maskUrlCredentials,
+  type Overrides,
+  resolveOverrides,
+} from '../settings/overrides.js';
+import { createRecoveryCodes } from '../settings/recovery.js';
 import { createPlainSecretBox, type SecretBox } from '../settings/secret-box.js';
+import { createSession, type Session } from '../settings/session.js';
 import { createPersistentSettings } from '../settings/store.js';
-import { type Simulator, startSimulator } from '../simulator/server.js';
+import type { Simulator } from '../simulator/server.js';
 import { createSyncService } from '../sync/service.js';
 import { yimaJournalOn } from '../yima/app-journal.js';
-import { startYimaDemo } from '../yima/demo.js';
 import { createYimaService, type YimaService } from '../yima/service.js';
 
 export interface AppServicesOptions {
@@ -41,6 +58,11 @@ export interface AppServicesOptions {
   storeClass?: StoreClass;
   /** The OS printers: Electron's silent print (main/electron/system-printer.ts); absent in the harness. */
   systemPrinter?: SystemPrinter;
+  /**
+   * Environment overrides in force (main/settings/overrides.ts). Electron passes what a packaged app
+   * may honour; absent (harness, tests): the process environment, as a development run.
+   */
+  overrides?: Overrides;
 }
 
 export interface AppServices {
@@ -61,6 +83,10 @@ export function defaultDataDirForNode(): string {
 }
 
 export async function startAppServices(options: AppServicesOptions): Promise<AppServices> {
+  const overrides = options.overrides ?? resolveOverrides({ env: process.env, packaged: false });
+  // Before anything opens a file: writable, 0700, files 0600 (or no start at all, and the shell says why).
+  const folder = prepareDataFolder(options.dataDir);
+  if (!folder.ok) throw new DataFolderError(folder.problem, folder.code);
   const router = new Router(createLogger('ipc'));
   const events = new EventHub();
   /** Stopped in reverse order of start. */
@@ -73,19 +99,61 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   stops.push(() => void setLogSink(previousLogSink));
   const settingsNotices = createNoticeBoard();
   settingsNotices.onAdd((n) => events.emit('app.notice', { level: n.level, message: n.message, at: n.at }));
+  const inForce = describeOverrides(overrides);
+  if (inForce.length > 0) {
+    const list = inForce.map((o) => `${o.name}=${o.value}`).join(', ');
+    settingsNotices.add('overrides', 'warning', {
+      zh: `环境变量覆盖生效中：${list}`,
+      en: `Environment overrides in force: ${list}`,
+    });
+  }
+  if (overrides.ignored.length > 0) {
+    createLogger('app').warn('environment overrides ignored (not allowed in this build)', {
+      names: overrides.ignored,
+    });
+  }
   const settings = createPersistentSettings({
     dataDir: options.dataDir,
     secretBox: options.secretBox ?? createPlainSecretBox(),
     notices: settingsNotices,
     storeClass: options.storeClass,
   });
-  const operators = createOperators({
+  // The journal opens first: whether it holds history decides whether a first manager may be created
+  // without a PIN (fresh install only) and whether the demo operators may be seeded.
+  // Every record names an operator; before anyone signs in, such records say 'system'.
+  let session: Session | undefined;
+  const journal = Journal.open({
     dataDir: options.dataDir,
-    seedDemo: settings.get().environment === 'demo',
+    operatorId: () => session?.currentId() ?? 'system',
+  });
+  stops.push(() => journal.close());
+  const hasHistory = () => journal.nextSeq > 1;
+  const operatorStore = createOperators({
+    dataDir: options.dataDir,
+    seedDemo: settings.get().environment === 'demo' && !hasHistory(),
     notices: settingsNotices,
     storeClass: options.storeClass,
   });
-  await operators.ready;
+  await operatorStore.ready;
+  session = createSession({
+    operators: operatorStore,
+    attempts: createPinAttempts({ dataDir: options.dataDir }),
+    journal: { append: (t, k, d, o) => journal.append(t, k, d, o), hasHistory },
+    recovery: createRecoveryCodes(options.dataDir),
+    emit: (state) => events.emit('auth.changed', state),
+    notice: (message) =>
+      events.emit('app.notice', { level: 'warning', message, at: new Date().toISOString() }),
+  });
+  router.setGate(
+    auditedGate(session.gate, {
+      settings,
+      operators: operatorStore,
+      session,
+      journal: { append: (t, k, d, o) => journal.append(t, k, d, o) },
+    }),
+  );
+  const operators = session.operatorService;
+  router.mount(authHandlers(session, (limit) => readAudit(journal, limit)));
   stops.push(settings.onChange(() => events.emit('settings.changed', settings.publicView())));
   router.mount(
     settingsHandlers({
@@ -107,35 +175,61 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   // credentials, scripted behaviours on (docs/simulator.md). `simulator` is undefined otherwise.
   // The client reads URL, AppId, AppKey, codes and auth mode from settings on every call.
   const simulator: Simulator | undefined =
-    settings.get().environment === 'demo' && !process.env.CASHIER_GATEWAY_URL?.trim()
-      ? await startSimulator() // DEMO_CREDENTIALS by default
+    settings.get().environment === 'demo' && !overrides.active.CASHIER_GATEWAY_URL
+      ? // Loaded only in demo mode: a live counter never carries the simulator's code in memory.
+        await (await import('../simulator/server.js')).startSimulator() // DEMO_CREDENTIALS by default
       : undefined;
   if (simulator) stops.push(() => simulator.close());
+  // Gateway status comes from every real exchange (gateway.status, status bar), and 测试连接.
+  const gatewayMonitor = createGatewayMonitor();
+  stops.push(forwardGatewayStatus(gatewayMonitor, events));
   const gateway: PosLinkClient = createPosLinkClient({
-    baseUrl: () => resolveGatewayUrl(settings.get(), simulator?.url),
+    baseUrl: () =>
+      resolveGatewayUrl(settings.get(), simulator?.url, {
+        CASHIER_GATEWAY_URL: overrides.active.CASHIER_GATEWAY_URL,
+      }),
     appId: () => settings.get().appId,
     appKey: () => settings.secret('chinaumsAppKey'),
     merchantCode: () => settings.get().merchantCode,
     terminalCode: () => settings.get().terminalCode,
     authMode: () => settings.get().authMode,
+    onExchange: (exchange) => gatewayMonitor.record(exchange),
   });
   stops.push(() => gateway.close());
+  router.mount(gatewayHandlers(gatewayMonitor, gateway));
 
   // ── journal + transaction engine (issue 4) ─────────────────────────────────────────────
   // The receipt journal in dataDir/journal (docs/journal.md) and the engine (main/engine/index.ts).
   // Receipts print through `printing` (built below; called only after an outcome is journaled).
   // Recovery of unresolved orders starts in the background: it must not hold up the window.
-  // Every record names an operator. Before the first manager exists (a production first start) there is
-  // no one signed in: such records say 'system' rather than fail to be written.
-  const currentOperatorId = () => {
-    try {
-      return operators.current().id;
-    } catch {
-      return 'system';
-    }
-  };
-  const journal = Journal.open({ dataDir: options.dataDir, operatorId: currentOperatorId });
-  stops.push(() => journal.close());
+  // What the start-up check found (tampering, damage, torn lines, a folder that cannot be written) stays
+  // on the notice board, which the window reads at start; health changes go out as 'journal.health'.
+  const journalStore = journal.store;
+  for (const n of journalStartNotices(
+    journalStore.openReport as NonNullable<typeof journalStore.openReport>,
+    journalStore.health(),
+    journalStore.dir,
+  ))
+    settingsNotices.add(n.code, n.level, n.message);
+  stops.push(
+    journalStore.onHealth((health) => {
+      events.emit('journal.health', health);
+      const notice = healthNotice(health);
+      if (notice) settingsNotices.add(notice.code, notice.level, notice.message);
+      else {
+        settingsNotices.clear('journal-unwritable');
+        events.emit('app.notice', {
+          level: 'info',
+          message: {
+            zh: '收银记录可以写入了，可以继续收款。',
+            en: 'The receipt journal can be written again: payments resume.',
+          },
+          at: new Date().toISOString(),
+        });
+      }
+    }),
+  );
+  router.mount({ 'journal.health': () => journalStore.health() });
   const engine = new Engine({
     journal,
     gateway,
@@ -156,6 +250,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     dataDir: options.dataDir,
   });
   router.mount(engineHandlers(engine, { preauth }));
+  router.mount(reportsHandlers({ store: journal.store, today: () => journal.today() }));
   const engineLog = createLogger('engine');
   const recoverPreauths = () =>
     preauth.recover().catch((error: unknown) => engineLog.error('pre-auth recovery failed', { error }));
@@ -177,8 +272,13 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   // HID / serial driver from settings.scanner (or none: keyboard wedge in the renderer), the scan router,
   // scanners.* and scan.* handlers. A scan reaches the sale waiting for a code (engine.sale) or, on the
   // orders screen, opens the order its receipt QR names (engine.findOrder).
+  const deviceCheck = { dataDir: options.dataDir };
+  await dropSavedNonDevices(settings, deviceCheck, (message) =>
+    settingsNotices.add('device-refused', 'warning', message),
+  );
   const scanners = createScannerService({
     settings,
+    checkScanner: (config, lists) => checkScannerConfig(config, { ...deviceCheck, lists }),
     events,
     sale: engine.sale,
     orders: { findOrder: (id: string) => engine.findOrder(id) },
@@ -197,6 +297,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   let yima: YimaService | undefined;
   const printing = createPrintingService({
     settings,
+    checkPrinter: (printer, lists) => checkPrinterConfig(printer, { ...deviceCheck, lists }),
     events,
     getOrder: (id) => {
       const order = journal.findOrder(id);
@@ -205,7 +306,9 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     getPreauth: (id) => journal.preauth(id),
     getYimaRefund: (posSeq) => yima?.get(posSeq),
     getReport: async ({ kind, day, operatorId }) =>
-      kind === 'settlement' ? journal.settlement(day) : journal.shift(operatorId ? { operatorId } : {}),
+      kind === 'settlement'
+        ? settlementReport(journal.store, day)
+        : shiftReport(journal.store, operatorId ? { operatorId } : {}, journal.today()),
     operatorName: (id) => operators.list().find((o) => o.id === id)?.name,
     systemPrinter: options.systemPrinter,
   });
@@ -215,7 +318,9 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   // ── Yima refunds (issue 8) ─────────────────────────────────────────────────────────────
   // Demo mode: the Yima simulator mounted on the gateway simulator (or on its own loopback server).
   const yimaDemo =
-    settings.get().environment === 'demo' ? await startYimaDemo(DEMO_YIMA_KEY, simulator) : undefined;
+    settings.get().environment === 'demo'
+      ? await (await import('../yima/demo.js')).startYimaDemo(DEMO_YIMA_KEY, simulator)
+      : undefined;
   if (yimaDemo) stops.push(() => yimaDemo.stop());
   yima = createYimaService({
     settings,
@@ -242,12 +347,15 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
         environment: current.environment,
         // Shown in the status bar: where charges go. The demo simulator is named as such.
         gatewayUrl:
-          simulator && gateway.baseUrl() === simulator.url ? 'embedded simulator' : gateway.baseUrl() || '—',
+          simulator && gateway.baseUrl() === simulator.url
+            ? 'embedded simulator'
+            : maskUrlCredentials(gateway.baseUrl()) || '—',
         dataDir: options.dataDir,
         secretsProtected: settings.publicView().secretsProtection === 'os-keyring',
         terminalCode: current.terminalCode,
         merchantCode: current.merchantCode,
         shopName: current.shopName,
+        overrides: describeOverrides(overrides),
       };
     },
     'app.ping': ({ echo }) => {

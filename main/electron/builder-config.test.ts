@@ -42,7 +42,45 @@ describe('electron-builder.yml', () => {
       enableCookieEncryption: true,
       onlyLoadAppFromAsar: true,
       enableEmbeddedAsarIntegrityValidation: true,
+      // The renderer comes from app:// (app-protocol.ts): file:// needs no extra privileges.
+      grantFileProtocolExtraPrivileges: false,
     });
+  });
+
+  it('leaves source maps and the development tools out of the installer', () => {
+    const { minimatch } = require('minimatch') as {
+      minimatch: (p: string, g: string, o?: { dot?: boolean }) => boolean;
+    };
+    const files = config.files as string[];
+    const excluded = (file: string) =>
+      files.filter((f) => f.startsWith('!')).some((f) => minimatch(file, f.slice(1), { dot: true }));
+    for (const file of [
+      'dist/main/electron.cjs.map',
+      'dist/preload/index.cjs.map',
+      'dist/renderer/assets/index-abc123.js.map',
+      'dist/main/simulator.cjs',
+      'dist/main/provision.cjs',
+      'dist/main/web.cjs',
+      'dist/web/bridge.js',
+    ]) {
+      expect(excluded(file), file).toBe(true);
+    }
+    for (const file of ['dist/main/electron.cjs', 'dist/renderer/index.html', 'dist/preload/index.cjs']) {
+      expect(excluded(file), file).toBe(false);
+    }
+    // And the release build writes none in the first place.
+    const build = fs.readFileSync(path.join(root, 'scripts/build.mjs'), 'utf8');
+    expect(build).toMatch(/sourcemap: !release/);
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    expect(pkg.scripts.dist).toMatch(/build\.mjs --release/);
+  });
+
+  it('the simulator is loaded only in demo mode (no static import in the composition root)', () => {
+    const services = fs.readFileSync(path.join(root, 'main/app/services.ts'), 'utf8');
+    const staticImports =
+      services.match(/^import (?!type ).*from '\.\.\/(simulator|yima\/demo)[^']*';$/gm) ?? [];
+    expect(staticImports).toEqual([]);
+    expect(services).toContain("await import('../simulator/server.js')");
   });
 
   it('packs dist/ and package.json into asar, natives unpacked, no rebuild', () => {
@@ -55,6 +93,8 @@ describe('electron-builder.yml', () => {
       expect.arrayContaining(['node_modules/node-hid/**', 'node_modules/@serialport/bindings-cpp/**']),
     );
     expect(config.npmRebuild).toBe(false);
+    // Only the device natives ship as node_modules: every JS dependency (the ECR API server, the updater)
+    // is bundled into dist/ by esbuild.
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['node-hid', 'serialport']);
   });
 

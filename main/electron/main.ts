@@ -6,16 +6,30 @@
  * Hardening (see docs/security.md): sandboxed, context-isolated renderer with no Node; IPC only from
  * our own top-level page; every permission and device request denied; no navigation, no new windows,
  * no webviews, no network from the renderer; devtools only in unpackaged (development) runs;
- * Electron fuses set at packaging time (electron-builder.yml).
+ * Electron fuses set at packaging time (electron-builder.yml). The page is served from app://cashier
+ * with the CSP as a header (app-protocol.ts); there is no application menu. Environment overrides
+ * only where IT allows them (main/settings/overrides.ts); a crash flushes the journal, shows a
+ * bilingual screen and restarts (fail-safe.ts); a data folder that cannot be written is shown, and
+ * nothing starts.
  */
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, session, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, protocol, session, type WebContents } from 'electron';
 import ElectronStore from 'electron-store';
-import { resolveDataDir, startAppServices } from '../app/services.js';
+import { type AppServices, startAppServices } from '../app/services.js';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../ipc/contract.js';
 import { createLogger } from '../log/logger.js';
 import type { StoreClass } from '../settings/conf-file.js';
-import { BLOCKED_RENDERER_URLS, isTrustedSender, mayNavigate, rendererUrlFor } from './policy.js';
+import { DataFolderError } from '../settings/data-folder.js';
+import { dataDirFrom, resolveOverrides } from '../settings/overrides.js';
+import { APP_SCHEME, createAppProtocolHandler } from './app-protocol.js';
+import { createCrashHandler, dataFolderScreen } from './fail-safe.js';
+import {
+  APPLICATION_MENU,
+  BLOCKED_RENDERER_URLS,
+  isTrustedSender,
+  mayNavigate,
+  TRUSTED_RENDERER_URL,
+} from './policy.js';
 import { createElectronSecretBox } from './secret-box.js';
 import { createElectronSystemPrinter } from './system-printer.js';
 
@@ -23,13 +37,41 @@ declare const __APP_VERSION__: string;
 
 const log = createLogger('electron');
 const distDir = path.resolve(__dirname, '..');
-const rendererIndex = path.join(distDir, 'renderer', 'index.html');
-const rendererUrl = rendererUrlFor(rendererIndex);
+const rendererDir = path.join(distDir, 'renderer');
+const rendererUrl = TRUSTED_RENDERER_URL;
+
+// Files the app creates are the user's alone (journal 0600, folders 0700).
+process.umask(0o077);
 
 // Every renderer sandboxed, whatever a window asks for. Must run before ready.
 app.enableSandbox();
+// app://cashier serves the renderer (with a CSP header) instead of file://. Must run before ready.
+protocol.registerSchemesAsPrivileged([
+  {
+    scheme: APP_SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false },
+  },
+]);
 
-process.on('uncaughtException', (error) => log.error('uncaught exception', { error }));
+let services: AppServices | undefined;
+let mainWindow: BrowserWindow | undefined;
+const showScreen = (html: string) => {
+  const window = mainWindow && !mainWindow.isDestroyed() ? mainWindow : createBareWindow();
+  void window.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
+  window.show();
+};
+const onCrash = createCrashHandler({
+  flush: async () => {
+    await services?.stop();
+    services = undefined;
+  },
+  show: showScreen,
+  relaunch: (args) => app.relaunch({ args: args.slice(1) }),
+  exit: (code) => app.exit(code),
+  argv: process.argv,
+  log: (message, meta) => log.error(message, meta),
+});
+process.on('uncaughtException', (error) => void onCrash(error));
 process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: reason }));
 
 if (!app.requestSingleInstanceLock()) {
@@ -80,22 +122,42 @@ async function start(): Promise<void> {
     callback();
   });
   // The renderer talks to main over IPC only: no network from the page at all. (Main's own HTTP
-  // to the gateway uses Node, not this session.) file:// cannot carry a CSP header: the CSP is the
+  // to the gateway uses Node, not this session.) The CSP comes as a header from app:// and as the
   // <meta> in renderer/index.html.
   ses.webRequest.onBeforeRequest({ urls: BLOCKED_RENDERER_URLS }, (details, callback) => {
     log.warn('blocked a renderer network request', { url: details.url.slice(0, 200) });
     callback({ cancel: true });
   });
 
-  const services = await startAppServices({
-    transport: 'electron',
-    dataDir: resolveDataDir(app.getPath('userData')),
-    version: __APP_VERSION__,
-    secretBox: createElectronSecretBox(),
-    // Settings, secrets and operators through electron-store (conf + Electron's paths).
-    storeClass: ElectronStore as unknown as StoreClass,
-    systemPrinter: createElectronSystemPrinter(),
+  // No application menu: its shortcuts (reload, devtools, zoom, quit) are not for a till.
+  Menu.setApplicationMenu(APPLICATION_MENU);
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
+
+  const overrides = resolveOverrides({
+    env: process.env,
+    packaged: app.isPackaged,
+    exeDir: path.dirname(app.getPath('exe')),
   });
+  try {
+    services = await startAppServices({
+      transport: 'electron',
+      dataDir: dataDirFrom(overrides, app.getPath('userData')),
+      version: __APP_VERSION__,
+      secretBox: createElectronSecretBox(),
+      // Settings, secrets and operators through electron-store (conf + Electron's paths).
+      storeClass: ElectronStore as unknown as StoreClass,
+      systemPrinter: createElectronSystemPrinter(),
+      overrides,
+    });
+  } catch (error) {
+    if (!(error instanceof DataFolderError)) throw error;
+    // Which folder and why, and nothing else: no services, so no sale.
+    log.error('data folder unusable', { code: error.code });
+    showScreen(dataFolderScreen(error.problem));
+    app.on('window-all-closed', () => app.quit());
+    return;
+  }
+  const running = services;
 
   ipcMain.handle(IPC_CALL_CHANNEL, (event, channel: unknown, payload: unknown) => {
     // Only our own top-level page may call in.
@@ -108,11 +170,12 @@ async function start(): Promise<void> {
       log.warn('refused an IPC call from an untrusted frame', { url: frame?.url.slice(0, 200) });
       return { ok: false, error: { code: 'FORBIDDEN', message: { zh: '拒绝访问', en: 'Forbidden sender' } } };
     }
-    return services.router.dispatch(channel, payload);
+    return running.router.dispatch(channel, payload);
   });
 
   const window = createWindow();
-  services.events.subscribe((name, payload) => {
+  mainWindow = window;
+  running.events.subscribe((name, payload) => {
     if (!window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, name, payload);
   });
 
@@ -130,7 +193,7 @@ async function start(): Promise<void> {
     event.preventDefault();
     if (stopping) return;
     stopping = true;
-    services
+    running
       .stop()
       .catch((error: unknown) => log.error('stop failed', { error }))
       .finally(() => {
@@ -174,10 +237,23 @@ function createWindow(): BrowserWindow {
     log.error('renderer gone', { reason: details.reason, exitCode: details.exitCode, reloads });
     if (details.reason !== 'clean-exit' && reloads < 5 && !window.isDestroyed()) {
       reloads += 1;
-      void window.loadFile(rendererIndex);
+      void window.loadURL(rendererUrl);
     }
   });
   window.once('ready-to-show', () => window.show());
-  void window.loadFile(rendererIndex);
+  void window.loadURL(rendererUrl);
   return window;
+}
+
+/** A window for the fail-safe screens: no preload, nothing to call. */
+function createBareWindow(): BrowserWindow {
+  mainWindow = new BrowserWindow({
+    width: 1024,
+    height: 700,
+    title: 'Counter Cashier 收银台',
+    backgroundColor: '#0f172a',
+    webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, devTools: false },
+  });
+  mainWindow.setMenuBarVisibility(false);
+  return mainWindow;
 }

@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isTrustedSender, keyringUsable, mayNavigate, rendererUrlFor } from './policy.js';
+import {
+  isTrustedSender,
+  keyringUsable,
+  mayNavigate,
+  rendererUrlFor,
+  TRUSTED_RENDERER_URL,
+} from './policy.js';
 
 const index = path.resolve('/opt/Counter Cashier/resources/app.asar/dist/renderer/index.html');
 const renderer = rendererUrlFor(index);
@@ -32,6 +38,22 @@ describe('IPC sender check', () => {
   it('never allows navigation', () => {
     expect(mayNavigate('https://example.com')).toBe(false);
     expect(mayNavigate(renderer)).toBe(false);
+  });
+});
+
+describe('IPC sender check on app://', () => {
+  it('accepts app://cashier/index.html only, in the top-level frame', () => {
+    const app = TRUSTED_RENDERER_URL;
+    expect(app).toBe('app://cashier/index.html');
+    expect(isTrustedSender({ url: `${app}#/orders`, isMainFrame: true }, app)).toBe(true);
+    for (const frame of [
+      { url: app, isMainFrame: false },
+      { url: 'app://cashier/other.html', isMainFrame: true },
+      { url: 'app://evil/index.html', isMainFrame: true },
+      { url: renderer, isMainFrame: true },
+    ]) {
+      expect(isTrustedSender(frame, app)).toBe(false);
+    }
   });
 });
 

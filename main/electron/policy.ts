@@ -3,8 +3,12 @@
  * Electron binary (main/electron/policy.test.ts). main.ts applies them.
  */
 import { pathToFileURL } from 'node:url';
+import { RENDERER_URL } from './app-protocol.js';
 
-/** The one page allowed to call into main: the packaged renderer's index.html, as a file:// URL. */
+/** The one page allowed to call into main: the renderer's index.html on the app:// protocol. */
+export const TRUSTED_RENDERER_URL = RENDERER_URL;
+
+/** A file:// URL for a path (kept for tools that still name a file). */
 export function rendererUrlFor(indexHtml: string): string {
   return pathToFileURL(indexHtml).href;
 }
@@ -27,7 +31,7 @@ export function isTrustedSender(
   }
   url.hash = '';
   url.search = '';
-  return url.protocol === 'file:' && url.href === rendererUrl;
+  return (url.protocol === 'file:' || url.protocol === 'app:') && url.href === rendererUrl;
 }
 
 /** Navigation inside our window: never (the renderer is a single page; no links to follow). */
@@ -43,6 +47,9 @@ export function keyringUsable(encryptionAvailable: boolean, linuxBackend?: strin
   if (!encryptionAvailable) return false;
   return linuxBackend === undefined || (linuxBackend !== 'basic_text' && linuxBackend !== 'unknown');
 }
+
+/** The application menu: none. Its default accelerators (reload, devtools, zoom, quit) are not for a till. */
+export const APPLICATION_MENU = null;
 
 /** Requests the renderer may make over the network: none (it talks to main over IPC only). */
 export const BLOCKED_RENDERER_URLS = ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'ftp://*/*'];

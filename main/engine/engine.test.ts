@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RECORD } from '../journal/records.js';
+import { settlementReport } from '../reports/journal-source.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
 import { compare, type Kit, makeKit } from './testkit.js';
 
@@ -278,7 +279,7 @@ describe('void and refund', () => {
     expect(r2.view).toMatchObject({ status: 'refunded', refundedFen: 1000, refundableFen: 0 });
     expect(new Set(r2.refunds.map((r) => r.refundRequestId)).size).toBe(2);
     agreeAll();
-    const report = kit.journal.settlement(kit.journal.today());
+    const report = settlementReport(kit.journal.store, kit.journal.today());
     expect(report.totals).toMatchObject({
       salesCount: 2,
       salesFen: 2000,

@@ -1,9 +1,10 @@
 /**
- * IPC handlers of the sale, orders, journal and reports channels, mounted by services.ts.
- * Printing (orders.reprint, reports.print) is the printing service's (main/printing/service.ts).
+ * IPC handlers of the sale, orders and journal channels, mounted by services.ts. Reports are
+ * main/reports/handlers.ts; printing (orders.reprint, reports.print) is main/printing/service.ts.
  */
-import { AppError } from '../ipc/errors.js';
+
 import type { PartialHandlers } from '../ipc/router.js';
+import { AppError } from '../shared/errors.js';
 import type { Engine } from './engine.js';
 import type { PreauthService } from './preauth.js';
 
@@ -28,9 +29,6 @@ export function engineHandlers(engine: Engine, options: { preauth?: PreauthServi
     'orders.refund': async (input) => journal.detail(await engine.refundOrder(input)),
     'orders.export': ({ day, format }) => journal.export(day, format),
     'journal.verify': () => journal.verify(),
-
-    'reports.settlement': ({ day }) => journal.settlement(day),
-    'reports.shift': (input) => journal.shift(input),
   };
   if (options.preauth) Object.assign(handlers, options.preauth.handlers());
   return handlers;

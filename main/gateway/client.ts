@@ -5,18 +5,35 @@
  * failed: the gateway refused before processing anything).
  */
 import type { z } from 'zod';
-import { AppError, type FieldIssue } from '../ipc/errors.js';
 import { createLogger } from '../log/logger.js';
+import { AppError, type FieldIssue } from '../shared/errors.js';
 import { last4 } from '../shared/paycode.js';
-import { type Classified, classifyErrCode, type EndpointKind } from './codes.js';
+import {
+  type Classified,
+  classifyErrCode,
+  declineMessage,
+  type EndpointKind,
+  notSentMessage,
+  unknownMessage,
+} from './codes.js';
 import { CALL_ID_FIELDS, type Endpoint, PATHS } from './paths.js';
 import * as S from './schemas.js';
 import { bodySigHeader, chinaTimestamp, randomNonce, tokenRequestSignature } from './sign.js';
-import type { AuthMode, CallOptions, CallResult, PosLinkClient, PosLinkClientOptions } from './types.js';
+import { fetchTransport, nodeTransport, type Transport, TransportError } from './transport.js';
+import type {
+  AuthMode,
+  CallOptions,
+  CallResult,
+  PosLinkClient,
+  PosLinkClientOptions,
+  UnknownCause,
+} from './types.js';
 
 const log = createLogger('gateway');
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** A dead network is known in seconds, not after the whole request timeout. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
 /** Refresh a token this long before it expires. */
 const TOKEN_MARGIN_MS = 5 * 60_000;
 
@@ -27,7 +44,32 @@ interface Spec {
   request: z.ZodType;
   response: AnySchema;
   kind: EndpointKind;
+  /**
+   * Money endpoints: the reply fields the spec marks 是 (required) in a success reply. "00" without one
+   * of them does not earn "paid" (NOTES.md §3): the outcome is unknown and a query decides.
+   */
+  required?: readonly string[];
 }
+
+/** v2 支付 reply: 是 rows besides errCode / errInfo. */
+const PAY_REQUIRED = [
+  'orderId',
+  'amount',
+  'retrievalRefNum',
+  'transactionTime',
+  'transactionDateWithYear',
+  'settlementDateWithYear',
+] as const;
+/** v1 担保 reply: 是 rows besides errCode / errInfo. */
+const PREAUTHORIZE_REQUIRED = [
+  'orderId',
+  'transactionAmount',
+  'retrievalRefNum',
+  'authorizationCode',
+  'transactionTime',
+  'transactionDate',
+  'settlementDate',
+] as const;
 
 const SPECS: Record<Exclude<Endpoint, 'token'>, Spec> = {
   activateTerminal: {
@@ -36,7 +78,13 @@ const SPECS: Record<Exclude<Endpoint, 'token'>, Spec> = {
     response: S.ActivateTerminalResponse,
     kind: 'info',
   },
-  pay: { path: PATHS.pay, request: S.PayRequest, response: S.PayResponse, kind: 'money' },
+  pay: {
+    path: PATHS.pay,
+    request: S.PayRequest,
+    response: S.PayResponse,
+    kind: 'money',
+    required: PAY_REQUIRED,
+  },
   voidPayment: {
     path: PATHS.voidPayment,
     request: S.VoidPaymentRequest,
@@ -62,6 +110,7 @@ const SPECS: Record<Exclude<Endpoint, 'token'>, Spec> = {
     request: S.PreauthorizeRequest,
     response: S.PreauthorizeResponse,
     kind: 'money',
+    required: PREAUTHORIZE_REQUIRED,
   },
   preauthComplete: {
     path: PATHS.preauthComplete,
@@ -154,8 +203,10 @@ interface Token {
 export function createPosLinkClient(options: PosLinkClientOptions): PosLinkClient {
   const now = options.now ?? (() => new Date());
   const nonce = options.nonce ?? randomNonce;
-  const doFetch = options.fetch ?? fetch;
+  const transport: Transport =
+    options.transport ?? (options.fetch ? fetchTransport(options.fetch) : nodeTransport());
   const defaultTimeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const baseUrl = () =>
     (typeof options.baseUrl === 'function' ? options.baseUrl() : options.baseUrl).replace(/\/+$/, '');
   const authMode = (): AuthMode =>
@@ -176,8 +227,8 @@ export function createPosLinkClient(options: PosLinkClientOptions): PosLinkClien
     const origin = baseUrl();
     if (!/^https?:\/\/[^/]+/.test(origin)) {
       throw new AppError('UNAVAILABLE', {
-        zh: '未配置支付网关地址（切换到演示模式后请重启应用）',
-        en: 'No payment gateway address configured (after switching to demo mode, restart the app)',
+        zh: '未配置可用的支付网关地址（正式环境须 https；切换到演示模式后请重启应用）',
+        en: 'No usable payment gateway address (live gateways need https; after switching to demo mode, restart the app)',
       });
     }
     return { appId, appKey, origin };
@@ -198,22 +249,20 @@ export function createPosLinkClient(options: PosLinkClientOptions): PosLinkClien
       signMethod: 'SHA256',
       signature: tokenRequestSignature(appId, timestamp, n, appKey),
     });
-    let reply: Response;
-    let text: string;
+    let reply: { status: number; text: string };
     try {
-      reply = await doFetch(`${origin}${PATHS.token}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8' },
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      text = await reply.text();
+      reply = await transport.post(
+        `${origin}${PATHS.token}`,
+        { 'content-type': 'application/json; charset=utf-8' },
+        new TextEncoder().encode(body),
+        { timeoutMs, connectTimeoutMs: connectTimeout },
+      );
     } catch (error) {
-      throw tokenError(`token request failed: ${describeError(error)}`);
+      throw tokenError(`token request failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     let parsed: z.output<typeof S.AccessTokenResponse>;
     try {
-      parsed = S.AccessTokenResponse.parse(JSON.parse(text));
+      parsed = S.AccessTokenResponse.parse(JSON.parse(reply.text));
     } catch {
       throw tokenError(`token reply unparsable (HTTP ${reply.status})`);
     }
@@ -258,9 +307,12 @@ export function createPosLinkClient(options: PosLinkClientOptions): PosLinkClien
     const { appId, appKey, origin } = credentials();
     const timeoutMs = opts.timeoutMs ?? defaultTimeout;
     // Serialize once; sign and send the same bytes.
-    const bytes = new TextEncoder().encode(JSON.stringify(checked.data));
+    const data = checked.data as Record<string, unknown>;
+    const bytes = new TextEncoder().encode(JSON.stringify(data));
     const url = `${origin}${spec.path}`;
-    const context = logContext(endpoint, checked.data as Record<string, unknown>);
+    const context = logContext(endpoint, data);
+    const requestedFen = typeof data.transactionAmount === 'number' ? data.transactionAmount : undefined;
+    const startedAt = now();
     const started = performance.now();
 
     const send = async (): Promise<CallResult<T>> => {
@@ -271,7 +323,7 @@ export function createPosLinkClient(options: PosLinkClientOptions): PosLinkClien
       } else {
         authorization = bodySigHeader(appId, appKey, chinaTimestamp(now()), nonce(), bytes);
       }
-      return exchange<T>(url, bytes, authorization, timeoutMs, spec);
+      return exchange<T>(url, bytes, authorization, timeoutMs, spec, requestedFen);
     };
 
     let result = await send();
@@ -286,12 +338,21 @@ export function createPosLinkClient(options: PosLinkClientOptions): PosLinkClien
       ...context,
       outcome: result.outcome,
       ...(result.outcome === 'unknown' ? { cause: result.cause, detail: result.detail } : {}),
+      ...(result.outcome === 'declined' && result.notSent
+        ? { notSent: result.cause, detail: result.detail }
+        : {}),
       ...(result.errCode ? { errCode: result.errCode } : {}),
       httpStatus: result.httpStatus,
       ms,
     };
-    if (result.outcome === 'unknown') log.warn('gateway answer unknown', summary);
+    if (result.outcome === 'unknown' || (result.outcome === 'declined' && result.notSent))
+      log.warn('gateway answer unknown or not sent', summary);
     else log.info('gateway answered', summary);
+    try {
+      options.onExchange?.({ endpoint, at: startedAt, latencyMs: ms, result: result as CallResult<unknown> });
+    } catch (error) {
+      log.warn('exchange listener failed', { error: error instanceof Error ? error.message : String(error) });
+    }
     return result;
   }
 
@@ -301,70 +362,84 @@ export function createPosLinkClient(options: PosLinkClientOptions): PosLinkClien
     authorization: string,
     timeoutMs: number,
     spec: Spec,
+    requestedFen: number | undefined,
   ): Promise<CallResult<T>> {
     let status: number;
     let raw: string;
     try {
-      const reply = await doFetch(url, {
-        method: 'POST',
-        headers: {
+      const reply = await transport.post(
+        url,
+        {
           'content-type': 'application/json; charset=utf-8',
           accept: 'application/json',
           authorization,
         },
-        body: bytes,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+        bytes,
+        { timeoutMs, connectTimeoutMs: Math.min(connectTimeout, timeoutMs) },
+      );
       status = reply.status;
-      raw = await reply.text();
+      raw = reply.text;
     } catch (error) {
-      const cause = networkCause(error);
-      return { outcome: 'unknown', cause, detail: describeError(error) };
+      const failure = error instanceof TransportError ? error : new TransportError(String(error), 'network');
+      if (failure.kind === 'not-sent' && failure.notSent) {
+        const message = notSentMessage(spec.kind);
+        return {
+          outcome: 'declined',
+          notSent: true,
+          cause: failure.notSent,
+          errCode: '',
+          errInfo: '',
+          meaning: message,
+          message,
+          detail: failure.message,
+        };
+      }
+      const cause: UnknownCause = failure.kind === 'timeout' ? 'timeout' : 'network';
+      return { outcome: 'unknown', cause, message: unknownMessage(cause), detail: failure.message };
     }
-    if (status >= 500) {
-      return { outcome: 'unknown', cause: 'http-status', detail: `HTTP ${status}`, raw, httpStatus: status };
-    }
+    const unknown = (
+      cause: UnknownCause,
+      detail: string,
+      extra: { errCode?: string; errInfo?: string; body?: T } = {},
+    ): CallResult<T> => ({
+      outcome: 'unknown',
+      cause,
+      message: unknownMessage(cause, {
+        httpStatus: status,
+        ...(extra.errCode ? { errCode: extra.errCode } : {}),
+      }),
+      detail,
+      ...extra,
+      raw,
+      httpStatus: status,
+    });
+    if (status >= 500) return unknown('http-status', `HTTP ${status}`);
     let json: unknown;
     try {
       json = JSON.parse(raw);
     } catch {
-      return {
-        outcome: 'unknown',
-        cause: status >= 300 ? 'http-status' : 'unparsable',
-        detail: `HTTP ${status}: reply is not JSON`,
-        raw,
-        httpStatus: status,
-      };
+      return unknown(status >= 300 ? 'http-status' : 'unparsable', `HTTP ${status}: reply is not JSON`);
     }
     const parsed =
       json && typeof json === 'object' && !Array.isArray(json) ? spec.response.safeParse(json) : null;
-    if (!parsed?.success) {
-      return {
-        outcome: 'unknown',
-        cause: 'unparsable',
-        detail: `HTTP ${status}: reply is not a JSON object`,
-        raw,
-        httpStatus: status,
-      };
-    }
+    if (!parsed?.success) return unknown('unparsable', `HTTP ${status}: reply is not a JSON object`);
     const body = parsed.data as T & { errCode?: string; errInfo?: string; autoQueryFlag?: string };
-    const errCode = body.errCode?.trim();
+    const errCode = body.errCode?.trim().toUpperCase();
     const errInfo = body.errInfo ?? '';
     let classified: Classified = classifyErrCode(errCode, spec.kind);
     if (classified.outcome === 'ok' && spec.kind === 'money' && body.autoQueryFlag?.toUpperCase() === 'Y') {
-      return {
-        outcome: 'unknown',
-        cause: 'auto-query',
+      return unknown('auto-query', 'autoQueryFlag Y: state unknown, query it', {
         errCode: errCode as string,
         errInfo,
-        detail: 'autoQueryFlag Y: state unknown, query it',
         body,
-        raw,
-        httpStatus: status,
-      };
+      });
     }
     if (classified.outcome === 'ok' && status >= 300) {
       classified = { outcome: 'unknown', cause: 'unknown-code', detail: `HTTP ${status} with errCode 00` };
+    }
+    if (classified.outcome === 'ok' && spec.required) {
+      const problem = approvalProblem(body as Record<string, unknown>, spec.required, requestedFen);
+      if (problem) return unknown('incomplete', problem, { errCode: errCode as string, errInfo, body });
     }
     if (classified.outcome === 'ok') {
       return { outcome: 'ok', errCode: errCode as string, errInfo, body, raw, httpStatus: status };
@@ -375,22 +450,18 @@ export function createPosLinkClient(options: PosLinkClientOptions): PosLinkClien
         errCode: errCode as string,
         errInfo,
         meaning: classified.meaning,
+        message: declineMessage(errCode as string),
         body,
         raw,
         httpStatus: status,
       };
     }
-    const unknown: CallResult<T> = {
-      outcome: 'unknown',
-      cause: status >= 300 && classified.cause === 'missing-errcode' ? 'http-status' : classified.cause,
-      detail: status >= 300 ? `HTTP ${status}: ${classified.detail}` : classified.detail,
+    const cause = status >= 300 && classified.cause === 'missing-errcode' ? 'http-status' : classified.cause;
+    return unknown(cause, status >= 300 ? `HTTP ${status}: ${classified.detail}` : classified.detail, {
+      ...(errCode ? { errCode } : {}),
       errInfo,
       body,
-      raw,
-      httpStatus: status,
-    };
-    if (errCode) unknown.errCode = errCode;
-    return unknown;
+    });
   }
 
   const c = <T>(endpoint: keyof typeof SPECS) => {
@@ -417,6 +488,7 @@ export function createPosLinkClient(options: PosLinkClientOptions): PosLinkClien
     baseUrl,
     async close() {
       token = undefined;
+      transport.close();
     },
   } as PosLinkClient;
 }
@@ -439,29 +511,27 @@ function logContext(endpoint: string, data: Record<string, unknown>): Record<str
   return out;
 }
 
-function networkCause(error: unknown): 'timeout' | 'network' | 'connect' {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
-    return 'timeout';
-  const code = errorCode(error);
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'connect';
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'connect';
-  return 'network';
-}
-
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
+/**
+ * Why a "00" on a money endpoint does not yet mean paid: a required field missing, or an amount above
+ * the request (a reply that does not match what we asked for). undefined when it is a real approval.
+ */
+export function approvalProblem(
+  body: Record<string, unknown>,
+  required: readonly string[],
+  requestedFen: number | undefined,
+): string | undefined {
+  const missing = required.filter((key) => {
+    const value = body[key];
+    return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+  });
+  if (missing.length > 0) return `errCode 00 without ${missing.join(', ')}`;
+  if (requestedFen !== undefined) {
+    for (const key of ['amount', 'transactionAmount', 'actualTransactionAmount']) {
+      const value = body[key];
+      if (typeof value === 'number' && value > requestedFen) {
+        return `errCode 00 with ${key} ${value} above the requested ${requestedFen}`;
+      }
+    }
   }
   return undefined;
-}
-
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error).slice(0, 200);
-  const code = errorCode(error);
-  const cause = (error as { cause?: unknown }).cause;
-  const causeText = cause instanceof Error ? `: ${cause.message}` : '';
-  return `${error.name}: ${error.message}${causeText}${code ? ` (${code})` : ''}`.slice(0, 200);
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../ipc/errors.js';
+import { AppError } from '../shared/errors.js';
 import { createPosLinkClient } from './client.js';
-import { classifyErrCode, interpretPreauthQuery, interpretQuery } from './codes.js';
+import { classifyErrCode, interpretPreauthQuery, interpretQuery, meaningOf } from './codes.js';
 import * as S from './schemas.js';
 import { bodySigHeader, bodySignature, chinaTimestamp, parseChinaTimestamp, sha256Hex } from './sign.js';
 import type { CallResult, PreauthQueryResponse, QueryResponse } from './types.js';
-import { resolveGatewayUrl } from './url.js';
+import { gatewayUrlProblem, resolveGatewayUrl } from './url.js';
 
 describe('OPEN-BODY-SIG', () => {
   it('reproduces the official example exactly', () => {
@@ -165,10 +165,31 @@ describe('lenient responses', () => {
 describe('classification (NOTES.md §3)', () => {
   it('pays: 00 ok, known declines declined, the rest unknown', () => {
     expect(classifyErrCode('00', 'money').outcome).toBe('ok');
-    for (const code of ['03', '13', '30', '57', '61', '64', '97', 'A7', '1000', '1001', '9001']) {
+    // NOTES.md §3: the definite declines, and everything else unknown.
+    const declines =
+      '01 03 04 05 12 13 14 15 30 33 41 43 51 54 55 57 58 59 61 62 64 65 75 97 A7 1000 1001 9001';
+    for (const code of declines.split(' ')) {
       expect(classifyErrCode(code, 'money').outcome).toBe('declined');
+      // Every decline has its own meaning in both languages, never the generic "code N".
+      expect(meaningOf(code).zh).not.toMatch(/返回码/);
+      expect(meaningOf(code).en).not.toMatch(/^Code /);
     }
-    for (const code of ['9999', '96', '92', 'ER', '94', '51', '0000', '22', 'ZZ']) {
+    for (const code of [
+      '9999',
+      '68',
+      '90',
+      '91',
+      '92',
+      '94',
+      '96',
+      '98',
+      'ER',
+      '0000',
+      '22',
+      '25',
+      'ZZ',
+      '00 1',
+    ]) {
       expect(classifyErrCode(code, 'money').outcome).toBe('unknown');
     }
     expect(classifyErrCode(undefined, 'money')).toMatchObject({
@@ -211,7 +232,14 @@ describe('classification (NOTES.md §3)', () => {
 
   it('interprets pre-auth queries by secureStatus, then status', () => {
     const p = (body: Partial<PreauthQueryResponse>) =>
-      interpretPreauthQuery({ ...q({}), body: body as PreauthQueryResponse }).state;
+      interpretPreauthQuery({
+        outcome: 'ok',
+        errCode: '00',
+        errInfo: '',
+        body: body as PreauthQueryResponse,
+        raw: '',
+        httpStatus: 200,
+      }).state;
     expect(p({ secureStatus: 0 })).toBe('authorized');
     expect(p({ secureStatus: 1 })).toBe('voided');
     expect(p({ secureStatus: 2 })).toBe('completed');
@@ -223,6 +251,27 @@ describe('classification (NOTES.md §3)', () => {
 });
 
 describe('gateway URL', () => {
+  it("live gateways over https only; http for loopback and the spec's test environment", () => {
+    const custom = (url: string) =>
+      resolveGatewayUrl({ environment: 'custom', customGatewayUrl: url }, undefined, {});
+    expect(custom('https://pay.example.com:8443/')).toBe('https://pay.example.com:8443');
+    expect(custom('http://pay.example.com')).toBe('');
+    expect(custom('http://192.168.1.5:8080')).toBe('');
+    expect(custom('ftp://pay.example.com')).toBe('');
+    expect(custom('https://pay.example.com/?x=1')).toBe('');
+    expect(custom('http://127.0.0.1:9000')).toBe('http://127.0.0.1:9000');
+    expect(custom('http://localhost:9000')).toBe('http://localhost:9000');
+    expect(custom('http://[::1]:9000')).toBe('http://[::1]:9000');
+    expect(resolveGatewayUrl({ environment: 'test', customGatewayUrl: '' }, undefined, {})).toBe(
+      'http://58.247.0.18:29015',
+    );
+    // The override obeys the same rule.
+    const production = { environment: 'production' as const, customGatewayUrl: '' };
+    expect(resolveGatewayUrl(production, undefined, { CASHIER_GATEWAY_URL: 'http://evil.example' })).toBe('');
+    expect(gatewayUrlProblem('http://evil.example')?.zh).toContain('https');
+    expect(gatewayUrlProblem('not a url')?.en).toMatch(/valid URL/);
+  });
+
   it('uses CASHIER_GATEWAY_URL, else the environment', () => {
     const s = { environment: 'production' as const, customGatewayUrl: '' };
     expect(resolveGatewayUrl(s, undefined, {})).toBe('https://api-mop.chinaums.com');

@@ -17,12 +17,17 @@
  * is always "156", payMode defaults to "CODE_SCAN", pay's merchantRemark defaults to "收银台".
  */
 import type { z } from 'zod';
-import type { Bilingual } from '../ipc/errors.js';
+import type { Bilingual } from '../shared/errors.js';
 import type * as S from './schemas.js';
+import type { NotSentCause, Transport } from './transport.js';
 
 export type { Bilingual };
 
-/** Why an answer is unknown. `connect`: the TCP connection was refused, so the request never left. */
+/**
+ * Why an answer is unknown. `connect` is kept for compatibility and no longer produced: a connection that
+ * was never established is a definite `declined` with `notSent` (see NotSentCause). `incomplete`: "00"
+ * without the fields the spec requires in that reply, or an amount above the request.
+ */
 export type UnknownCause =
   | 'timeout'
   | 'network'
@@ -31,8 +36,15 @@ export type UnknownCause =
   | 'unparsable'
   | 'unknown-code'
   | 'missing-errcode'
-  | 'auto-query';
+  | 'auto-query'
+  | 'incomplete';
 
+export type { NotSentCause };
+
+/**
+ * `message` is what a cashier may read, Chinese and English; `detail` (raw exception text, HTTP status)
+ * is for the journal and the log only.
+ */
 export type CallResult<T> =
   | { outcome: 'ok'; errCode: string; errInfo: string; body: T; raw: string; httpStatus: number }
   | {
@@ -41,16 +53,39 @@ export type CallResult<T> =
       errInfo: string;
       /** The spec's meaning of errCode, Chinese and English. */
       meaning: Bilingual;
+      /** For the cashier: the meaning, with the code ("余额不足（51）"). */
+      message: Bilingual;
       body: T;
       raw: string;
       httpStatus: number;
+      notSent?: undefined;
+    }
+  | {
+      /**
+       * The request provably never left the machine (the connection was never established): nothing
+       * happened at the gateway. errCode and errInfo are empty; `meaning` = `message`.
+       */
+      outcome: 'declined';
+      notSent: true;
+      cause: NotSentCause;
+      errCode: '';
+      errInfo: '';
+      meaning: Bilingual;
+      message: Bilingual;
+      /** What happened, for the log and journal (e.g. "connect ECONNREFUSED 127.0.0.1:9"). */
+      detail: string;
+      body?: undefined;
+      raw?: undefined;
+      httpStatus?: undefined;
     }
   | {
       outcome: 'unknown';
       cause: UnknownCause;
       errCode?: string;
       errInfo?: string;
-      /** What happened, safe to log (never a key, signature or full payment code). */
+      /** For the cashier, Chinese and English: never raw exception text. */
+      message: Bilingual;
+      /** What happened, for the log and journal only (never a key, signature or full payment code). */
       detail: string;
       /** Parsed body when there was one (e.g. an unknown errCode or autoQueryFlag "Y"). */
       body?: T;
@@ -160,6 +195,14 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
+/** One exchange as the gateway status sees it (status.ts). */
+export interface ExchangeReport {
+  endpoint: string;
+  at: Date;
+  latencyMs: number;
+  result: CallResult<unknown>;
+}
+
 export interface PreauthApi {
   /** v1 activeterminal: required at least once before any pre-auth (preauth spec §2 note 2). */
   activate(req: PreauthActivateRequest, opts?: CallOptions): Promise<CallResult<PreauthActivateResponse>>;
@@ -210,10 +253,16 @@ export interface PosLinkClientOptions {
   authMode?: AuthMode | (() => AuthMode);
   /** Per-call timeout, default 15 000 ms. */
   timeoutMs?: number;
+  /** Until the connection is established, default 3 000 ms (a shorter wait for a dead network). */
+  connectTimeoutMs?: number;
   /** Clock for Timestamp and token expiry (tests). */
   now?: () => Date;
   /** Nonce source (tests). Default 32 random hex chars. */
   nonce?: () => string;
-  /** Transport (tests/bench). Default: Node's fetch over a keep-alive undici Agent. */
+  /** Transport (tests/bench). Default: node:http(s) with kept-alive connections (transport.ts). */
   fetch?: typeof fetch;
+  /** The transport itself (tests: e.g. a node transport with a DNS lookup that never answers). */
+  transport?: Transport;
+  /** Called after every exchange that reached (or tried to reach) the gateway: the gateway status. */
+  onExchange?: (exchange: ExchangeReport) => void;
 }

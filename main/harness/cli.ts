@@ -4,7 +4,13 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultDataDirForNode, resolveDataDir, startAppServices } from '../app/services.js';
+import {
+  type AppServices,
+  defaultDataDirForNode,
+  resolveDataDir,
+  startAppServices,
+} from '../app/services.js';
+import { DataFolderError } from '../settings/data-folder.js';
 import { startWebHarness } from './web-server.js';
 
 declare const __APP_VERSION__: string;
@@ -17,11 +23,20 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const distDir = path.resolve(__dirname, '..');
-  const services = await startAppServices({
-    transport: 'web',
-    dataDir: resolveDataDir(defaultDataDirForNode()),
-    version: __APP_VERSION__,
-  });
+  // Files the app creates are the user's alone (journal 0600, folders 0700).
+  process.umask(0o077);
+  let services: AppServices;
+  try {
+    services = await startAppServices({
+      transport: 'web',
+      dataDir: resolveDataDir(defaultDataDirForNode()),
+      version: __APP_VERSION__,
+    });
+  } catch (error) {
+    if (!(error instanceof DataFolderError)) throw error;
+    console.error(`${error.problem.zh}\n${error.problem.en}`);
+    process.exit(3);
+  }
   const harness = await startWebHarness({
     router: services.router,
     events: services.events,

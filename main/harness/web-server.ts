@@ -1,7 +1,9 @@
 /**
  * The browser harness: the same main-process services, reached from an ordinary browser. Serves the
- * built renderer and bridges the IPC contract over a WebSocket. Binds 127.0.0.1 only; every WebSocket
- * must present the per-launch random token and come from the harness's own origin.
+ * built renderer and bridges the IPC contract over a WebSocket. Binds 127.0.0.1 only; every request
+ * must name the loopback host and port (no DNS rebinding); every WebSocket must present the per-launch
+ * random token and come from the harness's own origin. No frame, however malformed, stops the process:
+ * each one is answered (an error envelope, or a close code the client can read).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -41,13 +43,29 @@ const MIME: Record<string, string> = {
 };
 
 const BRIDGE_PATH = '/__cashier/bridge.js';
-const MAX_MESSAGE_BYTES = 256 * 1024;
+/** A call larger than this is answered with an error without being parsed. */
+export const MAX_MESSAGE_BYTES = 256 * 1024;
+/** Beyond this the socket is closed (1009) without reading further. */
+const MAX_FRAME_BYTES = 4 * MAX_MESSAGE_BYTES;
+
+const badFrame = (en: string, zh: string) => ({
+  type: 'reply',
+  id: null,
+  envelope: { ok: false, error: { code: 'BAD_INPUT', message: { zh, en } } },
+});
 
 export async function startWebHarness(options: WebHarnessOptions): Promise<WebHarness> {
   const token = randomBytes(24).toString('hex');
   const rendererRoot = path.resolve(options.rendererDir);
 
+  let port = 0;
+  const hostOk = (host: string | undefined) => host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+
   const server = http.createServer((req, res) => {
+    if (!hostOk(req.headers.host)) {
+      res.writeHead(421, { 'Content-Type': 'text/plain' }).end('misdirected request');
+      return;
+    }
     serveStatic(req.url ?? '/', rendererRoot, options.bridgeFile)
       .then(({ status, type, body }) => {
         res.writeHead(status, {
@@ -64,23 +82,36 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
       });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  // A malformed request line or header: answer 400 and drop the connection, never throw.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  wss.on('error', () => undefined);
   const sockets = new Set<WebSocket>();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
-    const offered = url.searchParams.get('token') ?? '';
-    const originOk = req.headers.origin === origin;
-    if (url.pathname !== '/ipc' || !originOk || !tokensMatch(offered, token)) {
-      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      socket.destroy();
+    socket.on('error', () => socket.destroy());
+    let url: URL | undefined;
+    try {
+      // Only a path is a valid target here: `GET http://[/ipc` and the like are refused, not parsed.
+      if ((req.url ?? '').startsWith('/')) url = new URL(req.url ?? '/', origin);
+    } catch {
+      url = undefined;
+    }
+    const offered = url?.searchParams.get('token') ?? '';
+    const originOk = req.headers.origin === origin || req.headers.origin === `http://localhost:${port}`;
+    if (url?.pathname !== '/ipc' || !hostOk(req.headers.host) || !originOk || !tokensMatch(offered, token)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws));
@@ -93,19 +124,51 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
 
   wss.on('connection', (ws) => {
     sockets.add(ws);
+    // Invalid UTF-8, an oversized or malformed frame: ws closes the socket with a code (1007, 1009,
+    // 1002) and reports it here. Without a listener the error would take the process down.
+    ws.on('error', () => undefined);
     ws.on('close', () => sockets.delete(ws));
-    ws.on('message', (raw) => {
-      let message: { type?: unknown; id?: unknown; channel?: unknown; payload?: unknown };
+    const answer = (message: unknown) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    ws.on('message', (raw, isBinary) => {
+      const bytes = Array.isArray(raw) ? raw.reduce((n, b) => n + b.length, 0) : (raw as Buffer).byteLength;
+      if (bytes > MAX_MESSAGE_BYTES) {
+        answer(badFrame(`Message too large (limit ${MAX_MESSAGE_BYTES} bytes)`, '消息过大'));
+        return;
+      }
+      if (isBinary) {
+        answer(badFrame('Binary frames are not accepted', '不接受二进制消息'));
+        return;
+      }
+      let message: unknown;
       try {
         message = JSON.parse(String(raw));
       } catch {
-        return; // not our client: ignore rather than crash
+        answer(badFrame('Not JSON', '不是 JSON'));
+        return;
       }
-      if (message.type !== 'call' || typeof message.id !== 'number') return;
-      const id = message.id;
-      void options.router.dispatch(message.channel, message.payload).then((envelope) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'reply', id, envelope }));
-      });
+      if (!message || typeof message !== 'object' || Array.isArray(message)) {
+        answer(badFrame('Expected an object', '应为对象'));
+        return;
+      }
+      const { type, id, channel, payload } = message as Record<string, unknown>;
+      if (type !== 'call' || typeof id !== 'number' || !Number.isSafeInteger(id)) {
+        answer(badFrame('Expected {type:"call", id, channel, payload}', '消息格式无效'));
+        return;
+      }
+      options.router
+        .dispatch(channel, payload)
+        .then((envelope) => {
+          try {
+            answer({ type: 'reply', id, envelope });
+          } catch {
+            answer(badFrame('Reply could not be encoded', '无法编码回复'));
+          }
+        })
+        .catch(() =>
+          answer({ type: 'reply', id, envelope: badFrame('Internal error', '内部错误').envelope }),
+        );
     });
   });
 

@@ -9,7 +9,10 @@
  */
 import type { z } from 'zod';
 import { appCalls, appEvents } from './channels/app.js';
+import { authCalls, authEvents } from './channels/auth.js';
 import { devicesCalls, devicesEvents } from './channels/devices.js';
+import { gatewayCalls, gatewayEvents } from './channels/gateway.js';
+import { journalCalls, journalEvents } from './channels/journal.js';
 import { ordersCalls, ordersEvents } from './channels/orders.js';
 import { preauthCalls } from './channels/preauth.js';
 import { reportsCalls } from './channels/reports.js';
@@ -28,6 +31,9 @@ export const calls = {
   ...yimaCalls,
   ...devicesCalls,
   ...settingsCalls,
+  ...authCalls,
+  ...journalCalls,
+  ...gatewayCalls,
   ...syncCalls,
 } as const;
 
@@ -37,6 +43,9 @@ export const events = {
   ...ordersEvents,
   ...devicesEvents,
   ...settingsEvents,
+  ...authEvents,
+  ...journalEvents,
+  ...gatewayEvents,
   ...syncEvents,
 } as const;
 

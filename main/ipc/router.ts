@@ -14,6 +14,7 @@ import {
   events,
 } from './contract.js';
 import { AppError, badInput, type Envelope } from './errors.js';
+import { type ChannelRule, ruleFor } from './roles.js';
 
 /** A handler receives the input as the contract parsed it (defaults applied, unknown keys refused). */
 export type Handler<C extends CallName> = (
@@ -23,12 +24,24 @@ export type Handler<C extends CallName> = (
 export type Handlers = { [C in CallName]: Handler<C> };
 export type PartialHandlers = Partial<Handlers>;
 
+/**
+ * Runs a call's handler if the caller may make it (roles.ts): throws an AppError otherwise. Installed by
+ * the composition root (the session); a Router without one (unit tests) runs every handler.
+ */
+export type CallGate = (
+  channel: CallName,
+  rule: ChannelRule | undefined,
+  input: Record<string, unknown>,
+  run: () => Promise<unknown>,
+) => Promise<unknown>;
+
 export interface RouterLog {
   error(message: string, meta?: Record<string, unknown>): void;
 }
 
 export class Router {
   private readonly handlers: PartialHandlers = {};
+  private gate: CallGate | undefined;
 
   constructor(private readonly log: RouterLog = console) {}
 
@@ -42,6 +55,12 @@ export class Router {
     return this;
   }
 
+  /** Every call passes through `gate` from now on (the session's role check). */
+  setGate(gate: CallGate): this {
+    this.gate = gate;
+    return this;
+  }
+
   missing(): CallName[] {
     return (Object.keys(calls) as CallName[]).filter((name) => !(name in this.handlers));
   }
@@ -51,19 +70,29 @@ export class Router {
       return fail(
         new AppError('UNKNOWN_CHANNEL', {
           zh: '未知的调用',
-          en: `Unknown call: ${String(channel).slice(0, 64)}`,
+          // Never String() an untrusted object: a 100k-deep array overflows the stack doing so.
+          en: `Unknown call: ${typeof channel === 'string' ? channel.slice(0, 64) : `(${typeof channel})`}`,
         }),
       );
     }
     const name = channel as CallName;
-    const parsed = calls[name].input.safeParse(payload ?? {});
+    let parsed: ReturnType<(typeof calls)[CallName]['input']['safeParse']>;
+    try {
+      parsed = calls[name].input.safeParse(payload ?? {});
+    } catch {
+      // A pathological value (a 100k-deep array) can exhaust the stack inside the validator.
+      return fail(new AppError('BAD_INPUT', { zh: '参数无效', en: `Invalid input for ${name}` }));
+    }
     if (!parsed.success) return fail(badInput(parsed.error, `input for ${name}`));
     const handler = this.handlers[name] as ((input: unknown) => unknown) | undefined;
     if (!handler) {
       return fail(new AppError('UNAVAILABLE', { zh: '此功能尚不可用', en: `Not available: ${name}` }));
     }
     try {
-      const data = await handler(parsed.data);
+      const run = async () => handler(parsed.data);
+      const data = this.gate
+        ? await this.gate(name, ruleFor(name), parsed.data as Record<string, unknown>, run)
+        : await run();
       return { ok: true, data };
     } catch (error) {
       if (error instanceof AppError) return fail(error);

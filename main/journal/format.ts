@@ -3,12 +3,19 @@
  * JSON text (8 lowercase hex digits). JSON.stringify never emits a raw TAB, so the last TAB on a line
  * separates record and checksum unambiguously.
  *
- *   {"s":42,"at":"2026-11-22T03:04:05.678Z","t":"pay.intent","k":"DEMO0001202611221104050000042",...}\t1a2b3c4d\n
+ *   {"s":42,"at":"2026-11-22T03:04:05.678Z","t":"pay.intent","k":"DEMO…0042",...,"h":"9f…"}\t1a2b3c4d\n
+ *
+ * The CRC catches an accident (a flipped bit, a torn write); the hash chain `h` catches a deliberate edit:
+ * `h` = lowercase hex SHA-256 of (the previous record's `h` + this record's JSON without `h`), the first
+ * record's previous being GENESIS (64 zeros). `h` is always the last member, so "the JSON without `h`" is
+ * exactly the line's JSON with its trailing `,"h":"…"` cut off: no re-serialising needed to check it.
+ * Records written before the chain existed have no `h` (a legacy prefix); the chain then starts at GENESIS.
  *
  * Records are appended to `journal/<China day of the write>.jsonl`, fsync'd before `append` returns.
  * History is never rewritten: the only thing ever removed is a torn last line (a write cut by a crash
  * or power loss), which is copied to `journal/torn/` first ("set aside") and never was a record.
  */
+import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 /** Record format version, written on every record as `v` only when it changes from 1 (never yet). */
@@ -37,18 +44,56 @@ export interface JournalRecord<D = Record<string, unknown>> {
   /** True while the order still has work left (query, void, refund query): drives recovery. */
   un?: boolean;
   d: D;
+  /** Hash chain (see above). Absent only on records written before the chain existed. */
+  h?: string;
 }
 
+/** The chain's starting point: the "previous h" of the first chained record. */
+export const GENESIS = '0'.repeat(64);
+
+/** Encode a record as it is (with or without `h`): tests and tools that write raw lines. */
 export function encodeRecord(record: JournalRecord<unknown>): string {
   const json = JSON.stringify(record);
   return `${json}\t${checksum(json)}\n`;
+}
+
+/** `h` of a record whose JSON (without `h`) is `json`, following `prevH`. */
+export function chainHash(prevH: string, json: string): string {
+  return createHash('sha256').update(prevH).update(json).digest('hex');
+}
+
+/**
+ * Encode a record (any `h` it has is ignored) chained onto `prevH`: the line to write and its `h`.
+ * One JSON.stringify, one SHA-256, one CRC.
+ */
+export function encodeChained(
+  record: JournalRecord<unknown>,
+  prevH: string,
+): { line: string; h: string; json: string; bare: string } {
+  const { h: _ignored, ...rest } = record;
+  const bare = JSON.stringify(rest);
+  const h = chainHash(prevH, bare);
+  const json = `${bare.slice(0, -1)},"h":"${h}"}`;
+  return { line: `${json}\t${checksum(json)}\n`, h, json, bare };
+}
+
+const H_SUFFIX = /,"h":"([0-9a-f]{64})"\}$/;
+
+/**
+ * A line's JSON split into the JSON without `h` and `h` itself; undefined when the record has no
+ * trailing `h` member (a legacy record, or one whose `h` was moved or mangled).
+ */
+export function splitChain(json: string): { bare: string; h: string } | undefined {
+  const m = H_SUFFIX.exec(json);
+  if (!m) return undefined;
+  return { bare: `${json.slice(0, m.index)}}`, h: m[1] as string };
 }
 
 export function checksum(text: string): string {
   return crc32(Buffer.from(text, 'utf8')).toString(16).padStart(8, '0');
 }
 
-export type DecodeResult = { ok: true; record: JournalRecord } | { ok: false; problem: string };
+export type DecodeResult = { ok: true; record: JournalRecord; json: string } | { ok: false; problem: string };
 
 /** Decode one line (without its newline). */
 export function decodeLine(line: string): DecodeResult {
@@ -65,7 +110,7 @@ export function decodeLine(line: string): DecodeResult {
     return { ok: false, problem: 'not JSON' };
   }
   if (!isRecord(parsed)) return { ok: false, problem: 'not a journal record' };
-  return { ok: true, record: parsed };
+  return { ok: true, record: parsed, json };
 }
 
 function isRecord(value: unknown): value is JournalRecord {
@@ -79,7 +124,8 @@ function isRecord(value: unknown): value is JournalRecord {
     typeof r.od === 'string' &&
     typeof r.op === 'string' &&
     !!r.d &&
-    typeof r.d === 'object'
+    typeof r.d === 'object' &&
+    (r.h === undefined || typeof r.h === 'string')
   );
 }
 

@@ -2,5 +2,10 @@
 export { chinaDay, dayOfOurId, type JournalRecord } from './format.js';
 export { type GenericAppendOptions, Journal, type JournalOptions } from './journal.js';
 export { foldPreauth, foldSale, type OrderState, RECORD } from './records.js';
-export { buildReport } from './reports.js';
-export { JournalStore, type OpenReport, type VerifyReport } from './store.js';
+export {
+  type JournalHealth,
+  JournalStore,
+  type OpenReport,
+  type VerifyProblem,
+  type VerifyReport,
+} from './store.js';

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { settlementReport } from '../reports/journal-source.js';
 import { decodeLine, encodeRecord } from './format.js';
 import { Journal, type JournalOptions } from './journal.js';
 import { RECORD } from './records.js';
@@ -100,7 +101,7 @@ describe('journal storage', () => {
       ['T20260310100000000000000003', 'pending', true],
     ]);
     expect(journal.unresolved().map((o) => o.view.merchantOrderId)).toEqual(['T20260310100000000000000003']);
-    expect(journal.verify()).toEqual({ files: 1, records: 3, damaged: [] });
+    expect(journal.verify()).toMatchObject({ files: 1, records: 3, damaged: [], ok: true });
     journal.close();
   });
 
@@ -131,7 +132,7 @@ describe('journal storage', () => {
     fs.writeFileSync(dayFile, lines.join('\n'));
     const reopened = open();
     expect(reopened.verify().damaged).toEqual([
-      { file: '2026-03-10.jsonl', line: 2, problem: 'checksum mismatch' },
+      expect.objectContaining({ file: '2026-03-10.jsonl', line: 2, problem: 'checksum mismatch' }),
     ]);
     reopened.close();
   });
@@ -174,9 +175,9 @@ describe('journal storage', () => {
     expect(journal.findOrder('UMST20260310100000000000000001')?.view.merchantOrderId).toBe(
       'T20260310100000000000000001',
     );
-    const day1 = journal.settlement('2026-03-10');
+    const day1 = settlementReport(journal.store, '2026-03-10');
     expect(day1.totals).toMatchObject({ salesCount: 1, salesFen: 1000, refundsCount: 0, netFen: 1000 });
-    const day8 = journal.settlement('2026-03-17');
+    const day8 = settlementReport(journal.store, '2026-03-17');
     expect(day8.totals).toMatchObject({ salesCount: 0, refundsCount: 1, refundsFen: 300, netFen: -300 });
     expect(day8.byChannel).toEqual([
       { channel: 'wechat', totals: expect.objectContaining({ refundsFen: 300 }) },
@@ -199,7 +200,7 @@ describe('journal storage', () => {
     expect(csv.content).toContain(',12.50,12.50,0.00,');
     const json = JSON.parse(journal.export('2026-03-10', 'json').content) as unknown[];
     expect(json).toHaveLength(2);
-    const report = journal.settlement('2026-03-10');
+    const report = settlementReport(journal.store, '2026-03-10');
     expect(report.totals).toMatchObject({
       salesCount: 2,
       salesFen: 2050,

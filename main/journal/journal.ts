@@ -1,16 +1,14 @@
 /**
- * The journal as the rest of the app sees it: append, order views, lookups, export, verify, reports.
+ * The journal as the rest of the app sees it: append, order views, lookups, export, verify. Reports are
+ * main/reports (they read the store through a narrow source).
  * Storage is JournalStore (store.ts); the meaning of records is records.ts.
  */
 import path from 'node:path';
-import type { OrderDetail, OrderView } from '../ipc/channels/orders.js';
-import type { PreauthView } from '../ipc/channels/preauth.js';
-import type { Report } from '../ipc/channels/reports.js';
 import { fenToYuanText, parseYuanToFen } from '../shared/money.js';
 import { dayOfOurId, type JournalRecord } from './format.js';
 import { foldPreauth, foldSale, type OrderState, RECORD } from './records.js';
-import { buildReport } from './reports.js';
-import { type AppendInput, JournalStore, type VerifyReport } from './store.js';
+import { type AppendInput, type JournalHealth, JournalStore, type VerifyReport } from './store.js';
+import type { OrderDetail, OrderView, PreauthView } from './views.js';
 
 export interface JournalOptions {
   /** The app's data folder; the journal lives in `<dataDir>/journal`. */
@@ -85,6 +83,20 @@ export class Journal {
 
   onAppend(listener: (record: JournalRecord) => void): () => void {
     return this.store.onAppend(listener);
+  }
+
+  /** Whether records can be written (else no sale may start), and why not. */
+  health(): JournalHealth {
+    return this.store.health();
+  }
+
+  onHealth(listener: (health: JournalHealth) => void): () => void {
+    return this.store.onHealth(listener);
+  }
+
+  /** Records with `s >= seq` in order, at most `limit` (the head-office uploader). */
+  readFrom(seq: number, limit: number): JournalRecord[] {
+    return this.store.readFrom(seq, limit);
   }
 
   // ── orders ───────────────────────────────────────────────────────────────────────────────────
@@ -199,7 +211,7 @@ export class Journal {
     return foldPreauth(this.store.recordsOfKey(id, day));
   }
 
-  // ── export, verify, reports ────────────────────────────────────────────────────────────────
+  // ── export, verify ────────────────────────────────────────────────────────────────
 
   export(day: string, format: 'csv' | 'json'): { fileName: string; mimeType: string; content: string } {
     const orders = this.ordersOfDay(day);
@@ -250,15 +262,6 @@ export class Journal {
 
   verify(): VerifyReport {
     return this.store.verify();
-  }
-
-  settlement(day: string): Report {
-    return buildReport(this, { kind: 'settlement', day });
-  }
-
-  /** Shift handover: one operator (or all) from `since` (default: start of today) until now. */
-  shift(input: { operatorId?: string; since?: string }): Report {
-    return buildReport(this, { kind: 'shift', day: this.today(), ...input, until: this.now() });
   }
 
   close(): void {

@@ -2,11 +2,10 @@
  * The slips: what a receipt says, as layout blocks (layout.ts). Pure functions of the contract types and
  * the shop's settings, so goldens pin them exactly. Payment codes appear here only as their last 4 digits.
  */
-import type { PayChannel } from '../ipc/channels/common.js';
-import type { OrderDetail, OrderView, RefundView } from '../ipc/channels/orders.js';
-import type { PreauthView } from '../ipc/channels/preauth.js';
-import type { Report, Totals } from '../ipc/channels/reports.js';
-import type { YimaRefundView } from '../ipc/channels/yima.js';
+
+import type { OrderDetail, OrderView, PreauthView, RefundView } from '../journal/views.js';
+import type { Report, ReportChannel, Totals } from '../reports/types.js';
+import type { YimaRefundView } from '../yima/types.js';
 import type { Block, PaperWidth, Slip } from './layout.js';
 import { chinaTime, yuan } from './text.js';
 
@@ -31,12 +30,19 @@ export interface SlipOptions {
   reprint: boolean;
 }
 
-const CHANNEL: Record<PayChannel, string> = {
+const CHANNEL: Record<ReportChannel, string> = {
   wechat: '微信支付 WeChat Pay',
   alipay: '支付宝 Alipay',
   unionpay: '云闪付 UnionPay',
   ecny: '数字人民币 e-CNY',
   other: '其他 Other',
+  yima: '翼码 YIMA',
+};
+
+const PAY_MODE: Record<string, string> = {
+  CODE_SCAN: '扫码 CODE SCAN',
+  PREAUTH: '担保完成 PRE-AUTH',
+  YIMA: '翼码退款 YIMA REFUND',
 };
 
 const ORDER_STATUS: Record<OrderView['status'], string> = {
@@ -305,6 +311,28 @@ export function yimaRefundSlip(view: YimaRefundView, ctx: SlipContext, opts: Sli
   return { blocks };
 }
 
+/** Only the kinds that happened, then the net: a refund-only row says "退款 1笔", never "0笔 -¥25.96". */
+function compactTotalsBlocks(totals: Totals, indent = ''): Block[] {
+  const out: Block[] = [];
+  if (totals.salesCount > 0)
+    out.push({ t: 'pair', left: `${indent}消费 SALES ${totals.salesCount}笔`, right: yuan(totals.salesFen) });
+  if (totals.voidsCount > 0)
+    out.push({
+      t: 'pair',
+      left: `${indent}撤销 VOIDS ${totals.voidsCount}笔`,
+      right: yuan(-totals.voidsFen),
+    });
+  if (totals.refundsCount > 0) {
+    out.push({
+      t: 'pair',
+      left: `${indent}退款 REFUNDS ${totals.refundsCount}笔`,
+      right: yuan(-totals.refundsFen),
+    });
+  }
+  out.push({ t: 'pair', left: `${indent}净额 NET`, right: yuan(totals.netFen), bold: true });
+  return out;
+}
+
 function totalsBlocks(totals: Totals, indent = ''): Block[] {
   return [
     { t: 'pair', left: `${indent}消费 SALES ${totals.salesCount}笔`, right: yuan(totals.salesFen) },
@@ -352,25 +380,24 @@ export function reportSlip(report: Report, ctx: SlipContext): Slip {
   if (report.byChannel.length > 0) {
     blocks.push({ t: 'text', text: '按渠道 BY CHANNEL', bold: true });
     for (const row of report.byChannel) {
-      blocks.push({ t: 'text', text: CHANNEL[row.channel] }, ...totalsBlocks(row.totals, '  '));
+      blocks.push({ t: 'text', text: CHANNEL[row.channel] }, ...compactTotalsBlocks(row.totals, '  '));
     }
     blocks.push({ t: 'rule' });
   }
   if (report.byPayMode.length > 0) {
     blocks.push({ t: 'text', text: '按支付方式 BY PAY MODE', bold: true });
     for (const row of report.byPayMode) {
-      blocks.push({
-        t: 'pair',
-        left: `${row.payMode} ${row.totals.salesCount}笔`,
-        right: yuan(row.totals.netFen),
-      });
+      blocks.push(
+        { t: 'text', text: PAY_MODE[row.payMode] ?? row.payMode },
+        ...compactTotalsBlocks(row.totals, '  '),
+      );
     }
     blocks.push({ t: 'rule' });
   }
   if (report.byOperator.length > 0) {
     blocks.push({ t: 'text', text: '按操作员 BY OPERATOR', bold: true });
     for (const row of report.byOperator) {
-      blocks.push({ t: 'text', text: who(ctx, row.operatorId) }, ...totalsBlocks(row.totals, '  '));
+      blocks.push({ t: 'text', text: who(ctx, row.operatorId) }, ...compactTotalsBlocks(row.totals, '  '));
     }
     blocks.push({ t: 'rule' });
   }

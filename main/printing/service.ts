@@ -8,19 +8,15 @@
  */
 import fs from 'node:fs/promises';
 import type { z } from 'zod';
-import type {
-  DeviceStatus,
-  PrintJobView,
-  SerialPortInfo as SerialPortSchema,
-} from '../ipc/channels/devices.js';
-import type { OrderDetail } from '../ipc/channels/orders.js';
-import type { PreauthView } from '../ipc/channels/preauth.js';
-import type { Report } from '../ipc/channels/reports.js';
-import type { YimaRefundView } from '../ipc/channels/yima.js';
-import { AppError } from '../ipc/errors.js';
 import type { EventHub, PartialHandlers } from '../ipc/router.js';
+import type { OrderDetail, PreauthView } from '../journal/views.js';
 import { createLogger } from '../log/logger.js';
+import type { Report } from '../reports/types.js';
+import type { SerialPortInfo as SerialPortSchema } from '../scanners/types.js';
 import type { SettingsService } from '../settings/types.js';
+import type { DeviceStatus } from '../shared/device-status.js';
+import { AppError } from '../shared/errors.js';
+import type { YimaRefundView } from '../yima/types.js';
 import { renderHtml } from './html.js';
 import type { PaperWidth, PrintDocument, Slip } from './layout.js';
 import { createPrintQueue } from './queue.js';
@@ -42,6 +38,7 @@ import {
   type SystemPrinter,
   type TransportTimeouts,
 } from './transports.js';
+import type { PrinterConfig, PrintJobView } from './types.js';
 
 const log = createLogger('printing');
 
@@ -72,6 +69,11 @@ export interface PrintingDeps {
   usbDir?: string;
   timeouts?: TransportTimeouts;
   backoffMs?: number[];
+  /** Refuses a printer choice that is not a device (main/devices/paths.ts); the app always passes one. */
+  checkPrinter?: (
+    printer: PrinterConfig,
+    lists: { serial: () => Promise<string[]>; usb: () => Promise<string[]>; system: () => Promise<string[]> },
+  ) => Promise<void>;
   /** Copies printed after a sale when the caller does not say: 'both' (customer, then merchant) by default. */
   defaultCopies?: Copies;
   now?: () => Date;
@@ -337,6 +339,11 @@ export function createPrintingService(deps: PrintingDeps): PrintingService {
       system: deps.systemPrinter ? await deps.systemPrinter.list().catch(() => []) : [],
     }),
     'printers.configure': async ({ printer, paperWidth, drawerKick }) => {
+      await deps.checkPrinter?.(printer, {
+        serial: async () => (await listSerial()).map((p) => p.path),
+        usb: listUsb,
+        system: async () => (deps.systemPrinter ? await deps.systemPrinter.list() : []),
+      });
       const previous = deps.settings.get().printer;
       deps.settings.setDevice({
         printer: { printer, paperWidth, drawerKick: drawerKick ?? previous.drawerKick },

@@ -10,11 +10,11 @@
  */
 import fs from 'node:fs/promises';
 import net from 'node:net';
-import type { PrinterConfig } from '../ipc/channels/devices.js';
-import type { Bilingual } from '../ipc/errors.js';
+import type { Bilingual } from '../shared/errors.js';
 import { encodeEscPos } from './escpos.js';
 import { pageHeightMm, renderHtml } from './html.js';
 import type { PaperWidth, PrintDocument } from './layout.js';
+import type { PrinterConfig } from './types.js';
 
 /** The operating system's printers (implemented in main/electron/system-printer.ts). */
 export interface SystemPrinter {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ScanReceived } from '../ipc/channels/sale.js';
 import { type SaleSink, ScanRouter } from './router.js';
 import type { ScanEvent } from './types.js';
+import { ScanReceived } from './types.js';
 
 /** A sale that waits for one code, like the engine's: after accepting it is no longer awaiting. */
 class FakeSale implements SaleSink {

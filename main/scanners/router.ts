@@ -12,13 +12,14 @@
  * Only one payment code is handed to the sale at a time: a second scan that arrives while the first
  * is being accepted (a customer's phone read twice) is dropped, whatever the engine would have said.
  */
-import type { ScanReceived } from '../ipc/channels/sale.js';
-import type { Bilingual } from '../ipc/errors.js';
-import type { Logger } from '../log/logger.js';
-import { checkPayCode, maskCode, normalizeScan } from '../shared/paycode.js';
-import type { ScanEvent } from './types.js';
 
-export type Screen = 'checkout' | 'orders' | 'preauth' | 'settlement' | 'settings' | 'other';
+import type { Logger } from '../log/logger.js';
+import type { Bilingual } from '../shared/errors.js';
+import { checkPayCode, maskCode, normalizeScan } from '../shared/paycode.js';
+import type { ScanEvent, ScanReceived, ScanScreen } from './types.js';
+
+/** The screen in front (one definition: ScanScreen in types.ts). */
+export type Screen = ScanScreen;
 
 /** The part of the transaction engine a scan can reach (issue 4: engine.sale). */
 export interface SaleSink {

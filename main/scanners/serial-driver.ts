@@ -15,10 +15,10 @@
 import { realpath } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { SerialPortStream } from '@serialport/stream';
-import type { ScannerConfig } from '../ipc/channels/devices.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { ScanAssembler } from './assembler.js';
 import { DeviceScannerDriver, errorText } from './driver-base.js';
+import type { ScannerConfig } from './types.js';
 
 export type SerialScannerConfig = Extract<ScannerConfig, { kind: 'serial' }>;
 

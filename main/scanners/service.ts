@@ -7,12 +7,12 @@
  *   - 'device.status' { kind: 'scanner', state: connected | lost | reconnected | absent | error | disabled }
  *   - 'scan.received' for every scan, with the code masked (see router.ts)
  */
-import type { DeviceStatus, HidDeviceInfo, ScannerConfig, SerialPortInfo } from '../ipc/channels/devices.js';
-import type { ScanReceived } from '../ipc/channels/sale.js';
-import { AppError } from '../ipc/errors.js';
+
 import type { EventHub, PartialHandlers } from '../ipc/router.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import type { SettingsService } from '../settings/types.js';
+import type { DeviceStatus } from '../shared/device-status.js';
+import { AppError } from '../shared/errors.js';
 import {
   assertNotKeyboardMode,
   type HidBackend,
@@ -22,7 +22,15 @@ import {
 } from './hid-driver.js';
 import { type OrderLookup, type SaleSink, ScanRouter, type Screen } from './router.js';
 import { nativeSerialBackend, type SerialBackend, SerialScannerDriver } from './serial-driver.js';
-import type { DriverStatusEvent, ScanEvent, ScannerDriver } from './types.js';
+import type {
+  DriverStatusEvent,
+  HidDeviceInfo,
+  ScanEvent,
+  ScannerConfig,
+  ScannerDriver,
+  ScanReceived,
+  SerialPortInfo,
+} from './types.js';
 
 export interface ScannerServiceOptions {
   settings: Pick<SettingsService, 'get' | 'setDevice'>;
@@ -31,6 +39,11 @@ export interface ScannerServiceOptions {
   orders?: OrderLookup;
   hid?: HidBackend;
   serial?: SerialBackend;
+  /** Refuses a scanner choice that is not a device (main/devices/paths.ts); the app always passes one. */
+  checkScanner?: (
+    config: ScannerConfig,
+    lists: { serial: () => Promise<string[]>; hid: () => Promise<string[]> },
+  ) => Promise<void>;
   /** Reopen attempts for a lost or absent device. */
   retryMs?: number;
   log?: Logger;
@@ -183,6 +196,10 @@ export function createScannerService(options: ScannerServiceOptions): ScannerSer
       };
     },
     async configure(config) {
+      await options.checkScanner?.(config, {
+        serial: async () => (await serial.list()).map((p) => p.path),
+        hid: async () => (await hid.devices()).flatMap((d) => (d.path ? [d.path] : [])),
+      });
       if (config.kind === 'hid') {
         const devices = await hid.devices().catch(() => []);
         assertNotKeyboardMode(devices, config);

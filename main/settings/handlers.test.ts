@@ -4,13 +4,13 @@ import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAppServices } from '../app/services.js';
-import { PublicSettings } from '../ipc/channels/settings.js';
 import { Router } from '../ipc/router.js';
 import { clearRegisteredSecrets } from '../log/redact.js';
 import { DEMO_CASHIER, DEMO_CREDENTIALS, DEMO_MANAGER } from './defaults.js';
 import { settingsHandlers } from './handlers.js';
-import { createOperators } from './operators.js';
+import { PublicSettings } from './public.js';
 import { createPlainSecretBox } from './secret-box.js';
+import { openTestSession } from './session-testkit.js';
 import { createPersistentSettings } from './store.js';
 
 const APP_KEY = 'Zr8vTq3nWm6kPx2cBy7hLd4gJf9sNe5a';
@@ -29,8 +29,8 @@ afterEach(() => {
 
 async function routerWithSettings() {
   const settings = createPersistentSettings({ dataDir: dir, secretBox: createPlainSecretBox() });
-  const operators = createOperators({ dataDir: dir, seedDemo: true });
-  await operators.ready;
+  const { operators, session } = await openTestSession(dir, { demo: true });
+  await session.signIn('cashier', DEMO_CASHIER.pin);
   const router = new Router().mount(
     settingsHandlers({
       settings,
@@ -165,15 +165,15 @@ describe('settings handlers over the router', () => {
     const { router } = await routerWithSettings();
     const wrong = await router.dispatch('operators.signIn', { id: 'manager', pin: '000000' });
     expect(wrong.ok || wrong.error.code).toBe('PIN_INVALID');
+    const c2 = { id: 'c2', name: '小张', role: 'cashier', pin: '2222' };
+    // The cashier is signed in: no manager PIN, no change.
+    const noPin = await router.dispatch('operators.save', c2);
+    expect(noPin.ok || noPin.error.code).toBe('PIN_REQUIRED');
     const ok = await router.dispatch('operators.signIn', { id: 'manager', pin: DEMO_MANAGER.pin });
     expect(ok).toMatchObject({ ok: true, data: { id: 'manager', role: 'manager', hasPin: true } });
-    const noPin = await router.dispatch('operators.save', {
-      id: 'c2',
-      name: '小张',
-      role: 'cashier',
-      pin: '2222',
-    });
-    expect(noPin.ok || noPin.error.code).toBe('PIN_REQUIRED');
+    // A manager's sign-in elevates the session: no PIN asked again for a few minutes.
+    const elevated = await router.dispatch('operators.save', c2);
+    expect(elevated.ok).toBe(true);
   });
 });
 
@@ -183,6 +183,17 @@ describe('wired into startAppServices', () => {
     const events: string[] = [];
     services.events.subscribe((name) => events.push(name));
     try {
+      const signedOut = await services.router.dispatch('settings.setSecret', {
+        name: 'chinaumsAppKey',
+        value: APP_KEY,
+        managerPin: PIN,
+      });
+      expect(signedOut.ok || signedOut.error.code).toBe('PIN_REQUIRED');
+      const signIn = await services.router.dispatch('auth.signIn', {
+        operatorId: DEMO_CASHIER.id,
+        pin: DEMO_CASHIER.pin,
+      });
+      expect(signIn.ok).toBe(true);
       const set = await services.router.dispatch('settings.setSecret', {
         name: 'chinaumsAppKey',
         value: APP_KEY,

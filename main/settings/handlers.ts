@@ -3,10 +3,9 @@
  * `publicView()` (secrets reduced to set / not set) and operator views (no PIN hashes): no secret
  * crosses IPC.
  */
-import type { SettingsPatch } from '../ipc/channels/settings.js';
-import { AppError } from '../ipc/errors.js';
 import type { PartialHandlers } from '../ipc/router.js';
 import type { DiagnosticsResult } from '../log/diagnostics.js';
+import type { SettingsPatch } from './public.js';
 import type { OperatorService, SettingsService } from './types.js';
 
 export interface SettingsHandlerDeps {
@@ -38,9 +37,8 @@ export function settingsHandlers({
   operators,
   collectDiagnostics,
 }: SettingsHandlerDeps): PartialHandlers {
-  /** A manager's PIN, checked (PIN_REQUIRED when absent, PIN_INVALID when wrong, lock-out as operators do). */
+  /** A manager's PIN or elevated session (PIN_REQUIRED when neither, PIN_INVALID when wrong). */
   const manager = async (pin: string | undefined): Promise<void> => {
-    if (!pin) throw new AppError('PIN_REQUIRED', { zh: '需要店长 PIN', en: "A manager's PIN is required" });
     await operators.requireManager(pin);
   };
   return {

@@ -3,9 +3,9 @@
  * encrypted implementation (see store.ts); both satisfy the same interfaces.
  */
 
-import type { OperatorView, PublicSettings, SecretName, SettingsPatch } from '../ipc/channels/settings.js';
-import { AppError } from '../ipc/errors.js';
+import { AppError } from '../shared/errors.js';
 import { DEMO_CASHIER, DEMO_CREDENTIALS, DEMO_MANAGER, DEMO_YIMA_KEY, defaultSettings } from './defaults.js';
+import type { OperatorView, PublicSettings, SecretName, SettingsPatch } from './public.js';
 import type { OperatorService, Secrets, Settings, SettingsService } from './types.js';
 
 export function createMemorySettings(
@@ -83,6 +83,9 @@ export function createMemoryOperators(): OperatorService {
       return view(found);
     },
     async requireManager(pin) {
+      if (pin === undefined) {
+        throw new AppError('PIN_REQUIRED', { zh: '需要店长 PIN', en: "A manager's PIN is required" });
+      }
       const found = operators.find((o) => o.role === 'manager' && o.pin === pin);
       if (!found) throw invalid();
       return view(found);

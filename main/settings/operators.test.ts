@@ -4,8 +4,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CASHIER, DEMO_MANAGER } from './defaults.js';
 import { createNoticeBoard } from './notices.js';
-import { createOperators } from './operators.js';
+import { createOperators, type OperatorInput } from './operators.js';
 import { hashPin, verifyPin } from './pin.js';
+import { openTestSession } from './session-testkit.js';
 
 let dir: string;
 beforeEach(() => {
@@ -37,11 +38,18 @@ describe('PIN hashing', () => {
 });
 
 describe('operators', () => {
-  const demo = () => createOperators({ dataDir: dir, seedDemo: true });
+  /** The demo operators, with the cashier signed in (the app itself starts signed out). */
+  const demo = async () => {
+    const t = await openTestSession(dir, { demo: true });
+    await t.session.signIn('cashier', DEMO_CASHIER.pin);
+    return Object.assign(t.operators, { usesDemoPins: t.store.usesDemoPins, path: t.store.path });
+  };
 
-  it('seeds the demo manager and cashier on first start, with the cashier signed in', async () => {
-    const ops = demo();
-    await ops.ready;
+  it('seeds the demo manager and cashier on first start; nobody is signed in until a PIN is given', async () => {
+    const t = await openTestSession(dir, { demo: true });
+    expect(t.session.state()).toMatchObject({ signedIn: false, setup: false, recovery: false });
+    expect(() => t.operators.current()).toThrow(expect.objectContaining({ code: 'PIN_REQUIRED' }));
+    const ops = await demo();
     expect(ops.list()).toEqual([
       { id: 'manager', name: DEMO_MANAGER.name, role: 'manager', hasPin: true },
       { id: 'cashier', name: DEMO_CASHIER.name, role: 'cashier', hasPin: true },
@@ -55,13 +63,15 @@ describe('operators', () => {
   });
 
   it('seeds nobody outside demo: current() asks for a sign-in, and the first manager needs no PIN', async () => {
-    const ops = createOperators({ dataDir: dir, seedDemo: false });
-    await ops.ready;
+    const { operators: ops, notices, session } = await openTestSession(dir);
     expect(ops.list()).toEqual([]);
     expect(() => ops.current()).toThrow(expect.objectContaining({ code: 'PIN_REQUIRED' }));
     await ops.save({ id: 'boss', name: '老板', role: 'manager', pin: '246810' });
     expect(ops.current().id).toBe('boss');
-    // From now on a manager's PIN is needed.
+    expect(notices.join()).toMatch(/Recovery code: [2-9A-Z]{4}-/);
+    expect(session.state().elevated?.managerId).toBe('boss');
+    // From now on a manager's PIN (or an elevated session) is needed.
+    session.drop();
     await expect(ops.save({ id: 'c1', name: '小王', role: 'cashier', pin: '1111' })).rejects.toMatchObject({
       code: 'PIN_REQUIRED',
     });
@@ -73,26 +83,26 @@ describe('operators', () => {
     expect(ops.current().id).toBe('c1');
   });
 
-  it('signs in with the right PIN only, and remembers who across restarts', async () => {
-    const ops = demo();
+  it('signs in with the right PIN only, and a restart starts signed out', async () => {
+    const ops = await demo();
     await expect(ops.signIn('manager', '654321')).rejects.toMatchObject({ code: 'PIN_INVALID' });
     await expect(ops.signIn('nobody', DEMO_MANAGER.pin)).rejects.toMatchObject({ code: 'PIN_INVALID' });
     expect(ops.current().id).toBe('cashier');
     await ops.signIn('manager', DEMO_MANAGER.pin);
-    const again = createOperators({ dataDir: dir, seedDemo: true });
-    await again.ready;
-    expect(again.current().id).toBe('manager');
-    expect(again.list()).toHaveLength(2);
+    expect(ops.current().id).toBe('manager');
+    const again = await openTestSession(dir, { demo: true });
+    expect(again.session.state().signedIn).toBe(false);
+    expect(again.operators.list()).toHaveLength(2);
   });
 
   it('requireManager accepts a manager PIN, not a cashier PIN', async () => {
-    const ops = demo();
+    const ops = await demo();
     expect((await ops.requireManager(DEMO_MANAGER.pin)).role).toBe('manager');
     await expect(ops.requireManager(DEMO_CASHIER.pin)).rejects.toMatchObject({ code: 'PIN_INVALID' });
   });
 
   it('changing a PIN: the old one stops working, the new one works; no PIN given keeps the old hash', async () => {
-    const ops = demo();
+    const ops = await demo();
     await ops.save({
       id: 'cashier',
       name: '收银员',
@@ -117,23 +127,23 @@ describe('operators', () => {
 
   it('a demo-pins notice stays while a demo PIN opens an account, and goes when both are changed', async () => {
     const notices = createNoticeBoard();
-    const ops = createOperators({ dataDir: dir, seedDemo: true, notices });
-    await ops.ready;
+    const store = createOperators({ dataDir: dir, seedDemo: true, notices });
+    await store.ready;
     expect(notices.list().map((n) => n.code)).toEqual(['demo-pins']);
-    await ops.save({
+    const save = (input: OperatorInput) => store.save(input);
+    await save({
       id: 'manager',
       name: '店长',
       role: 'manager',
       pin: '80808080',
-      managerPin: DEMO_MANAGER.pin,
     });
     expect(notices.list().map((n) => n.code)).toEqual(['demo-pins']);
-    await ops.save({ id: 'cashier', name: '收银员', role: 'cashier', pin: '4321', managerPin: '80808080' });
+    await save({ id: 'cashier', name: '收银员', role: 'cashier', pin: '4321' });
     expect(notices.list()).toEqual([]);
   });
 
   it('never leaves the shop without a manager', async () => {
-    const ops = demo();
+    const ops = await demo();
     await expect(ops.remove('manager', DEMO_MANAGER.pin)).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(
       ops.save({ id: 'manager', name: '店长', role: 'cashier', managerPin: DEMO_MANAGER.pin }),
@@ -152,34 +162,17 @@ describe('operators', () => {
   });
 
   it('removing needs a manager PIN; the manager takes over from a removed signed-in operator', async () => {
-    const ops = demo();
+    const ops = await demo();
     await expect(ops.remove('cashier', DEMO_CASHIER.pin)).rejects.toMatchObject({ code: 'PIN_INVALID' });
     expect(ops.current().id).toBe('cashier');
     await ops.remove('cashier', DEMO_MANAGER.pin);
     expect(ops.current().id).toBe('manager');
-    const again = createOperators({ dataDir: dir, seedDemo: true });
-    await again.ready;
-    expect(again.current().id).toBe('manager');
     await expect(ops.remove('ghost', DEMO_MANAGER.pin)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-  });
-
-  it('locks PIN checks after 5 wrong PINs in a row, for a minute', async () => {
-    let clock = Date.parse('2026-03-01T08:00:00Z');
-    const ops = createOperators({ dataDir: dir, seedDemo: true, now: () => new Date(clock) });
-    for (let i = 0; i < 5; i++) {
-      await expect(ops.signIn('manager', '999999')).rejects.toMatchObject({ code: 'PIN_INVALID' });
-    }
-    // Even the right PIN is refused while locked.
-    await expect(ops.signIn('manager', DEMO_MANAGER.pin)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(ops.requireManager(DEMO_MANAGER.pin)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    clock += 61_000;
-    expect((await ops.signIn('manager', DEMO_MANAGER.pin)).id).toBe('manager');
   });
 
   it('a damaged operators file is set aside with a notice and re-seeded in demo', async () => {
     fs.writeFileSync(path.join(dir, 'operators.json'), '{"operators": [{"id": "x", "role": "king"}]}');
-    const ops = demo();
-    await ops.ready;
+    const ops = await demo();
     expect(ops.list().map((o) => o.id)).toEqual(['manager', 'cashier']);
     expect(fs.readdirSync(dir).some((f) => f.startsWith('operators.corrupt-'))).toBe(true);
   });

@@ -1,24 +1,16 @@
 /**
  * Operators (cashiers and managers) in operators.json (mode 0600): id, name, role and a salted scrypt
- * hash of the PIN, never the PIN. Who is signed in is remembered across restarts.
- *
- * Someone is always signed in once the first manager exists (every journal record names the
- * operator): the first manager signs in on creation, and removing the signed-in operator hands the
- * counter to the manager who removed them. Only before the first manager, `current()` throws
- * PIN_REQUIRED.
- *
- * Rules: once a manager exists, adding or changing an operator needs a manager's PIN; a manager must
- * have a PIN; the last manager cannot be removed or demoted (that would open the door to anyone);
- * after 5 wrong PINs in a row, PIN checks are refused for a minute.
+ * hash of the PIN, never the PIN. This module is the store and its invariants only: a manager has a
+ * PIN, the last manager is never removed or demoted. Who is signed in, who may change operators and
+ * how PIN guesses are limited is the session's (session.ts); nobody is remembered across restarts.
  */
-import type { OperatorView } from '../ipc/channels/settings.js';
-import { AppError } from '../ipc/errors.js';
 import { createLogger } from '../log/logger.js';
+import { AppError } from '../shared/errors.js';
 import { openStore, type StoreClass } from './conf-file.js';
 import { DEMO_CASHIER, DEMO_MANAGER } from './defaults.js';
 import type { NoticeBoard } from './notices.js';
 import { decoyHash, hashPin, verifyPin } from './pin.js';
-import type { OperatorService } from './types.js';
+import type { OperatorView } from './public.js';
 
 const log = createLogger('operators');
 
@@ -37,28 +29,40 @@ export interface OperatorsOptions {
   seedDemo: boolean;
   notices?: NoticeBoard;
   now?: () => Date;
-  /** Wrong PINs in a row before a lockout, and how long it lasts. */
-  maxFailures?: number;
-  lockoutMs?: number;
   /** electron-store in the Electron app; `conf` (the default) elsewhere. */
   storeClass?: StoreClass;
 }
 
-export interface PersistentOperatorService extends OperatorService {
+export interface OperatorInput {
+  id: string;
+  name: string;
+  role: 'cashier' | 'manager';
+  pin?: string;
+}
+
+export interface OperatorStore {
   readonly path: string;
   /** Resolves once the demo operators are seeded (hashing takes a moment). */
   readonly ready: Promise<void>;
+  /** The file was found damaged at start and set aside (its operators are gone). */
+  readonly wasReset: boolean;
+  list(): OperatorView[];
+  get(id: string): OperatorView | undefined;
+  /** A manager with a PIN exists. */
+  hasManager(): boolean;
+  /** The operator if `pin` is theirs. Unknown ids cost the same time as known ones. */
+  verify(id: string, pin: string): Promise<OperatorView | undefined>;
+  /** The manager whose PIN this is. Every manager is checked, so the time taken does not tell which. */
+  findManagerByPin(pin: string): Promise<OperatorView | undefined>;
+  /** Adds or changes one operator (no PIN given: the old one stays). Returns the view before and after. */
+  save(input: OperatorInput): Promise<{ before?: OperatorView; after: OperatorView }>;
+  remove(id: string): OperatorView;
   /** True while an operator still has the demo PIN: the settings screen should warn. */
   usesDemoPins(): Promise<boolean>;
 }
 
-const invalid = () => new AppError('PIN_INVALID', { zh: 'PIN 不正确', en: 'Wrong PIN' });
-
-export function createOperators(options: OperatorsOptions): PersistentOperatorService {
+export function createOperators(options: OperatorsOptions): OperatorStore {
   const now = options.now ?? (() => new Date());
-  const maxFailures = options.maxFailures ?? 5;
-  const lockoutMs = options.lockoutMs ?? 60_000;
-
   const opened = openStore<OperatorsFile>({
     dir: options.dataDir,
     name: 'operators',
@@ -91,18 +95,15 @@ export function createOperators(options: OperatorsOptions): PersistentOperatorSe
   if (opened.reset) {
     log.warn('operators file damaged: set aside', opened.reset);
     options.notices?.add('operators-reset', 'error', {
-      zh: `操作员文件已损坏，已另存为 ${opened.reset.asidePath}。请重新添加店长和收银员。`,
-      en: `The operators file was damaged and set aside (${opened.reset.asidePath}). Add the manager and cashiers again.`,
+      zh: `操作员文件已损坏，已另存为 ${opened.reset.asidePath}。请用首次设置时的恢复码重新设置店长，或请 IT 重新配置。`,
+      en: `The operators file was damaged and set aside (${opened.reset.asidePath}). Restore a manager with the recovery code from first set-up, or ask IT to re-provision.`,
     });
   }
 
   let operators: StoredOperator[] = structuredClone(store.get('operators'));
-  let currentId: string | undefined = store.get('currentId');
-  const persist = () => {
-    store.set('operators', operators);
-    if (currentId === undefined) store.delete('currentId');
-    else store.set('currentId', currentId);
-  };
+  // Older files remembered who was signed in; the app now always starts signed out.
+  if (store.has('currentId')) store.delete('currentId');
+  const persist = () => store.set('operators', operators);
 
   const seeded = (async () => {
     if (!(opened.created && options.seedDemo && operators.length === 0)) return;
@@ -110,7 +111,6 @@ export function createOperators(options: OperatorsOptions): PersistentOperatorSe
     for (const demo of [DEMO_MANAGER, DEMO_CASHIER]) {
       operators.push({ id: demo.id, name: demo.name, role: demo.role, pinHash: await hashPin(demo.pin) });
     }
-    currentId = DEMO_CASHIER.id;
     persist();
     log.info('demo operators seeded');
   })();
@@ -143,76 +143,35 @@ export function createOperators(options: OperatorsOptions): PersistentOperatorSe
   const list = () => operators.map(view);
   const managers = () => operators.filter((o) => o.role === 'manager' && o.pinHash);
 
-  // Lockout after repeated wrong PINs: a 4-digit PIN must not be guessable by trying.
-  let failures = 0;
-  let lockedUntil = 0;
-  const guard = () => {
-    if (now().getTime() < lockedUntil) {
-      throw new AppError('FORBIDDEN', {
-        zh: 'PIN 错误次数过多，请一分钟后再试',
-        en: 'Too many wrong PINs: try again in a minute',
-      });
-    }
-  };
-  const failed = () => {
-    failures += 1;
-    log.warn('wrong PIN', { failures });
-    if (failures >= maxFailures) {
-      lockedUntil = now().getTime() + lockoutMs;
-      failures = 0;
-      log.warn('PIN checks locked', { until: new Date(lockedUntil).toISOString() });
-    }
-    return invalid();
-  };
-
-  const findManagerByPin = async (pin: string): Promise<StoredOperator | undefined> => {
+  const findManagerByPin = async (pin: string): Promise<OperatorView | undefined> => {
+    await ready;
     let found: StoredOperator | undefined;
-    // Check every manager (not stopping at the first match) so the time taken does not tell which.
     for (const manager of managers()) {
       if ((await verifyPin(pin, manager.pinHash!)) && !found) found = manager;
     }
-    return found;
-  };
-
-  const requireManager = async (pin: string): Promise<OperatorView> => {
-    await ready;
-    guard();
-    const found = await findManagerByPin(pin);
-    if (!found) throw failed();
-    failures = 0;
-    return view(found);
+    if (managers().length === 0) await verifyPin(pin, await decoyHash());
+    return found ? view(found) : undefined;
   };
 
   return {
     path: store.path,
     ready,
+    wasReset: Boolean(opened.reset),
     list,
-    current() {
-      const found = operators.find((o) => o.id === currentId);
-      if (!found) throw new AppError('PIN_REQUIRED', { zh: '请先登录', en: 'Sign in first' });
-      return view(found);
+    get(id) {
+      const found = operators.find((o) => o.id === id);
+      return found ? view(found) : undefined;
     },
-    async signIn(id, pin) {
+    hasManager: () => managers().length > 0,
+    async verify(id, pin) {
       await ready;
-      guard();
       const found = operators.find((o) => o.id === id);
       const ok = await verifyPin(pin, found?.pinHash ?? (await decoyHash()));
-      if (!found?.pinHash || !ok) throw failed();
-      failures = 0;
-      currentId = found.id;
-      persist();
-      log.info('signed in', { id: found.id, role: found.role });
-      return view(found);
+      return found?.pinHash && ok ? view(found) : undefined;
     },
-    requireManager,
+    findManagerByPin,
     async save(input) {
       await ready;
-      if (managers().length > 0) {
-        if (!input.managerPin) {
-          throw new AppError('PIN_REQUIRED', { zh: '需要店长 PIN', en: "A manager's PIN is required" });
-        }
-        await requireManager(input.managerPin);
-      }
       const index = operators.findIndex((o) => o.id === input.id);
       const existing = index >= 0 ? operators[index] : undefined;
       const pinHash = input.pin ? await hashPin(input.pin) : existing?.pinHash;
@@ -231,16 +190,12 @@ export function createOperators(options: OperatorsOptions): PersistentOperatorSe
       if (pinHash) next.pinHash = pinHash;
       if (existing) operators[index] = next;
       else operators.push(next);
-      // The first manager (bootstrap) is the one at the counter.
-      if (currentId === undefined && next.role === 'manager') currentId = next.id;
       persist();
       log.info(existing ? 'operator changed' : 'operator added', { id: next.id, role: next.role });
       await checkDemoPins();
-      return list();
+      return { ...(existing ? { before: view(existing) } : {}), after: view(next) };
     },
-    async remove(id, managerPin) {
-      await ready;
-      const manager = await requireManager(managerPin);
+    remove(id) {
       const target = operators.find((o) => o.id === id);
       if (!target) throw new AppError('NOT_FOUND', { zh: '没有此操作员', en: 'No such operator' });
       if (target.role === 'manager' && managers().filter((m) => m.id !== id).length === 0) {
@@ -250,13 +205,10 @@ export function createOperators(options: OperatorsOptions): PersistentOperatorSe
         });
       }
       operators = operators.filter((o) => o.id !== id);
-      // Someone must stay at the counter (every journal record names them): the manager who did
-      // the removal takes over from an operator removed while signed in.
-      if (currentId === id) currentId = manager.id;
       persist();
       log.info('operator removed', { id });
-      await checkDemoPins();
-      return list();
+      void checkDemoPins();
+      return view(target);
     },
     async usesDemoPins() {
       await ready;

@@ -7,13 +7,13 @@
  * safeStorage SecretBox. A damaged file is set aside and replaced by defaults, with a notice.
  */
 import type Conf from 'conf';
-import type { PublicSettings, SecretName, SettingsPatch } from '../ipc/channels/settings.js';
-import { AppError, badInput } from '../ipc/errors.js';
 import { createLogger } from '../log/logger.js';
 import { registerSecret } from '../log/redact.js';
+import { AppError, badInput } from '../shared/errors.js';
 import { openStore, type StoreClass } from './conf-file.js';
 import { DEMO_CREDENTIALS, DEMO_YIMA_KEY, defaultSettings } from './defaults.js';
 import { createNoticeBoard, type NoticeBoard } from './notices.js';
+import type { PublicSettings, SecretName, SettingsPatch } from './public.js';
 import {
   SETTINGS_VERSION,
   SettingsSchema,

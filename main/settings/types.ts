@@ -2,8 +2,9 @@
  * The settings service as main-process code sees it. Only main ever holds secrets in clear; the
  * renderer gets `publicView()` (secrets reduced to set / not set).
  */
-import type { PrinterConfig, ScannerConfig } from '../ipc/channels/devices.js';
-import type { OperatorView, PublicSettings, SecretName, SettingsPatch } from '../ipc/channels/settings.js';
+import type { PrinterConfig } from '../printing/types.js';
+import type { ScannerConfig } from '../scanners/types.js';
+import type { OperatorView, PublicSettings, SecretName, SettingsPatch } from './public.js';
 
 export type Secrets = Partial<Record<SecretName, string>>;
 
@@ -36,8 +37,11 @@ export interface OperatorService {
   /** The operator at the counter now (recorded on every journal record). */
   current(): OperatorView;
   signIn(id: string, pin: string): Promise<OperatorView>;
-  /** The manager whose PIN this is, or an AppError('PIN_INVALID'). Used for void, refund, pre-auth void. */
-  requireManager(pin: string): Promise<OperatorView>;
+  /**
+   * The manager whose PIN this is, or an AppError('PIN_INVALID'). Without a PIN: the manager who
+   * elevated the session, or PIN_REQUIRED. Used for void, refund, pre-auth void, settings.
+   */
+  requireManager(pin?: string): Promise<OperatorView>;
   save(input: {
     id: string;
     name: string;
@@ -45,5 +49,5 @@ export interface OperatorService {
     pin?: string;
     managerPin?: string;
   }): Promise<OperatorView[]>;
-  remove(id: string, managerPin: string): Promise<OperatorView[]>;
+  remove(id: string, managerPin?: string): Promise<OperatorView[]>;
 }

@@ -3,9 +3,11 @@
  * itself; we label the channel on screen and reject only what is clearly not a payment code.
  * Pure and dependency-free: the renderer imports this module too.
  */
-import type { Bilingual } from '../ipc/errors.js';
+import type { Bilingual } from './errors.js';
 
-export type PayChannel = 'wechat' | 'alipay' | 'unionpay' | 'ecny' | 'other';
+/** The wallets a payment code can belong to: the one list (schemas.ts builds the zod enum from it). */
+export const PAY_CHANNELS = ['wechat', 'alipay', 'unionpay', 'ecny', 'other'] as const;
+export type PayChannel = (typeof PAY_CHANNELS)[number];
 
 export type PayCodeCheck =
   | { ok: true; code: string; channel: PayChannel }

@@ -130,9 +130,11 @@ const THIRD_PARTY: Record<string, string> = {
 /** Pay codes ending 00XX decline with code XX (docs/simulator.md). */
 const DECLINE_SCRIPTS: Record<string, string> = {
   '0003': '03',
+  '0005': '05',
   '0013': '13',
   '0030': '30',
   '0051': '51',
+  '0055': '55',
   '0057': '57',
   '0061': '61',
   '0064': '64',
@@ -417,7 +419,8 @@ export class Bank {
   query(req: { merchantCode: string; merchantOrderId?: string; originalOrderId?: string }): Reply {
     // "如均存在，以商户订单号为准"
     const order = this.findOrder(req.merchantCode, req.merchantOrderId, req.originalOrderId, false);
-    if (!order) return reply('25');
+    // As the real gateway answers a query for an order it has never seen.
+    if (!order) return reply('22');
     if (order.day !== this.today()) return reply('57', {}, '仅支持查询当天交易状态');
     const refunded = refundedFen(order);
     const code =

@@ -107,9 +107,9 @@ describe('pay, query, void', () => {
     expect(ledgerOf(id)?.state).toBe('paid');
   });
 
-  it('answers 25 for an order it never saw', async () => {
+  it('answers 22 原交易不存在 to a query for an order it never saw', async () => {
     const q = await client.query({ merchantOrderId: 'NEVER-SEEN' });
-    expect(q).toMatchObject({ outcome: 'declined', errCode: '25' });
+    expect(q).toMatchObject({ outcome: 'declined', errCode: '22', errInfo: '原交易不存在' });
     expect(interpretQuery(q).state).toBe('not-found');
     expect((await client.voidPayment({ merchantOrderId: 'NEVER-SEEN' })).outcome).toBe('declined');
   });
@@ -120,7 +120,7 @@ describe('pay, query, void', () => {
 });
 
 describe('scripted pay behaviours', () => {
-  for (const decline of ['03', '13', '30', '57', '61', '64', '97']) {
+  for (const decline of ['03', '05', '13', '30', '51', '55', '57', '61', '64', '97']) {
     it(`code ending 00${decline} declines with ${decline}, nothing charged`, async () => {
       const id = oid();
       const r = await client.pay({
@@ -135,11 +135,13 @@ describe('scripted pay behaviours', () => {
     });
   }
 
-  it('code ending 0051 answers 51 (not in the spec table → unknown); the query says failed', async () => {
-    const id = oid();
-    const r = await client.pay({ transactionAmount: 100, merchantOrderId: id, payCode: code('0051') });
-    expect(r).toMatchObject({ outcome: 'unknown', cause: 'unknown-code', errCode: '51' });
-    expect(interpretQuery(await client.query({ merchantOrderId: id })).state).toBe('failed');
+  it('code ending 0051 declines with its meaning: 余额不足（51） / Insufficient funds (51)', async () => {
+    const r = await client.pay({ transactionAmount: 100, merchantOrderId: oid(), payCode: code('0051') });
+    expect(r).toMatchObject({
+      outcome: 'declined',
+      errCode: '51',
+      message: { zh: '余额不足（51）', en: 'Insufficient funds (51)' },
+    });
   });
 
   it('code ending 0099 answers 9999 after charging: unknown, the query says paid', async () => {
@@ -430,14 +432,15 @@ describe('fault injection', () => {
     expect(interpretQuery(await client.query({ merchantOrderId: id2 })).state).toBe('not-found');
   });
 
-  it('a refused connection is cause "connect"', async () => {
+  it('a refused connection never left the machine: declined, not sent', async () => {
     const other = await startSimulator();
     const url = other.url;
     await other.close();
     const dead = makeClient({ baseUrl: url });
     expect(await dead.query({ merchantOrderId: 'x' })).toMatchObject({
-      outcome: 'unknown',
-      cause: 'connect',
+      outcome: 'declined',
+      notSent: true,
+      cause: 'refused',
     });
   });
 });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Journal } from '../journal/journal.js';
-import { buildReport } from '../journal/reports.js';
+import { settlementReport } from '../reports/journal-source.js';
 import { defaultSettings } from '../settings/defaults.js';
 import { createMemoryOperators, createMemorySettings } from '../settings/memory.js';
 import { dayOfPosSeq, yimaJournalOn } from './app-journal.js';
@@ -48,10 +48,13 @@ describe('Yima on the app journal', () => {
     expect(records[0]?.un).toBe(true);
     expect(journal.store.openSet().map((e) => e.k)).not.toContain(view.posSeq);
 
-    const report = buildReport(journal, { kind: 'settlement', day });
+    const report = settlementReport(journal.store, day);
     expect(report.totals.refundsCount).toBe(1);
     expect(report.totals.refundsFen).toBe(2_598);
     expect(report.byPayMode.find((p) => p.payMode === 'YIMA')?.totals.refundsFen).toBe(2_598);
+    expect(report.byChannel).toEqual([
+      { channel: 'yima', totals: expect.objectContaining({ refundsFen: 2_598 }) },
+    ]);
 
     // A fresh service on the same journal sees the refund, final, and sends nothing.
     const again = service(url, journal);

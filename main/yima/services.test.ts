@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServices, startAppServices } from '../app/services.js';
-import type { Report } from '../ipc/channels/reports.js';
-import type { YimaRefundView } from '../ipc/channels/yima.js';
+import type { Report } from '../reports/types.js';
+import type { YimaRefundView } from './types.js';
 
 let app: AppServices;
 let dataDir: string;
@@ -15,6 +15,8 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'yima-services-'));
   app = await startAppServices({ transport: 'web', dataDir, version: 'test' });
+  // The app starts signed out: the demo cashier signs in.
+  await app.router.dispatch('auth.signIn', { operatorId: 'cashier', pin: '0000' });
 });
 
 afterAll(async () => {

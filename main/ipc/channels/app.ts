@@ -1,9 +1,9 @@
 /** App-level calls and notices. */
 import { z } from 'zod';
+import { GatewayEnvironment } from '../../settings/public.js';
 import { Bilingual, Instant } from './common.js';
 
-export const GatewayEnvironment = z.enum(['demo', 'test', 'production', 'custom']);
-export type GatewayEnvironment = z.infer<typeof GatewayEnvironment>;
+export { GatewayEnvironment } from '../../settings/public.js';
 
 export const AppInfo = z.object({
   name: z.string(),
@@ -18,6 +18,8 @@ export const AppInfo = z.object({
   terminalCode: z.string(),
   merchantCode: z.string(),
   shopName: z.string(),
+  /** Environment overrides in force (CASHIER_GATEWAY_URL, CASHIER_DATA_DIR): shown while present. */
+  overrides: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 

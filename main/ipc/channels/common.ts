@@ -1,27 +1,14 @@
-/** Primitives shared by the channel schemas. */
-import { z } from 'zod';
-
-export { Bilingual } from '../errors.js';
-
-/** An amount in integer fen. Never a float. */
-export const Fen = z.number().int().safe();
-/** A charge or refund amount: at least 1 fen, at most the 12-digit wire limit. */
-export const PositiveFen = Fen.min(1).max(999_999_999_999);
-/** A China-time business day, YYYY-MM-DD. */
-export const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-/** An ISO-8601 instant. */
-export const Instant = z.string();
-/** A manager or operator PIN: 4 to 12 digits. */
-export const Pin = z.string().regex(/^\d{4,12}$/, 'PIN is 4 to 12 digits');
-
-export const PayChannel = z.enum(['wechat', 'alipay', 'unionpay', 'ecny', 'other']);
-export type PayChannel = z.infer<typeof PayChannel>;
-
-export const PayMode = z.enum(['E_CASH', 'SOUNDWAVE', 'NFC', 'CODE_SCAN', 'MANUAL', 'FACE_SCAN']);
-export type PayMode = z.infer<typeof PayMode>;
-
-export const Empty = z.object({}).strict();
-export const Ok = z.object({ ok: z.literal(true) });
-
-/** A raw scanned string as it arrives: bounded so a stuck scanner cannot flood the process. */
-export const RawScan = z.string().min(1).max(256);
+/** Primitives shared by the channel schemas: defined once in main/shared/schemas.ts. */
+export {
+  Bilingual,
+  Day,
+  Empty,
+  Fen,
+  Instant,
+  Ok,
+  PayChannel,
+  PayMode,
+  Pin,
+  PositiveFen,
+  RawScan,
+} from '../../shared/schemas.js';

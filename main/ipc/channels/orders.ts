@@ -1,77 +1,17 @@
 /** Orders: the journal's view of every sale, with void, refund, query and reprint. */
 import { z } from 'zod';
-import { Bilingual, Day, Fen, Instant, PayChannel, Pin, PositiveFen } from './common.js';
+import { OrderDetail, OrderStatus, OrderView } from '../../journal/views.js';
+import { Day, Pin, PositiveFen } from './common.js';
 
-export const OrderKind = z.enum(['sale', 'preauth', 'yima-refund']);
-
-export const OrderStatus = z.enum([
-  'pending', // intent journaled, outcome not yet known
-  'paid',
-  'declined',
-  'unknown', // being resolved by query / void
-  'voided',
-  'partially-refunded',
-  'refunded',
-  'needs-attention',
-]);
-export type OrderStatus = z.infer<typeof OrderStatus>;
-
-export const RefundStatus = z.enum(['pending', 'refunded', 'failed', 'unknown']);
-
-export const RefundView = z.object({
-  refundRequestId: z.string(),
-  amountFen: Fen,
-  status: RefundStatus,
-  operatorId: z.string(),
-  at: Instant,
-  message: Bilingual.optional(),
-});
-export type RefundView = z.infer<typeof RefundView>;
-
-export const OrderView = z.object({
-  kind: OrderKind,
-  merchantOrderId: z.string(),
-  /** 银商订单号, once the gateway has returned it. */
-  orderId: z.string().optional(),
-  day: Day,
-  createdAt: Instant,
-  updatedAt: Instant,
-  operatorId: z.string(),
-  amountFen: Fen,
-  /** What the customer actually paid (after gateway discounts). */
-  paidFen: Fen.optional(),
-  discountFen: Fen.optional(),
-  refundedFen: Fen,
-  refundableFen: Fen,
-  channel: PayChannel,
-  codeLast4: z.string(),
-  status: OrderStatus,
-  statusMessage: Bilingual.optional(),
-  retrievalRefNum: z.string().optional(),
-  thirdPartyName: z.string().optional(),
-  payMode: z.string().optional(),
-  /** True while the engine still has work to do on it (query / void / refund query). */
-  unresolved: z.boolean(),
-});
-export type OrderView = z.infer<typeof OrderView>;
-
-export const TimelineEntry = z.object({
-  seq: z.number().int(),
-  at: Instant,
-  /** Record type, e.g. pay.intent, pay.sent, pay.reply, query.reply, void.intent, refund.reply. */
-  type: z.string(),
-  summary: Bilingual,
-  /** The raw gateway reply or request as journaled, with the payment code masked. */
-  detail: z.string().optional(),
-});
-export type TimelineEntry = z.infer<typeof TimelineEntry>;
-
-export const OrderDetail = z.object({
-  order: OrderView,
-  refunds: z.array(RefundView),
-  timeline: z.array(TimelineEntry),
-});
-export type OrderDetail = z.infer<typeof OrderDetail>;
+export {
+  OrderDetail,
+  OrderKind,
+  OrderStatus,
+  OrderView,
+  RefundStatus,
+  RefundView,
+  TimelineEntry,
+} from '../../journal/views.js';
 
 /** An id the cashier might type or scan: merchantOrderId, 银商订单号 or refundRequestId. */
 const OrderId = z.string().min(1).max(64);

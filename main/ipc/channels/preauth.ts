@@ -1,36 +1,9 @@
 /** Pre-authorization (担保): start, complete, void, the quick variants, queries. */
 import { z } from 'zod';
-import { Bilingual, Day, Fen, Instant, PayChannel, Pin, PositiveFen, RawScan } from './common.js';
+import { PreauthView } from '../../journal/views.js';
+import { Pin, PositiveFen, RawScan } from './common.js';
 
-export const PreauthStatus = z.enum([
-  'pending',
-  'authorized', // 担保中
-  'completing',
-  'completed', // 担保完成
-  'voided', // 担保撤销
-  'declined',
-  'unknown',
-  'needs-attention',
-]);
-
-export const PreauthView = z.object({
-  id: z.string(), // our merchantOrderId for the pre-auth
-  orderId: z.string().optional(), // 银商订单号
-  day: Day,
-  createdAt: Instant,
-  updatedAt: Instant,
-  operatorId: z.string(),
-  amountFen: Fen,
-  completedFen: Fen.optional(),
-  channel: PayChannel,
-  codeLast4: z.string(),
-  systemTraceNum: z.string(),
-  authorizationCode: z.string().optional(),
-  transactionDate: z.string().optional(), // MMdd, as the gateway returned it
-  status: PreauthStatus,
-  statusMessage: Bilingual.optional(),
-});
-export type PreauthView = z.infer<typeof PreauthView>;
+export { PreauthStatus, PreauthView } from '../../journal/views.js';
 
 const Id = z.string().min(1).max(64);
 

@@ -1,37 +1,9 @@
-/** Daily settlement (日结) and shift handover (交班). */
+/** Daily settlement (日结) and shift handover (交班). The report's shapes live in main/reports/types.ts. */
 import { z } from 'zod';
-import { Day, Fen, Instant, PayChannel } from './common.js';
-import { OrderView } from './orders.js';
+import { Report } from '../../reports/types.js';
+import { Day, Instant } from './common.js';
 
-export const Totals = z.object({
-  salesCount: z.number().int(),
-  salesFen: Fen,
-  voidsCount: z.number().int(),
-  voidsFen: Fen,
-  refundsCount: z.number().int(),
-  refundsFen: Fen,
-  /** sales − voids − refunds */
-  netFen: Fen,
-});
-export type Totals = z.infer<typeof Totals>;
-
-export const Report = z.object({
-  kind: z.enum(['settlement', 'shift']),
-  day: Day,
-  from: Instant,
-  to: Instant,
-  operatorId: z.string().optional(),
-  totals: Totals,
-  byChannel: z.array(z.object({ channel: PayChannel, totals: Totals })),
-  byPayMode: z.array(z.object({ payMode: z.string(), totals: Totals })),
-  byOperator: z.array(z.object({ operatorId: z.string(), totals: Totals })),
-  /** Sales per hour of the China-time day, 24 entries. */
-  byHour: z.array(z.object({ hour: z.number().int().min(0).max(23), count: z.number().int(), fen: Fen })),
-  /** Listed first on screen and on paper. */
-  unresolved: z.array(OrderView),
-  generatedAt: Instant,
-});
-export type Report = z.infer<typeof Report>;
+export { Report, ReportChannel, Totals } from '../../reports/types.js';
 
 export const reportsCalls = {
   'reports.settlement': { input: z.object({ day: Day }).strict(), output: Report },

@@ -14,6 +14,7 @@ import { checkAmount, DoneText, ErrorText, SelectField, TextField, useAction } f
 import { PinField } from '../components/PinField';
 import { type MessageKey, useT } from '../i18n';
 import { useCashier } from '../store';
+import { AuditTrail } from './SettingsAudit';
 import { Devices } from './SettingsDevices';
 import { Operators } from './SettingsOperators';
 
@@ -41,6 +42,7 @@ export function Settings() {
         {settings ? <MerchantForm settings={settings} /> : <p className="msg msg-muted">{loadError}</p>}
         {settings && <SecretRow settings={settings} name="chinaumsAppKey" label={t('settings.appKey')} />}
         <Operators />
+        <AuditTrail />
         <Diagnostics />
       </div>
       <div>

@@ -1,0 +1,127 @@
+/**
+ * What the cashier sees of the journal's state at start: the app's composition root on a real data
+ * folder whose journal was tampered with, and one whose journal folder is a read-only mount.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startAppServices } from '../app/services.js';
+import { DataFolderError } from '../settings/data-folder.js';
+import type { PublicSettings } from '../settings/public.js';
+import { checksum } from './format.js';
+import { healthNotice, journalStartNotices } from './startup.js';
+import { JournalStore } from './store.js';
+
+const dirs: string[] = [];
+const mounts: string[] = [];
+afterEach(() => {
+  for (const dir of mounts.splice(0)) spawnSync('umount', ['-l', dir]);
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function dataDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-startup-'));
+  dirs.push(dir);
+  return dir;
+}
+
+async function noticesAtStart(dir: string) {
+  const app = await startAppServices({ transport: 'web', dataDir: dir, version: 'test' });
+  try {
+    const settings = await app.router.dispatch('settings.get', {});
+    const health = await app.router.dispatch('journal.health', {});
+    return {
+      notices: settings.ok ? ((settings.data as PublicSettings).notices ?? []) : [],
+      health: health.ok ? health.data : undefined,
+    };
+  } finally {
+    await app.stop();
+  }
+}
+
+describe('journal notices at start', () => {
+  it('an altered record found at start is on the notice board the window reads', async () => {
+    const dir = dataDir();
+    const store = JournalStore.open({
+      dir: path.join(dir, 'journal'),
+      now: () => Date.parse('2026-03-10T02:00:00Z'),
+    });
+    for (let n = 1; n <= 3; n += 1)
+      store.append({ t: 'test.rec', k: `K${n}`, op: 'o', d: { amountFen: 100 * n } });
+    store.close();
+    const file = path.join(dir, 'journal', '2026-03-10.jsonl');
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const json = (lines[1] as string).split('\t')[0]?.replace('"amountFen":200', '"amountFen":900') as string;
+    lines[1] = `${json}\t${checksum(json)}`;
+    fs.writeFileSync(file, lines.join('\n'));
+    const { notices, health } = await noticesAtStart(dir);
+    const notice = notices.find((n) => n.code === 'journal-damaged');
+    expect(notice).toMatchObject({ level: 'error' });
+    expect(notice?.message.zh).toContain('记录被改动');
+    expect(notice?.message.en).toContain('altered');
+    expect(notice?.message.en).toContain('2026-03-10.jsonl line 2');
+    expect(health).toEqual({ writable: true });
+  }, 60_000);
+
+  it.skipIf(process.platform !== 'linux')(
+    'a read-only journal folder: no service starts; the error names the folder and why, in both languages',
+    async () => {
+      const dir = dataDir();
+      const journalDir = path.join(dir, 'journal');
+      fs.mkdirSync(journalDir);
+      if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro', 'tmpfs', journalDir]).status !== 0) {
+        console.log('skipped: read-only journal folder at start (mount not permitted here)');
+        return;
+      }
+      mounts.push(journalDir);
+      const failure = await startAppServices({ transport: 'web', dataDir: dir, version: 'test' }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(DataFolderError);
+      const { problem } = failure as DataFolderError;
+      expect(problem.zh).toContain(dir);
+      expect(problem.en).toContain(dir);
+      expect(problem.en).toMatch(/read-only/);
+      expect(JSON.stringify(problem)).not.toContain('EROFS');
+    },
+    60_000,
+  );
+});
+
+describe('journalStartNotices', () => {
+  const base = { files: 1, filesRead: 1, records: 1, tornSetAside: [], problems: [], ms: 1 };
+  it('says nothing for a clean, writable journal', () => {
+    expect(journalStartNotices(base, { writable: true }, '/data/journal')).toEqual([]);
+    expect(healthNotice({ writable: true })).toBeUndefined();
+  });
+  it('a torn line set aside is a warning naming where it went', () => {
+    const [notice] = journalStartNotices(
+      { ...base, tornSetAside: [{ file: '2026-03-10.jsonl', bytes: 50, savedAs: '/data/journal/torn/x' }] },
+      { writable: true },
+      '/data/journal',
+    );
+    expect(notice).toMatchObject({ code: 'journal-torn', level: 'warning' });
+    expect(notice?.message.zh).toContain('/data/journal/torn');
+    expect(notice?.message.en).toContain('1 incomplete line(s) (50 bytes)');
+  });
+  it('lists every kind of problem once, in both languages', () => {
+    const problem = (kind: 'deleted' | 'reordered', line: number) => ({
+      file: 'a.jsonl',
+      line,
+      kind,
+      problem: kind,
+    });
+    const [notice] = journalStartNotices(
+      { ...base, problems: [problem('deleted', 4), problem('reordered', 7), problem('deleted', 9)] },
+      { writable: true },
+      '/d',
+    );
+    expect(notice?.message.zh).toContain('3 处问题（记录被删除、顺序被调换）');
+    expect(notice?.message.en).toContain(
+      '3 problem(s) in the receipt journal (deleted, reordered), e.g. a.jsonl line 4',
+    );
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * The counter's settlement source: only the journal days a window touches (a past day's settlement reads
+ * one day file, not the year), plus the whole history of a pre-auth completed in the window.
+ */
+import type { JournalRecord } from '../journal/format.js';
+import { foldSale } from '../journal/records.js';
+import type { OrderView } from '../journal/views.js';
+import { buildReport, daysOf } from './build.js';
+import { factsFromRecords } from './facts.js';
+import type { Report, SettlementFacts, SettlementSource, TimeWindow } from './types.js';
+
+/** The few reads a report needs; the Journal's store has them (structural: no import of the Journal). */
+export interface JournalReads {
+  recordsWrittenOn(day: string): JournalRecord[];
+  recordsOfOrdersOn(day: string): JournalRecord[];
+  recordsOfKey(key: string, od: string): JournalRecord[];
+  openSet(): Array<{ k: string; od: string }>;
+}
+
+export function journalSettlementSource(store: JournalReads): SettlementSource {
+  let cached: { key: string; facts: SettlementFacts } | undefined;
+  const factsOf = (w: TimeWindow): SettlementFacts => {
+    const key = `${w.fromMs}|${w.toMs}`;
+    if (cached?.key === key) return cached.facts;
+    const days = daysOf(w);
+    const covered = new Set(days);
+    const records: JournalRecord[] = [];
+    const whole = new Set<string>();
+    for (const day of days) {
+      records.push(...store.recordsOfOrdersOn(day));
+      for (const r of store.recordsWrittenOn(day)) {
+        records.push(r);
+        // A pre-auth started on an earlier day: its completion needs the rest of its history.
+        if (r.t.startsWith('preauth.') && !covered.has(r.od) && !whole.has(`${r.k}|${r.od}`)) {
+          whole.add(`${r.k}|${r.od}`);
+          records.push(...store.recordsOfKey(r.k, r.od));
+        }
+      }
+    }
+    const facts = factsFromRecords(records);
+    cached = { key, facts };
+    return facts;
+  };
+  const inWindow = (iso: string, w: TimeWindow) => {
+    const ms = Date.parse(iso);
+    return ms >= w.fromMs && ms <= w.toMs;
+  };
+  return {
+    sales: (w) => factsOf(w).money.filter((f) => f.kind === 'sale' && inWindow(f.at, w)),
+    moneyEvents: (w) => factsOf(w).money.filter((f) => f.kind !== 'sale' && inWindow(f.at, w)),
+    unresolved: (w) => {
+      const out: OrderView[] = [];
+      for (const entry of store.openSet()) {
+        const state = foldSale(store.recordsOfKey(entry.k, entry.od));
+        if (state?.view.unresolved && Date.parse(state.view.createdAt) <= w.toMs) out.push(state.view);
+      }
+      return out;
+    },
+  };
+}
+
+/** 日结 of one China day from the journal. */
+export function settlementReport(store: JournalReads, day: string, now: number = Date.now()): Report {
+  return buildReport(journalSettlementSource(store), { kind: 'settlement', day, now });
+}
+
+/** 交班: one operator (or all) from `since` (default: the start of `today`) until now. */
+export function shiftReport(
+  store: JournalReads,
+  input: { operatorId?: string; since?: string },
+  today: string,
+  now: number = Date.now(),
+): Report {
+  return buildReport(journalSettlementSource(store), {
+    kind: 'shift',
+    day: today,
+    ...input,
+    until: now,
+    now,
+  });
+}
