@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServices, startAppServices } from '../main/app/services.js';
-import type { Report } from '../main/ipc/channels/reports.js';
 import type { SaleState } from '../main/ipc/channels/sale.js';
 import type { SyncStatus } from '../main/ipc/channels/sync.js';
+import type { Report } from '../main/reports/types.js';
 import { addCounter } from './src/counters.js';
 import type { Settlement } from './src/reports.js';
 import type { HqService } from './src/service.js';
@@ -76,6 +76,8 @@ describe.each([['PostgreSQL'], ['PGlite']] as const)('two counters into %s', (ba
       dirs.push(dir);
       const app = await startAppServices({ transport: 'web', dataDir: dir, version: 'test' });
       apps.push(app);
+      // The app starts signed out: the demo manager signs in.
+      await call(app, 'auth.signIn', { operatorId: 'manager', pin: PIN });
       const token = await addCounter(hq.db, { storeId: 'STORE-A', terminalId: terminal });
       expect((await call<SyncStatus>(app, 'sync.status', {})).state).toBe('off');
       // Settings → 总部同步, with the manager's PIN.

@@ -9,8 +9,8 @@
  * - The reply carries the contiguous high-water mark: the counter sends from there next time.
  */
 import { createHash } from 'node:crypto';
+import { chainHash, GENESIS, splitChain } from '../../main/journal/format.js';
 import type { BatchReply } from '../../main/sync/protocol.js';
-import { chainHash, GENESIS, splitChain } from './chain.js';
 import type { CounterIdentity } from './counters.js';
 import { type Db, num, type Queryable } from './db.js';
 

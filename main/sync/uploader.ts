@@ -12,22 +12,16 @@
  * It stays out of a sale's way: nothing runs on the append path (a listener only sets a flag), batches
  * are small, and it yields to the event loop (setImmediate) between batches.
  */
-import type { Bilingual } from '../ipc/errors.js';
+
 import type { JournalRecord } from '../journal/format.js';
 import { createLogger } from '../log/logger.js';
+import type { Bilingual } from '../shared/errors.js';
 import { BatchReply, HwmReply, SYNC_PATHS } from './protocol.js';
+import type { SyncStatus } from './status.js';
 
 const log = createLogger('sync');
 
-export interface SyncStatus {
-  state: 'off' | 'synced' | 'behind' | 'offline';
-  /** Records this counter holds that head office does not (yet). */
-  behind?: number;
-  /** Offline: since the first failed attempt; synced: when the server last confirmed. */
-  since?: string;
-  /** Why it is not syncing, when there is something a person should know. */
-  message?: Bilingual;
-}
+export type { SyncStatus };
 
 /** What the uploader reads: the journal store (readFrom, the last sequence, appends). */
 export interface RecordSource {
