@@ -168,6 +168,14 @@ export async function ingestBatch(db: Db, who: CounterIdentity, records: unknown
          ON CONFLICT (terminal_id, day) DO UPDATE SET gen = rollup_terminal_day.gen + 1`,
         [who.terminalId, who.storeId, JSON.stringify([...days])],
       );
+      const elsewhere = batch.filter((p) => insertedSeqs.has(p.s) && p.days.length > 1);
+      if (elsewhere.length > 0) {
+        await q.query(
+          `INSERT INTO written_elsewhere (terminal_id, wd, seq)
+           SELECT $1, x.wd, x.s FROM json_to_recordset($2::json) AS x(wd date, s bigint) ON CONFLICT DO NOTHING`,
+          [who.terminalId, JSON.stringify(elsewhere.map((p) => ({ wd: p.days[1], s: p.s })))],
+        );
+      }
       // Latest `un` per order key in this batch (the batch is in sequence order).
       const latest = new Map<string, Prepared>();
       for (const p of batch) if (insertedSeqs.has(p.s) && p.un !== undefined) latest.set(p.k, p);

@@ -18,16 +18,15 @@ import {
 } from '../../main/reports/index.js';
 import { type Db, num } from './db.js';
 
-const CHINA_OFFSET_MS = 8 * 3600 * 1000;
-const dayStart = (day: string) => new Date(Date.parse(`${day}T00:00:00.000Z`) - CHINA_OFFSET_MS);
-
 /** Every record a counter's 日结 of `day` reads: its orders of that day, and whatever was written that day. */
 export async function recordsForDay(db: Db, terminalId: string, day: string): Promise<JournalRecord[]> {
-  const from = dayStart(day);
-  const to = new Date(from.getTime() + 86_400_000);
   const { rows } = await db.query<{ body: JournalRecord | string }>(
-    `SELECT body FROM records WHERE terminal_id = $1 AND (od = $2::date OR (at >= $3 AND at < $4)) ORDER BY seq`,
-    [terminalId, day, from.toISOString(), to.toISOString()],
+    `SELECT seq, body FROM records WHERE terminal_id = $1 AND od = $2::date
+     UNION ALL
+     SELECT r.seq, r.body FROM written_elsewhere w JOIN records r ON r.terminal_id = w.terminal_id AND r.seq = w.seq
+     WHERE w.terminal_id = $1 AND w.wd = $2::date AND r.od <> $2::date
+     ORDER BY seq`,
+    [terminalId, day],
   );
   return rows.map((row) => (typeof row.body === 'string' ? JSON.parse(row.body) : row.body));
 }
