@@ -171,6 +171,12 @@ describe('the helper source', () => {
     expect(HELPER_POWERSHELL).toContain(HELPER_CSHARP);
   });
 
+  it('is exactly what docs/printing.md reviews line by line', () => {
+    const docs = fs.readFileSync(path.resolve(import.meta.dirname, '../../../docs/printing.md'), 'utf8');
+    const listing = /```powershell\n([\s\S]*?)```/.exec(docs)?.[1];
+    expect(listing).toBe(HELPER_POWERSHELL);
+  });
+
   const mcs = ['/usr/bin/mcs'].find((p) => fs.existsSync(p));
   if (!mcs) console.warn('[skip] C# helper compile and frame-loop test: Mono (mono-mcs) not installed');
 
