@@ -17,6 +17,7 @@ import { useCashier } from '../store';
 import { AuditTrail } from './SettingsAudit';
 import { Devices } from './SettingsDevices';
 import { Operators } from './SettingsOperators';
+import { StationCard } from './SettingsStation';
 
 const ENVIRONMENTS: GatewayEnvironment[] = ['demo', 'test', 'production', 'custom'];
 const AUTH_MODES: PublicSettings['authMode'][] = ['body-signature', 'access-token'];
@@ -48,6 +49,7 @@ export function Settings() {
       <div>
         <Devices />
         {settings && <YimaForm settings={settings} />}
+        <StationCard />
         <About />
       </div>
     </section>
