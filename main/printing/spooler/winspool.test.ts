@@ -126,6 +126,29 @@ describe('winspool helper client against a stand-in process', () => {
     expect((error as { bilingual: { zh: string } }).bilingual.zh).toContain(zh);
   });
 
+  it('a driver that cannot take RAW fails the job at once (no retries); an offline printer is retried', async () => {
+    const s = spooler();
+    const settings = createMemorySettings();
+    const service = createPrintingService({
+      settings,
+      events: new EventHub(),
+      getOrder: (id) => (id === saleDetail.order.merchantOrderId ? saleDetail : undefined),
+      spooler: s,
+      backoffMs: [5, 5],
+      now: () => new Date(FIXED_NOW),
+    });
+    const attemptsFor = async (printerName: string) => {
+      settings.setDevice({
+        printer: { printer: { kind: 'spooler', printerName }, paperWidth: '80', drawerKick: false },
+      });
+      const [jobId] = await service.printOrder(saleDetail.order.merchantOrderId, { copy: 'customer' });
+      await service.idle();
+      return service.jobs().find((j) => j.jobId === jobId);
+    };
+    expect(await attemptsFor('XPS Microsoft Print to PDF')).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(await attemptsFor('Offline XP-58')).toMatchObject({ state: 'failed', attempts: 3 });
+  });
+
   it('a helper that dies mid-job fails that job, and the next job starts a new helper', async () => {
     const s = spooler();
     await s.list();
