@@ -31,7 +31,7 @@ import { createPinAttempts } from '../settings/attempts.js';
 import { auditedGate, readAudit } from '../settings/audit.js';
 import { authHandlers } from '../settings/auth-handlers.js';
 import type { StoreClass } from '../settings/conf-file.js';
-import { DataFolderError, prepareDataFolder } from '../settings/data-folder.js';
+import { DataFolderError, prepareDataFolder, restrictNewFiles } from '../settings/data-folder.js';
 import { DEMO_YIMA_KEY } from '../settings/defaults.js';
 import { diagnosticsDocuments, settingsHandlers } from '../settings/handlers.js';
 import { createNoticeBoard } from '../settings/notices.js';
@@ -45,6 +45,7 @@ import {
 import { createRecoveryCodes } from '../settings/recovery.js';
 import { createPlainSecretBox, type SecretBox } from '../settings/secret-box.js';
 import { createSession, type Session } from '../settings/session.js';
+import { openShiftsIn } from '../settings/shifts.js';
 import { createPersistentSettings } from '../settings/store.js';
 import type { Simulator } from '../simulator/server.js';
 import { createSyncService } from '../sync/service.js';
@@ -96,6 +97,8 @@ export function defaultDataDirForNode(): string {
 export async function startAppServices(options: AppServicesOptions): Promise<AppServices> {
   const overrides = options.overrides ?? resolveOverrides({ env: process.env, packaged: false });
   // Before anything opens a file: writable, 0700, files 0600 (or no start at all, and the shell says why).
+  // New files are the user's alone, whatever mode an existing folder had (journal files 0600).
+  restrictNewFiles();
   const folder = prepareDataFolder(options.dataDir);
   if (!folder.ok) throw new DataFolderError(folder.problem, folder.code);
   const router = new Router(createLogger('ipc'));
@@ -149,7 +152,11 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   session = createSession({
     operators: operatorStore,
     attempts: createPinAttempts({ dataDir: options.dataDir }),
-    journal: { append: (t, k, d, o) => journal.append(t, k, d, o), hasHistory },
+    journal: {
+      append: (t, k, d, o) => journal.append(t, k, d, o),
+      hasHistory,
+      openShifts: () => openShiftsIn(journal.store),
+    },
     recovery: createRecoveryCodes(options.dataDir),
     emit: (state) => events.emit('auth.changed', state),
     notice: (message) =>
@@ -292,6 +299,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     checkScanner: (config, lists) => checkScannerConfig(config, { ...deviceCheck, lists }),
     events,
     sale: engine.sale,
+    preauth,
     orders: { findOrder: (id: string) => engine.findOrder(id) },
   });
   router.mount(scanners.handlers());

@@ -182,13 +182,19 @@ export function createPrintingService(deps: PrintingDeps): PrintingService {
   const context = (): SlipContext => {
     const s = deps.settings.get();
     return {
-      shop: { shopName: s.shopName, merchantCode: s.merchantCode, terminalCode: s.terminalCode },
+      shop: {
+        shopName: s.shopName,
+        merchantCode: s.merchantCode,
+        terminalCode: s.terminalCode,
+        ...(s.receiptLogoLine ? { logoLine: s.receiptLogoLine } : {}),
+      },
       printedAt: now().toISOString(),
       operatorName: deps.operatorName,
     };
   };
 
-  const copiesOf = (copies: Copies): Copy[] => (copies === 'both' ? ['customer', 'merchant'] : [copies]);
+  const copiesOf = (copies: Copies | 'none'): Copy[] =>
+    copies === 'none' ? [] : copies === 'both' ? ['customer', 'merchant'] : [copies];
 
   /** Find what `id` names and how to draw one copy of it. */
   async function slipsFor(
@@ -264,7 +270,10 @@ export function createPrintingService(deps: PrintingDeps): PrintingService {
       return [];
     }
     const found = await slipsFor(id, options);
-    const copies = copiesOf(options.copy ?? deps.defaultCopies ?? 'both');
+    // After a sale the shop's setting decides (none: no slip); a reprint names its copy.
+    const copies = copiesOf(
+      options.copy ?? deps.defaultCopies ?? deps.settings.get().receiptCopies ?? 'both',
+    );
     return copies.map((copy, index) =>
       enqueue({
         title: `${found.title} ${copy === 'merchant' ? '商户联' : '顾客联'}${options.reprint ? ' 重打印' : ''}`,

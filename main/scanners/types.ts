@@ -14,7 +14,7 @@ export type ScanSource = z.infer<typeof ScanSource>;
 export const ScanScreen = z.enum(['checkout', 'orders', 'preauth', 'settlement', 'settings', 'other']);
 export type ScanScreen = z.infer<typeof ScanScreen>;
 
-export const ScanRoute = z.enum(['sale', 'order-lookup', 'scanner-test', 'dropped']);
+export const ScanRoute = z.enum(['sale', 'preauth', 'order-lookup', 'scanner-test', 'dropped']);
 
 export const ScanReceived = z.object({
   codeMasked: z.string(),
@@ -24,6 +24,8 @@ export const ScanReceived = z.object({
   routedTo: ScanRoute,
   /** For an order-lookup route: the merchantOrderId the scan named. */
   orderId: z.string().optional(),
+  /** For a 'preauth' route: the typed amount the scan confirmed, in fen. */
+  amountFen: z.number().int().min(1).optional(),
   /** Why a scan was dropped or rejected (not a payment code, nothing waiting for it, ...). */
   reason: Bilingual.optional(),
   at: Instant,

@@ -8,8 +8,9 @@ import type { PublicSettings } from '../../../main/ipc/channels/settings';
 import type { CallOutput } from '../../../main/ipc/contract';
 import { cashier } from '../cashier';
 import { DoneText, ErrorText, SelectField, TextField, useAction } from '../components/common';
+import { deviceLabel } from '../components/StatusBar';
 import { type MessageKey, useT } from '../i18n';
-import { useCashier } from '../store';
+import { useCashier, watchPrintJobs } from '../store';
 
 type ScannerKind = ScannerConfig['kind'];
 type PrinterKind = PrinterConfig['kind'];
@@ -29,14 +30,14 @@ export function Devices() {
 
 /** A device card's heading: its name, then what main last said about it. */
 function DeviceHeading({ title, status }: { title: string; status: DeviceStatus | undefined }) {
-  const { t, bi } = useT();
+  const { t, bi, lang } = useT();
   return (
     <h2>
       {title}
       {status && (
         <span className="msg-muted">
           {' '}
-          · {status.label} {t(`device.${status.state}` as MessageKey)}{' '}
+          · {deviceLabel(status, t, lang)} {t(`device.${status.state}` as MessageKey)}{' '}
           {status.detail ? bi(status.detail) : ''}
         </span>
       )}
@@ -46,8 +47,8 @@ function DeviceHeading({ title, status }: { title: string; status: DeviceStatus 
 
 /** The message after configure: the device and its state. */
 function useDeviceLine() {
-  const { t } = useT();
-  return (s: DeviceStatus) => `${s.label}: ${t(`device.${s.state}` as MessageKey)}`;
+  const { t, lang } = useT();
+  return (s: DeviceStatus) => `${deviceLabel(s, t, lang)}: ${t(`device.${s.state}` as MessageKey)}`;
 }
 
 /** A form draft that starts from the saved value and starts again whenever the saved value changes. */
@@ -210,6 +211,7 @@ function ScannerCard() {
       )}
       <div className="toolbar">
         <button
+          data-testid="scanner-apply"
           type="button"
           className="primary"
           disabled={action.busy}
@@ -228,6 +230,7 @@ function ScannerCard() {
           {t('settings.scannerApply')}
         </button>
         <button
+          data-testid="scanner-test"
           type="button"
           disabled={action.busy}
           onClick={() => {
@@ -298,7 +301,7 @@ function printerDraft(saved: SavedPrinter | undefined): PrinterDraft {
 }
 
 function PrinterCard() {
-  const { t } = useT();
+  const { t, bi } = useT();
   const status = useCashier((s) => s.printer);
   const saved = useCashier((s) => s.settings?.printer);
   const [draft, set] = useDraftFrom(saved, printerDraft);
@@ -432,6 +435,7 @@ function PrinterCard() {
       </label>
       <div className="toolbar">
         <button
+          data-testid="printer-apply"
           type="button"
           className="primary"
           disabled={action.busy}
@@ -453,14 +457,20 @@ function PrinterCard() {
           {t('settings.printerApply')}
         </button>
         <button
+          data-testid="printer-test"
           type="button"
           disabled={action.busy}
-          onClick={() =>
-            void action.run(
+          onClick={async () => {
+            const r = await action.run(
               () => cashier.printers.test({}),
-              () => t('orders.printed'),
-            )
-          }
+              () => t('print.sending'),
+            );
+            if (!r) return;
+            // "Sent" is not "printed": wait for the printer's own answer.
+            const outcome = await watchPrintJobs(r.jobIds);
+            if (outcome.level === 'info') action.succeed(bi(outcome.message));
+            else action.fail(bi(outcome.message));
+          }}
         >
           {t('settings.printerTest')}
         </button>
