@@ -16,7 +16,7 @@ const L = {
     en: 'Desktop app only (start at login, kiosk, updates)',
   },
   startAtLogin: { zh: '开机自动启动', en: 'Starts at login' },
-  kiosk: { zh: '全屏锁定（Kiosk）', en: 'Kiosk (full screen)' },
+  kiosk: { zh: '全屏锁定', en: 'Kiosk (full screen)' },
   on: { zh: '开', en: 'on' },
   off: { zh: '关', en: 'off' },
   exitKiosk: { zh: '退出全屏（至下次启动）', en: 'Leave kiosk until the next start' },
