@@ -265,7 +265,9 @@ public static class RawSpool {
 /** The PowerShell that compiles and runs it. stdout carries frames only, so nothing else may print there. */
 export const HELPER_POWERSHELL = `$ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
-Add-Type -ReferencedAssemblies System.Web.Extensions -TypeDefinition @'
+Add-Type -AssemblyName System.Web.Extensions
+$json = [System.Web.Script.Serialization.JavaScriptSerializer].Assembly.Location
+Add-Type -ReferencedAssemblies $json -TypeDefinition @'
 ${HELPER_CSHARP}'@
 [RawSpool]::Run()
 `;
