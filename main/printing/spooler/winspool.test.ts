@@ -15,7 +15,7 @@ import { FIXED_NOW, saleDetail } from '../fixtures.js';
 import { createPrintingService } from '../service.js';
 import { createHelperClient, encodeFrame, FrameDecoder } from './helper-process.js';
 import { winspoolSpooler } from './winspool.js';
-import { HELPER_CSHARP, HELPER_POWERSHELL, helperCommand } from './winspool-helper.js';
+import { HELPER_CSHARP, HELPER_POWERSHELL, HELPER_SOURCE_ENV, helperCommand } from './winspool-helper.js';
 
 const standin = path.resolve(import.meta.dirname, '../testing/winspool-standin.mjs');
 const PRINTERS = [
@@ -186,18 +186,21 @@ describe('winspool helper client against a stand-in process', () => {
 });
 
 describe('the helper source', () => {
-  it('fits on a Windows command line as -EncodedCommand', () => {
-    const { args } = helperCommand();
+  it('fits a Windows command line (-EncodedCommand) and environment variable with room to spare', () => {
+    const { command, args, env } = helperCommand();
+    const line = [command, ...args].join(' ');
+    expect(line.length).toBeLessThan(4_000);
     const encoded = args[args.length - 1] as string;
-    expect(encoded.length + 200).toBeLessThan(32_767);
     expect(Buffer.from(encoded, 'base64').toString('utf16le')).toBe(HELPER_POWERSHELL);
-    expect(HELPER_POWERSHELL).toContain(HELPER_CSHARP);
+    expect(HELPER_POWERSHELL).toContain(`$env:${HELPER_SOURCE_ENV}`);
+    expect(env[HELPER_SOURCE_ENV]).toBe(HELPER_CSHARP);
+    expect(HELPER_CSHARP.length).toBeLessThan(24_000);
   });
 
   it('is exactly what docs/printing.md reviews line by line', () => {
     const docs = fs.readFileSync(path.resolve(import.meta.dirname, '../../../docs/printing.md'), 'utf8');
-    const listing = /```powershell\n([\s\S]*?)```/.exec(docs)?.[1];
-    expect(listing).toBe(HELPER_POWERSHELL);
+    expect(/```powershell\n([\s\S]*?)```/.exec(docs)?.[1]).toBe(HELPER_POWERSHELL);
+    expect(/```csharp\n([\s\S]*?)```/.exec(docs)?.[1]).toBe(HELPER_CSHARP);
   });
 
   const mcs = ['/usr/bin/mcs'].find((p) => fs.existsSync(p));
