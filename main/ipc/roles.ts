@@ -111,6 +111,9 @@ export const channelRules: Readonly<Record<string, ChannelRule>> = {
   'gateway.test': op,
   'sync.status': op,
   'journal.health': pub,
+  // the counter PC: its state is shown to all; leaving kiosk mode takes a manager's PIN
+  'station.state': op,
+  'station.exitKiosk': mgr('pin'),
 };
 
 export function ruleFor(channel: string): ChannelRule | undefined {
