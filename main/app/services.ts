@@ -7,6 +7,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { checkPrinterConfig, checkScannerConfig, dropSavedNonDevices } from '../devices/paths.js';
+import { createEcrLink } from '../ecr/link.js';
+import { enginePort } from '../ecr/port.js';
 import { Engine } from '../engine/engine.js';
 import { engineHandlers } from '../engine/handlers.js';
 import { createPreauthService } from '../engine/preauth.js';
@@ -27,6 +29,7 @@ import type { SystemPrinter } from '../printing/transports.js';
 import { reportsHandlers } from '../reports/handlers.js';
 import { settlementReport, shiftReport } from '../reports/journal-source.js';
 import { createScannerService } from '../scanners/service.js';
+import type { ScanSource } from '../scanners/types.js';
 import { createPinAttempts } from '../settings/attempts.js';
 import { auditedGate, readAudit } from '../settings/audit.js';
 import { authHandlers } from '../settings/auth-handlers.js';
@@ -276,6 +279,34 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   router.mount(sync.handlers());
   stops.push(() => sync.stop());
 
+  // ── ECR link: host POS → this counter (docs/ecr.md) ─────────────────────────────────────
+  // The API listens only once a manager turned it on (Settings → ECR). A scan with no sale waiting
+  // takes an open customer-display proposal (the cashier's confirmation), then pays it.
+  const ecr = createEcrLink({
+    port: enginePort(engine, journal, events, () => session?.currentId() !== undefined),
+    settings,
+    operators,
+    events,
+    dataDir: options.dataDir,
+    secretBox: options.secretBox ?? createPlainSecretBox(),
+    version: options.version,
+    requireManager: async (pin) => session?.callManager() ?? (session as Session).requireManager(pin),
+  });
+  router.mount(ecr.handlers());
+  await ecr.start();
+  stops.push(() => ecr.stop());
+  // An amount the cashier typed wins over a display proposal (the router begins it first).
+  const saleWithProposals = {
+    ...engine.sale,
+    awaitingCode: () =>
+      engine.sale.awaitingCode() || (ecr.openProposal() !== undefined && scanners.router.draft === undefined),
+    acceptCode: (code: string, source: ScanSource, deviceId: string) => {
+      const proposal = engine.sale.awaitingCode() ? undefined : ecr.openProposal();
+      if (proposal) ecr.confirmProposal(proposal.id);
+      return engine.sale.acceptCode(code, source, deviceId);
+    },
+  };
+
   // ── scanners (issue 5) ─────────────────────────────────────────────────────────────────
   // HID / serial driver from settings.scanner (or none: keyboard wedge in the renderer), the scan router,
   // scanners.* and scan.* handlers. A scan reaches the sale waiting for a code (engine.sale) or, on the
@@ -288,7 +319,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     settings,
     checkScanner: (config, lists) => checkScannerConfig(config, { ...deviceCheck, lists }),
     events,
-    sale: engine.sale,
+    sale: saleWithProposals,
     preauth,
     orders: { findOrder: (id: string) => engine.findOrder(id) },
   });

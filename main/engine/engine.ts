@@ -317,6 +317,7 @@ export class Engine {
     this.current = {
       phase: 'in-flight',
       amountFen,
+      ...(this.current.ecr ? { ecr: this.current.ecr } : {}),
       merchantOrderId,
       channel: check.channel,
       codeMasked: maskCode(check.code),
@@ -357,7 +358,13 @@ export class Engine {
     return (this.journal.order(order.view.merchantOrderId, order.view.day) ?? order).view;
   }
 
-  async voidOrder(input: { merchantOrderId: string; pin: string; reason?: string }): Promise<OrderState> {
+  async voidOrder(input: {
+    merchantOrderId: string;
+    pin: string;
+    reason?: string;
+    /** A manager id the ECR link's API approval stands for, instead of a PIN typed here. */
+    approvedBy?: string;
+  }): Promise<OrderState> {
     const { manager, order, key, od } = await this.managerOrder(input);
     if (
       order.view.status !== 'paid' ||
@@ -385,6 +392,7 @@ export class Engine {
     amountFen: number;
     pin: string;
     reason?: string;
+    approvedBy?: string;
   }): Promise<OrderState> {
     const { manager, order, key, od } = await this.managerOrder(input);
     if (order.refunds.some((r) => r.status === 'pending' || r.status === 'unknown')) {
@@ -422,8 +430,10 @@ export class Engine {
   }
 
   /** A manager's operation on one order: the PIN checked, the order found and not being worked on. */
-  private async managerOrder(input: { merchantOrderId: string; pin: string }) {
-    const manager = await this.operators.requireManager(input.pin);
+  private async managerOrder(input: { merchantOrderId: string; pin: string; approvedBy?: string }) {
+    const manager = input.approvedBy
+      ? { id: input.approvedBy }
+      : await this.operators.requireManager(input.pin);
     const order = this.journal.findOrder(input.merchantOrderId);
     if (!order) throw notFound(input.merchantOrderId);
     const key = order.view.merchantOrderId;
@@ -437,7 +447,12 @@ export class Engine {
   // ── helpers ──────────────────────────────────────────────────────────────────────────────────
 
   private operatorId(): string {
-    return this.operators.current().id;
+    // Recovery runs from start-up, before anyone signs in: its records name the system.
+    try {
+      return this.operators.current().id;
+    } catch {
+      return 'system';
+    }
   }
 
   private print(key: string): void {
@@ -474,6 +489,7 @@ export class Engine {
       ...(c.message ? { message: c.message } : {}),
       ...(c.declineCode ? { declineCode: c.declineCode } : {}),
       ...(c.paidFen !== undefined ? { paidFen: c.paidFen } : {}),
+      ...(c.ecr ? { ecr: { ecrId: c.ecr.ecrId, ...(c.ecr.ref ? { ref: c.ecr.ref } : {}) } } : {}),
       unresolvedCount: this.blockingUnresolved().length,
       updatedAt: new Date(this.now()).toISOString(),
     };
