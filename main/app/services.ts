@@ -3,6 +3,7 @@
  * Router. Electron (main/electron/main.ts) and the browser harness (main/harness/cli.ts) both call
  * `startAppServices`, so the two transports run exactly the same code.
  */
+
 import os from 'node:os';
 import path from 'node:path';
 import { checkPrinterConfig, checkScannerConfig, dropSavedNonDevices } from '../devices/paths.js';
@@ -12,6 +13,8 @@ import { createPreauthService } from '../engine/preauth.js';
 import { forwardGatewayStatus, gatewayHandlers } from '../gateway/handlers.js';
 import { createPosLinkClient, type PosLinkClient, resolveGatewayUrl } from '../gateway/index.js';
 import { createGatewayMonitor } from '../gateway/status.js';
+import type { StationState } from '../ipc/channels/station.js';
+import { AppError } from '../ipc/errors.js';
 import { EventHub, Router } from '../ipc/router.js';
 import { Journal } from '../journal/journal.js';
 import { healthNotice, journalStartNotices } from '../journal/startup.js';
@@ -19,6 +22,7 @@ import { collectDiagnostics } from '../log/diagnostics.js';
 import { createRotatingFileSink } from '../log/file-sink.js';
 import { createLogger, setLogSink } from '../log/logger.js';
 import { createPrintingService } from '../printing/service.js';
+import { platformSpooler, type RawSpooler } from '../printing/spooler/index.js';
 import type { SystemPrinter } from '../printing/transports.js';
 import { reportsHandlers } from '../reports/handlers.js';
 import { settlementReport, shiftReport } from '../reports/journal-source.js';
@@ -45,7 +49,7 @@ import { openShiftsIn } from '../settings/shifts.js';
 import { createPersistentSettings } from '../settings/store.js';
 import type { Simulator } from '../simulator/server.js';
 import { createSyncService } from '../sync/service.js';
-import { yimaJournalOn } from '../yima/app-journal.js';
+import { createUpdateFacts, type UpdateFacts } from '../updates/facts.js';
 import { createYimaService, type YimaService } from '../yima/service.js';
 
 export interface AppServicesOptions {
@@ -64,12 +68,18 @@ export interface AppServicesOptions {
    * may honour; absent (harness, tests): the process environment, as a development run.
    */
   overrides?: Overrides;
+  /** Raw ESC/POS to installed printers; default: CUPS, or the winspool helper on Windows. */
+  spooler?: RawSpooler;
+  /** The PC (Electron): kiosk mode, start at login, updates. Absent → station.* answer UNAVAILABLE. */
+  station?: { state(): StationState; exitKiosk(): void };
 }
 
 export interface AppServices {
   readonly router: Router;
   readonly events: EventHub;
   readonly dataDir: string;
+  /** What the update gate needs to know (main/updates/gate.ts). */
+  readonly updateFacts: UpdateFacts;
   stop(): Promise<void>;
 }
 
@@ -258,16 +268,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   });
   router.mount(engineHandlers(engine, { preauth }));
   router.mount(reportsHandlers({ store: journal.store, today: () => journal.today() }));
-  const engineLog = createLogger('engine');
-  const recoverPreauths = () =>
-    preauth.recover().catch((error: unknown) => engineLog.error('pre-auth recovery failed', { error }));
-  void engine
-    .start()
-    .then(recoverPreauths)
-    .catch((error: unknown) => engineLog.error('recovery failed', { error }));
-  const preauthRecovery = setInterval(() => void recoverPreauths(), 60_000);
-  preauthRecovery.unref();
-  stops.push(() => clearInterval(preauthRecovery));
+  // One recovery loop for every kind (sales, pre-auths, Yima refunds): started once Yima has registered.
   stops.push(() => engine.stop());
 
   // ── 总部同步: the journal uploads to head office in the background (main/sync, docs/hq.md) ─────
@@ -288,6 +289,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     checkScanner: (config, lists) => checkScannerConfig(config, { ...deviceCheck, lists }),
     events,
     sale: engine.sale,
+    preauth,
     orders: { findOrder: (id: string) => engine.findOrder(id) },
   });
   router.mount(scanners.handlers());
@@ -318,6 +320,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
         : shiftReport(journal.store, operatorId ? { operatorId } : {}, journal.today()),
     operatorName: (id) => operators.list().find((o) => o.id === id)?.name,
     systemPrinter: options.systemPrinter,
+    spooler: options.spooler ?? platformSpooler(),
   });
   router.mount(printing.handlers());
   stops.push(() => printing.stop());
@@ -332,16 +335,15 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   yima = createYimaService({
     settings,
     operators,
-    // The receipt journal: intent / replies / final under the pos_seq; settlement counts the refunds.
-    journal: yimaJournalOn(journal),
-    events,
+    // The engine's order book: intent / replies / final under the pos_seq in the receipt journal.
+    book: engine.book,
     // The slip of a refunded refund (printing finds it through yima.get); a print failure never changes it.
     printer: { printYimaRefund: (view) => printing.printOrder(view.posSeq) },
     url: () => (yimaDemo && settings.get().environment === 'demo' ? yimaDemo.url : settings.get().yima.url),
   });
   router.mount(yima.handlers());
-  await yima.start();
   stops.push(() => yima.stop());
+  void engine.start().catch((error: unknown) => createLogger('engine').error('recovery failed', { error }));
 
   // ── app-level calls ────────────────────────────────────────────────────────────────────
   router.mount({
@@ -376,10 +378,36 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
       return { echo, at };
     },
   });
+  // ── the counter PC (kiosk exit needs a manager) ─────────────────────────────────────────
+  const noStation = () =>
+    new AppError('UNAVAILABLE', { zh: '仅桌面应用支持', en: 'Only in the desktop app' });
+  router.mount({
+    'station.state': () => {
+      if (!options.station) throw noStation();
+      return options.station.state();
+    },
+    'station.exitKiosk': async ({ pin }) => {
+      if (!options.station) throw noStation();
+      await operators.requireManager(pin);
+      options.station.exitKiosk();
+      return options.station.state();
+    },
+  });
+
+  // ── update gate facts ──────────────────────────────────────────────────────────────────
+  const updateFacts = createUpdateFacts({
+    events,
+    salePhase: () => engine.sale.current().phase,
+    unresolvedOrders: () => journal.unresolved().length,
+    printJobs: () => printing.jobs(),
+    syncState: () => sync.status().state,
+  });
+
   return {
     router,
     events,
     dataDir: options.dataDir,
+    updateFacts,
     async stop() {
       for (const stop of stops.reverse()) await stop();
     },

@@ -18,6 +18,7 @@ import { preauthCalls } from './channels/preauth.js';
 import { reportsCalls } from './channels/reports.js';
 import { saleCalls, saleEvents } from './channels/sale.js';
 import { settingsCalls, settingsEvents } from './channels/settings.js';
+import { stationCalls } from './channels/station.js';
 import { syncCalls, syncEvents } from './channels/sync.js';
 import { yimaCalls } from './channels/yima.js';
 import type { Envelope } from './errors.js';
@@ -35,6 +36,7 @@ export const calls = {
   ...journalCalls,
   ...gatewayCalls,
   ...syncCalls,
+  ...stationCalls,
 } as const;
 
 export const events = {

@@ -13,6 +13,8 @@ export type Copy = 'customer' | 'merchant';
 
 export interface ShopInfo {
   shopName: string;
+  /** Printed under the shop name when set (settings.receiptLogoLine). */
+  logoLine?: string;
   merchantCode: string;
   terminalCode: string;
 }
@@ -85,6 +87,7 @@ const YIMA_STATUS: Record<YimaRefundView['status'], string> = {
 function header(ctx: SlipContext, title: string, opts: SlipOptions | undefined): Block[] {
   const blocks: Block[] = [
     { t: 'text', text: ctx.shop.shopName, align: 'center', bold: true, size: 2 },
+    ...(ctx.shop.logoLine ? [{ t: 'text' as const, text: ctx.shop.logoLine, align: 'center' as const }] : []),
     { t: 'text', text: title, align: 'center', bold: true },
   ];
   if (opts) {

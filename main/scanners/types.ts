@@ -3,6 +3,7 @@
  * driver interface every scanner source (HID, serial) implements. The IPC channel files re-export these.
  */
 import { z } from 'zod';
+import { UsbSerialId } from '../devices/usb-serial.js';
 import type { DeviceStatus } from '../shared/device-status.js';
 import { Bilingual, Instant, PayChannel } from '../shared/schemas.js';
 
@@ -13,7 +14,7 @@ export type ScanSource = z.infer<typeof ScanSource>;
 export const ScanScreen = z.enum(['checkout', 'orders', 'preauth', 'settlement', 'settings', 'other']);
 export type ScanScreen = z.infer<typeof ScanScreen>;
 
-export const ScanRoute = z.enum(['sale', 'order-lookup', 'scanner-test', 'dropped']);
+export const ScanRoute = z.enum(['sale', 'preauth', 'order-lookup', 'scanner-test', 'dropped']);
 
 export const ScanReceived = z.object({
   codeMasked: z.string(),
@@ -23,6 +24,8 @@ export const ScanReceived = z.object({
   routedTo: ScanRoute,
   /** For an order-lookup route: the merchantOrderId the scan named. */
   orderId: z.string().optional(),
+  /** For a 'preauth' route: the typed amount the scan confirmed, in fen. */
+  amountFen: z.number().int().min(1).optional(),
   /** Why a scan was dropped or rejected (not a payment code, nothing waiting for it, ...). */
   reason: Bilingual.optional(),
   at: Instant,
@@ -45,6 +48,7 @@ export type HidDeviceInfo = z.infer<typeof HidDeviceInfo>;
 export const SerialPortInfo = z.object({
   path: z.string(),
   manufacturer: z.string().optional(),
+  serialNumber: z.string().optional(),
   vendorId: z.string().optional(),
   productId: z.string().optional(),
 });
@@ -71,6 +75,8 @@ export const ScannerConfig = z.discriminatedUnion('kind', [
       terminator: z.enum(['CR', 'LF', 'CRLF', 'none']),
       /** With terminator 'none': a scan ends after this many ms without a byte. */
       interByteTimeoutMs: z.number().int().min(5).max(2000),
+      /** Found by USB ids at open; `path` is where it was last seen. */
+      usb: UsbSerialId.optional(),
     })
     .strict(),
 ]);

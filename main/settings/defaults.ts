@@ -31,6 +31,9 @@ export function defaultSettings(): Settings {
     authMode: 'body-signature',
     maxAmountFen: 5_000_000, // ¥50,000.00
     queryDeadlineSeconds: 60,
+    receiptCopies: 'both',
+    receiptLogoLine: '',
+    voice: false,
     yima: {
       enabled: true,
       url: '',

@@ -53,6 +53,12 @@ export const PublicSettings = z.object({
   maxAmountFen: PositiveFen,
   /** How long an unknown pay is queried before it is voided. */
   queryDeadlineSeconds: z.number().int().min(10).max(600),
+  /** Which slips print after a sale: customer, merchant, both, or none (reprints still work). */
+  receiptCopies: z.enum(['customer', 'merchant', 'both', 'none']),
+  /** A line printed under the shop name on every slip (slogan, phone, WeChat id), empty for none. */
+  receiptLogoLine: z.string().max(40),
+  /** Speak the result ("收款成功，12.34 元") where the system has a voice; beeps otherwise. */
+  voice: z.boolean(),
   yima: z.object({
     enabled: z.boolean(),
     url: z.string().max(512),

@@ -29,9 +29,13 @@ export const saleCalls = {
     input: z.object({ code: RawScan, source: z.enum(['wedge', 'manual']) }).strict(),
     output: ScanReceived,
   },
-  /** Which screen is in front, so a scan with no sale waiting can open an order on the orders screen. */
+  /**
+   * Which screen is in front, so a scan with no sale waiting can open an order on the orders screen,
+   * and the amount typed there but not confirmed: a scan confirms it (checkout: the sale begins at that
+   * amount and charges the code; pre-auth: the pre-auth starts).
+   */
   'scan.setContext': {
-    input: z.object({ screen: ScanScreen }).strict(),
+    input: z.object({ screen: ScanScreen, draftAmountFen: PositiveFen.optional() }).strict(),
     output: z.object({ ok: z.literal(true) }),
   },
 };
