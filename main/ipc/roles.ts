@@ -98,6 +98,9 @@ export const channelRules: Readonly<Record<string, ChannelRule>> = {
   'operators.signIn': pub,
   'operators.current': pub,
   'diagnostics.collect': op,
+  // the counter PC: kiosk state for the status bar; leaving kiosk mode is the manager's
+  'station.state': pub,
+  'station.exitKiosk': mgr('pin'),
   // channels other parts add (declared ahead so they merge with a role)
   'gateway.status': op,
   'gateway.test': op,
