@@ -98,9 +98,10 @@ export const channelRules: Readonly<Record<string, ChannelRule>> = {
   'operators.signIn': pub,
   'operators.current': pub,
   'diagnostics.collect': op,
-  // the counter PC: kiosk state for the status bar; leaving kiosk mode is the manager's
+  // the counter PC: kiosk state for the status bar; leaving kiosk mode takes the manager's PIN, also
+  // at the sign-in screen (the handler checks it, under the caller's counter)
   'station.state': pub,
-  'station.exitKiosk': mgr('pin'),
+  'station.exitKiosk': { role: 'public', managerFor: 'always: its inline pin' },
   // channels other parts add (declared ahead so they merge with a role)
   'gateway.status': op,
   'gateway.test': op,
