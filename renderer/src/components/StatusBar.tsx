@@ -10,6 +10,7 @@ import { cashier } from '../cashier';
 import { type Lang, type MessageKey, type TFn, useT } from '../i18n';
 import { switchLanguage } from '../language';
 import { chinaTime, useCashier } from '../store';
+import { Bi } from './common';
 
 /** A device's own label, in the UI language: main names some as "中文 English". */
 export function deviceLabel(status: DeviceStatus | undefined, t: TFn, lang: Lang): string {
@@ -191,7 +192,7 @@ export function StatusBar() {
           title={noticeText}
           className={`sb-notice notice-${notice?.level ?? 'info'}`}
         >
-          {noticeText}
+          <Bi m={notice?.message} />
         </p>
         <button
           type="button"
