@@ -285,6 +285,16 @@ export const en: Record<MessageKey, string> = {
   'error.aField': 'the format of a field',
   'settings.yimaSignMd5': 'MD5 (message + key)',
   'print.unknownReason': 'the printer gave no reason',
+  'signin.setupTitle': 'First start: create the manager',
+  'signin.setupHint':
+    'This counter has no manager yet. Create the first one (id, name, PIN); the manager then adds cashiers.',
+  'signin.setupSubmit': 'Create the manager and sign in',
+  'signin.badId': 'The id is 1 to 20 letters, digits, _ or -',
+  'signin.badName': 'Enter a name',
+  'signin.recoveryTitle': 'Write down the recovery code',
+  'signin.recoveryHint':
+    'If every manager PIN is forgotten, only this code can create a manager again. It is shown this once.',
+  'signin.recoveryDone': 'Written down: start',
   'settings.title': 'Settings',
   'settings.notices': 'Settings notices',
   'settings.authMode': 'Authorization',
