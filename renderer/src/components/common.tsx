@@ -116,7 +116,14 @@ const FIELD_LABELS: Record<string, MessageKey> = {
 export function ErrorText({ error, label }: { error: ErrorBody | undefined; label?: string }) {
   const { t, bi } = useT();
   if (!error) return null;
-  if (error.code === 'BAD_INPUT' && error.fields && error.fields.length > 0) {
+  // A schema refusal (main's "参数无效（path: …）") reads as the fields in words; a domain refusal
+  // already says what is wrong in both languages and is shown as it is.
+  if (
+    error.code === 'BAD_INPUT' &&
+    error.fields &&
+    error.fields.length > 0 &&
+    error.message.zh.startsWith('参数无效')
+  ) {
     const names = error.fields.map((f) => {
       const leaf = f.path.split('.').pop() ?? f.path;
       const key = FIELD_LABELS[leaf];

@@ -350,7 +350,9 @@ function OrderPanel({
       <div className="card">
         <h2>
           <Money fen={o.amountFen} className="big-figure" />{' '}
-          <Badge state={o.status} label={t(`status.order.${o.status}` as MessageKey)} />
+          <span data-testid="order-status" data-status={o.status}>
+            <Badge state={o.status} label={t(`status.order.${o.status}` as MessageKey)} />
+          </span>
         </h2>
         {o.statusMessage && !SETTLED.has(o.status) && (
           <p className="msg">
@@ -392,6 +394,7 @@ function OrderPanel({
         <div className="toolbar">
           <button
             type="button"
+            data-testid="order-void"
             disabled={!canVoid}
             aria-expanded={mode === 'void'}
             onClick={() => open('void')}
@@ -400,16 +403,22 @@ function OrderPanel({
           </button>
           <button
             type="button"
+            data-testid="order-refund"
             disabled={!canRefund}
             aria-expanded={mode === 'refund'}
             onClick={() => open('refund')}
           >
             {t('orders.refund')}
           </button>
-          <button type="button" onClick={() => void reprint()}>
+          <button type="button" data-testid="order-reprint" onClick={() => void reprint()}>
             {t('orders.reprint')}
           </button>
-          <button type="button" aria-expanded={mode === 'preview'} onClick={() => void showPreview()}>
+          <button
+            type="button"
+            data-testid="order-preview"
+            aria-expanded={mode === 'preview'}
+            onClick={() => void showPreview()}
+          >
             {t('orders.preview')}
           </button>
           {o.unresolved && (
@@ -476,7 +485,9 @@ function OrderPanel({
         <ErrorText error={action.error} />
         <DoneText text={action.done} />
         {mode === 'preview' && preview !== undefined && (
-          <ReceiptPreview html={preview} label={t('orders.receipt')} />
+          <div data-testid="receipt-preview">
+            <ReceiptPreview html={preview} label={t('orders.receipt')} />
+          </div>
         )}
       </div>
       {detail.refunds.length > 0 && (
@@ -507,10 +518,12 @@ function OrderPanel({
       )}
       <div className="card">
         <h3>{t('orders.timeline')}</h3>
-        <ol className="timeline" aria-label={t('orders.timeline')}>
+        <ol className="timeline" aria-label={t('orders.timeline')} data-testid="timeline">
           {detail.timeline.map((e) => (
             <li key={e.seq}>
-              <time dateTime={e.at}>{chinaTime(e.at)}</time>
+              <time dateTime={e.at} data-type={e.type}>
+                {chinaTime(e.at)}
+              </time>
               {TIMELINE_LABEL[e.type] && (
                 <span className="tl-type">{t(TIMELINE_LABEL[e.type] as MessageKey)}</span>
               )}
