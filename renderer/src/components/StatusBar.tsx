@@ -124,7 +124,7 @@ function PrintAlert() {
     }
   };
   return (
-    <div role="alert" aria-label={t('print.problem')} className="print-alert" title={newest.title}>
+    <div role="alert" aria-label={t('print.problem')} className="print-alert" data-testid="print-alert">
       <span className="print-alert-text">
         {text}
         {problems.length > 1 ? ` ${t('print.more', { n: problems.length - 1 })}` : ''}
@@ -133,6 +133,7 @@ function PrintAlert() {
       <button
         type="button"
         className="sb-button primary"
+        data-testid="print-reprint"
         disabled={newest.state !== 'failed' && newest.state !== 'retrying'}
         onClick={() => void reprint()}
       >
