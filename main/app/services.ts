@@ -3,15 +3,20 @@
  * Router. Electron (main/electron/main.ts) and the browser harness (main/harness/cli.ts) both call
  * `startAppServices`, so the two transports run exactly the same code.
  */
+
 import os from 'node:os';
 import path from 'node:path';
 import { checkPrinterConfig, checkScannerConfig, dropSavedNonDevices } from '../devices/paths.js';
+import { createEcrLink } from '../ecr/link.js';
+import { enginePort } from '../ecr/port.js';
 import { Engine } from '../engine/engine.js';
 import { engineHandlers } from '../engine/handlers.js';
 import { createPreauthService } from '../engine/preauth.js';
 import { forwardGatewayStatus, gatewayHandlers } from '../gateway/handlers.js';
 import { createPosLinkClient, type PosLinkClient, resolveGatewayUrl } from '../gateway/index.js';
 import { createGatewayMonitor } from '../gateway/status.js';
+import type { StationState } from '../ipc/channels/station.js';
+import { AppError } from '../ipc/errors.js';
 import { EventHub, Router } from '../ipc/router.js';
 import { Journal } from '../journal/journal.js';
 import { healthNotice, journalStartNotices } from '../journal/startup.js';
@@ -19,15 +24,17 @@ import { collectDiagnostics } from '../log/diagnostics.js';
 import { createRotatingFileSink } from '../log/file-sink.js';
 import { createLogger, setLogSink } from '../log/logger.js';
 import { createPrintingService } from '../printing/service.js';
+import { platformSpooler, type RawSpooler } from '../printing/spooler/index.js';
 import type { SystemPrinter } from '../printing/transports.js';
 import { reportsHandlers } from '../reports/handlers.js';
 import { settlementReport, shiftReport } from '../reports/journal-source.js';
 import { createScannerService } from '../scanners/service.js';
+import type { ScanSource } from '../scanners/types.js';
 import { createPinAttempts } from '../settings/attempts.js';
 import { auditedGate, readAudit } from '../settings/audit.js';
 import { authHandlers } from '../settings/auth-handlers.js';
 import type { StoreClass } from '../settings/conf-file.js';
-import { DataFolderError, prepareDataFolder } from '../settings/data-folder.js';
+import { DataFolderError, prepareDataFolder, restrictNewFiles } from '../settings/data-folder.js';
 import { DEMO_YIMA_KEY } from '../settings/defaults.js';
 import { diagnosticsDocuments, settingsHandlers } from '../settings/handlers.js';
 import { createNoticeBoard } from '../settings/notices.js';
@@ -41,10 +48,11 @@ import {
 import { createRecoveryCodes } from '../settings/recovery.js';
 import { createPlainSecretBox, type SecretBox } from '../settings/secret-box.js';
 import { createSession, type Session } from '../settings/session.js';
+import { openShiftsIn } from '../settings/shifts.js';
 import { createPersistentSettings } from '../settings/store.js';
 import type { Simulator } from '../simulator/server.js';
 import { createSyncService } from '../sync/service.js';
-import { yimaJournalOn } from '../yima/app-journal.js';
+import { createUpdateFacts, type UpdateFacts } from '../updates/facts.js';
 import { createYimaService, type YimaService } from '../yima/service.js';
 
 export interface AppServicesOptions {
@@ -63,12 +71,18 @@ export interface AppServicesOptions {
    * may honour; absent (harness, tests): the process environment, as a development run.
    */
   overrides?: Overrides;
+  /** Raw ESC/POS to installed printers; default: CUPS, or the winspool helper on Windows. */
+  spooler?: RawSpooler;
+  /** The PC (Electron): kiosk mode, start at login, updates. Absent → station.* answer UNAVAILABLE. */
+  station?: { state(): StationState; exitKiosk(): void };
 }
 
 export interface AppServices {
   readonly router: Router;
   readonly events: EventHub;
   readonly dataDir: string;
+  /** What the update gate needs to know (main/updates/gate.ts). */
+  readonly updateFacts: UpdateFacts;
   stop(): Promise<void>;
 }
 
@@ -85,6 +99,8 @@ export function defaultDataDirForNode(): string {
 export async function startAppServices(options: AppServicesOptions): Promise<AppServices> {
   const overrides = options.overrides ?? resolveOverrides({ env: process.env, packaged: false });
   // Before anything opens a file: writable, 0700, files 0600 (or no start at all, and the shell says why).
+  // New files are the user's alone, whatever mode an existing folder had (journal files 0600).
+  restrictNewFiles();
   const folder = prepareDataFolder(options.dataDir);
   if (!folder.ok) throw new DataFolderError(folder.problem, folder.code);
   const router = new Router(createLogger('ipc'));
@@ -138,7 +154,11 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   session = createSession({
     operators: operatorStore,
     attempts: createPinAttempts({ dataDir: options.dataDir }),
-    journal: { append: (t, k, d, o) => journal.append(t, k, d, o), hasHistory },
+    journal: {
+      append: (t, k, d, o) => journal.append(t, k, d, o),
+      hasHistory,
+      openShifts: () => openShiftsIn(journal.store),
+    },
     recovery: createRecoveryCodes(options.dataDir),
     emit: (state) => events.emit('auth.changed', state),
     notice: (message) =>
@@ -251,22 +271,41 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   });
   router.mount(engineHandlers(engine, { preauth }));
   router.mount(reportsHandlers({ store: journal.store, today: () => journal.today() }));
-  const engineLog = createLogger('engine');
-  const recoverPreauths = () =>
-    preauth.recover().catch((error: unknown) => engineLog.error('pre-auth recovery failed', { error }));
-  void engine
-    .start()
-    .then(recoverPreauths)
-    .catch((error: unknown) => engineLog.error('recovery failed', { error }));
-  const preauthRecovery = setInterval(() => void recoverPreauths(), 60_000);
-  preauthRecovery.unref();
-  stops.push(() => clearInterval(preauthRecovery));
+  // One recovery loop for every kind (sales, pre-auths, Yima refunds): started once Yima has registered.
   stops.push(() => engine.stop());
 
   // ── 总部同步: the journal uploads to head office in the background (main/sync, docs/hq.md) ─────
   const sync = createSyncService({ store: journal.store, settings, events });
   router.mount(sync.handlers());
   stops.push(() => sync.stop());
+
+  // ── ECR link: host POS → this counter (docs/ecr.md) ─────────────────────────────────────
+  // The API listens only once a manager turned it on (Settings → ECR). A scan with no sale waiting
+  // takes an open customer-display proposal (the cashier's confirmation), then pays it.
+  const ecr = createEcrLink({
+    port: enginePort(engine, journal, events, () => session?.currentId() !== undefined),
+    settings,
+    operators,
+    events,
+    dataDir: options.dataDir,
+    secretBox: options.secretBox ?? createPlainSecretBox(),
+    version: options.version,
+    requireManager: async (pin) => session?.callManager() ?? (session as Session).requireManager(pin),
+  });
+  router.mount(ecr.handlers());
+  await ecr.start();
+  stops.push(() => ecr.stop());
+  // An amount the cashier typed wins over a display proposal (the router begins it first).
+  const saleWithProposals = {
+    ...engine.sale,
+    awaitingCode: () =>
+      engine.sale.awaitingCode() || (ecr.openProposal() !== undefined && scanners.router.draft === undefined),
+    acceptCode: (code: string, source: ScanSource, deviceId: string) => {
+      const proposal = engine.sale.awaitingCode() ? undefined : ecr.openProposal();
+      if (proposal) ecr.confirmProposal(proposal.id);
+      return engine.sale.acceptCode(code, source, deviceId);
+    },
+  };
 
   // ── scanners (issue 5) ─────────────────────────────────────────────────────────────────
   // HID / serial driver from settings.scanner (or none: keyboard wedge in the renderer), the scan router,
@@ -280,7 +319,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     settings,
     checkScanner: (config, lists) => checkScannerConfig(config, { ...deviceCheck, lists }),
     events,
-    sale: engine.sale,
+    sale: saleWithProposals,
     preauth,
     orders: { findOrder: (id: string) => engine.findOrder(id) },
   });
@@ -312,6 +351,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
         : shiftReport(journal.store, operatorId ? { operatorId } : {}, journal.today()),
     operatorName: (id) => operators.list().find((o) => o.id === id)?.name,
     systemPrinter: options.systemPrinter,
+    spooler: options.spooler ?? platformSpooler(),
   });
   router.mount(printing.handlers());
   stops.push(() => printing.stop());
@@ -326,16 +366,15 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   yima = createYimaService({
     settings,
     operators,
-    // The receipt journal: intent / replies / final under the pos_seq; settlement counts the refunds.
-    journal: yimaJournalOn(journal),
-    events,
+    // The engine's order book: intent / replies / final under the pos_seq in the receipt journal.
+    book: engine.book,
     // The slip of a refunded refund (printing finds it through yima.get); a print failure never changes it.
     printer: { printYimaRefund: (view) => printing.printOrder(view.posSeq) },
     url: () => (yimaDemo && settings.get().environment === 'demo' ? yimaDemo.url : settings.get().yima.url),
   });
   router.mount(yima.handlers());
-  await yima.start();
   stops.push(() => yima.stop());
+  void engine.start().catch((error: unknown) => createLogger('engine').error('recovery failed', { error }));
 
   // ── app-level calls ────────────────────────────────────────────────────────────────────
   router.mount({
@@ -370,10 +409,36 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
       return { echo, at };
     },
   });
+  // ── the counter PC (kiosk exit needs a manager) ─────────────────────────────────────────
+  const noStation = () =>
+    new AppError('UNAVAILABLE', { zh: '仅桌面应用支持', en: 'Only in the desktop app' });
+  router.mount({
+    'station.state': () => {
+      if (!options.station) throw noStation();
+      return options.station.state();
+    },
+    'station.exitKiosk': async ({ pin }) => {
+      if (!options.station) throw noStation();
+      await operators.requireManager(pin);
+      options.station.exitKiosk();
+      return options.station.state();
+    },
+  });
+
+  // ── update gate facts ──────────────────────────────────────────────────────────────────
+  const updateFacts = createUpdateFacts({
+    events,
+    salePhase: () => engine.sale.current().phase,
+    unresolvedOrders: () => journal.unresolved().length,
+    printJobs: () => printing.jobs(),
+    syncState: () => sync.status().state,
+  });
+
   return {
     router,
     events,
     dataDir: options.dataDir,
+    updateFacts,
     async stop() {
       for (const stop of stops.reverse()) await stop();
     },

@@ -225,6 +225,11 @@ describe('classification (NOTES.md §3)', () => {
     ];
     for (const [code, state] of cases) expect(interpretQuery(q({ queryResCode: code })).state).toBe(state);
     expect(interpretQuery(q({ queryResCode: '0', amount: 500 })).amountFen).toBe(500);
+    // Paid for more than was asked is not believed.
+    expect(interpretQuery(q({ queryResCode: '0', amount: 501 }), { requestedFen: 500 }).state).toBe(
+      'unknown',
+    );
+    expect(interpretQuery(q({ queryResCode: '0', amount: 480 }), { requestedFen: 500 }).state).toBe('paid');
     expect(
       interpretQuery({ outcome: 'unknown', cause: 'timeout', detail: '' } as CallResult<QueryResponse>).state,
     ).toBe('unknown');

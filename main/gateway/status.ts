@@ -26,11 +26,16 @@ const NOT_SENT_WORDS: Record<NotSentCause, Bilingual> = {
   'connect-timeout': { zh: '连接超时', en: 'connect timed out' },
   tls: { zh: '安全连接失败（证书）', en: 'secure connection failed (certificate)' },
   'connect-failed': { zh: '连接失败', en: 'connection failed' },
+  'token-refused': { zh: '访问令牌被拒绝', en: 'access token refused' },
+  'token-failed': { zh: '无法获取访问令牌', en: 'no access token' },
 };
 
 /** What one exchange says about the gateway. */
 export function statusOf(result: CallResult<unknown>, latencyMs: number, at?: Date): GatewayStatus {
   const base = { ...(at ? { at: at.toISOString() } : {}), latencyMs: Math.max(0, Math.round(latencyMs)) };
+  if (result.outcome === 'declined' && result.notSent && result.cause === 'token-refused') {
+    return { ...base, state: 'auth-failed', message: result.message };
+  }
   if (result.outcome === 'declined' && result.notSent) {
     const why = NOT_SENT_WORDS[result.cause];
     return {
@@ -124,7 +129,7 @@ export function testVerdict(result: CallResult<unknown>): GatewayTestResult {
   }
   if (result.outcome === 'declined' && result.notSent) {
     const s = statusOf(result, 0);
-    return { ok: false, state: 'unreachable', message: s.message as Bilingual };
+    return { ok: false, state: s.state, message: s.message as Bilingual };
   }
   if (result.outcome === 'declined' && result.errCode === '1000') {
     return {

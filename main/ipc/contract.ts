@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { appCalls, appEvents } from './channels/app.js';
 import { authCalls, authEvents } from './channels/auth.js';
 import { devicesCalls, devicesEvents } from './channels/devices.js';
+import { ecrCalls, ecrEvents } from './channels/ecr.js';
 import { gatewayCalls, gatewayEvents } from './channels/gateway.js';
 import { journalCalls, journalEvents } from './channels/journal.js';
 import { ordersCalls, ordersEvents } from './channels/orders.js';
@@ -18,6 +19,7 @@ import { preauthCalls } from './channels/preauth.js';
 import { reportsCalls } from './channels/reports.js';
 import { saleCalls, saleEvents } from './channels/sale.js';
 import { settingsCalls, settingsEvents } from './channels/settings.js';
+import { stationCalls } from './channels/station.js';
 import { syncCalls, syncEvents } from './channels/sync.js';
 import { yimaCalls } from './channels/yima.js';
 import type { Envelope } from './errors.js';
@@ -35,6 +37,8 @@ export const calls = {
   ...journalCalls,
   ...gatewayCalls,
   ...syncCalls,
+  ...stationCalls,
+  ...ecrCalls,
 } as const;
 
 export const events = {
@@ -47,6 +51,7 @@ export const events = {
   ...journalEvents,
   ...gatewayEvents,
   ...syncEvents,
+  ...ecrEvents,
 } as const;
 
 export type Calls = typeof calls;

@@ -113,6 +113,33 @@ export function decodeLine(line: string): DecodeResult {
   return { ok: true, record: parsed, json };
 }
 
+/**
+ * Decode the line in `buf[start, end)` (without its newline) straight from the bytes: the checksum is
+ * taken over the bytes as they are on disk, and the JSON text is decoded once. Same result as
+ * `decodeLine(buf.toString('utf8', start, end))`, at about half the cost (reading a day, verify).
+ */
+export function decodeSlice(buf: Buffer, start: number, end: number): DecodeResult {
+  const tab = buf.lastIndexOf(0x09, end - 1);
+  if (tab < start) return { ok: false, problem: 'no checksum' };
+  if (end - tab - 1 !== 8) return { ok: false, problem: 'malformed checksum' };
+  const sum = buf.toString('latin1', tab + 1, end);
+  if (!HEX8.test(sum)) return { ok: false, problem: 'malformed checksum' };
+  if (crc32(buf.subarray(start, tab)) !== Number.parseInt(sum, 16)) {
+    return { ok: false, problem: 'checksum mismatch' };
+  }
+  const json = buf.toString('utf8', start, tab);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return { ok: false, problem: 'not JSON' };
+  }
+  if (!isRecord(parsed)) return { ok: false, problem: 'not a journal record' };
+  return { ok: true, record: parsed, json };
+}
+
+const HEX8 = /^[0-9a-f]{8}$/;
+
 function isRecord(value: unknown): value is JournalRecord {
   if (!value || typeof value !== 'object') return false;
   const r = value as Record<string, unknown>;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chainHash, checksum, encodeRecord, GENESIS, splitChain } from './format.js';
+import { chainHash, checksum, decodeLine, decodeSlice, encodeRecord, GENESIS, splitChain } from './format.js';
 import { JournalStore, type JournalStoreOptions } from './store.js';
 
 const dirs: string[] = [];
@@ -267,5 +267,82 @@ describe('the check at start', () => {
     ]);
     expect(store.openReport?.problems[0]?.problem).toContain('records 4–6 are missing');
     store.close();
+  });
+});
+
+describe('reading', () => {
+  it('decodeSlice reads a line straight from the bytes exactly as decodeLine does', () => {
+    const good = encodeRecord({
+      s: 7,
+      at: 'x',
+      t: 'a',
+      k: '退款',
+      od: '2026-01-01',
+      op: 'o',
+      d: { note: '交易成功 ✓' },
+    });
+    const cases = [
+      good,
+      good.replace('交易', '交昜'),
+      '{"s":1}\tzzzzzzzz\n',
+      'no tab\n',
+      `{"s":1}\t${checksum('{"s":1}')}\n`,
+    ];
+    for (const line of cases) {
+      const buf = Buffer.from(`xx${line}`);
+      expect(decodeSlice(buf, 2, buf.length - 1)).toEqual(decodeLine(line.slice(0, -1)));
+    }
+  });
+
+  it('an old unresolved order is read from where its meta says, with its records written on later days', () => {
+    const { c, open } = setup();
+    let store = open();
+    store.append({ t: 'pay.intent', k: 'A', op: 'c', st: 'pending', un: true, d: { n: 1 } });
+    store.append({ t: 'pay.intent', k: 'B', op: 'c', st: 'pending', un: true, d: { n: 2 } });
+    store.append({ t: 'pay.reply', k: 'B', op: 'c', st: 'paid', un: false, d: { n: 3 } });
+    store.append({ t: 'query.reply', k: 'A', op: 'c', st: 'unknown', un: true, d: { n: 4 } });
+    c.advance(86_400_000);
+    store.append({
+      t: 'query.reply',
+      k: 'A',
+      od: '2026-03-10',
+      op: 'c',
+      st: 'unknown',
+      un: true,
+      d: { n: 5 },
+    });
+    store.close();
+    c.advance(86_400_000);
+    store = open();
+    expect(store.openSet().map((e) => [e.k, e.od])).toEqual([['A', '2026-03-10']]);
+    expect(store.recordsOfKey('A', '2026-03-10').map((r) => r.d.n)).toEqual([1, 4, 5]);
+    // The same answer as reading the whole day.
+    expect(
+      store
+        .recordsOfOrdersOn('2026-03-10')
+        .filter((r) => r.k === 'A')
+        .map((r) => r.d.n),
+    ).toEqual([1, 4, 5]);
+    expect(store.recordsOfKey('B', '2026-03-10').map((r) => r.d.n)).toEqual([2, 3]);
+    store.close();
+  });
+});
+
+describe('verifyAsync', () => {
+  it('gives the same report as verify, problems included', async () => {
+    const { c, open, file } = setup();
+    const store = open();
+    for (let n = 1; n <= 3; n += 1) put(store, n);
+    c.advance(86_400_000);
+    for (let n = 4; n <= 6; n += 1) put(store, n);
+    store.close();
+    const list = lines(file());
+    list.splice(1, 1);
+    writeLines(file(), list);
+    const reopened = open();
+    const sync = reopened.verify();
+    expect(sync.damaged.map((p) => p.kind)).toEqual(['deleted']);
+    expect(await reopened.verifyAsync()).toEqual(sync);
+    reopened.close();
   });
 });

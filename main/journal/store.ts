@@ -24,6 +24,7 @@ import {
   chainHash,
   chinaDay,
   decodeLine,
+  decodeSlice,
   encodeChained,
   GENESIS,
   isDay,
@@ -61,8 +62,11 @@ export interface FileMeta {
   lastH?: string;
   /** Problems inside this file found when the meta was built (shown at every start until dealt with). */
   problems?: VerifyProblem[];
-  /** Keys whose last record in this file is unresolved. */
-  unresolved: Array<{ k: string; od: string; s: number; st?: string }>;
+  /**
+   * Keys whose last record in this file is unresolved, with where all of that key's records in this
+   * file are (`at`: offset, length, offset, length, …): recovery reads an old order without its day.
+   */
+  unresolved: Array<{ k: string; od: string; s: number; st?: string; at?: number[] }>;
   /** Records in this file for orders of another day: where to read them. */
   foreign: Array<{ k: string; od: string; s: number; off: number; len: number; un: boolean; st?: string }>;
 }
@@ -205,8 +209,10 @@ export class JournalStore {
   private readonly open = new Map<string, OpenEntry & { un: boolean }>();
   private readonly foreignByDay = new Map<
     string,
-    Array<{ file: string; off: number; len: number; s: number }>
+    Array<{ file: string; off: number; len: number; s: number; k: string }>
   >();
+  /** Where the records of an order left unresolved in its own day's file are (from the metas). */
+  private readonly locators = new Map<string, { od: string; at: number[] }>();
   private readonly cache = new Map<string, JournalRecord[]>();
   private readonly cacheDays: number;
   private readonly listeners = new Set<Listener>();
@@ -368,9 +374,47 @@ export class JournalStore {
     return [...own, ...extra].sort((a, b) => a.s - b.s);
   }
 
-  /** Every record of one order. */
+  /**
+   * Every record of one order. An old unresolved order (what recovery and the unresolved list ask for)
+   * is read line by line from where its meta says, not by reading its whole day.
+   */
   recordsOfKey(key: string, od: string): JournalRecord[] {
+    const loc = this.locators.get(key);
+    if (loc && loc.od === od && this.current?.day !== od && !this.cache.has(od)) {
+      const own = this.readLines(od, loc.at);
+      if (own) {
+        const refs = (this.foreignByDay.get(od) ?? []).filter((ref) => ref.k === key);
+        const extra = refs
+          .map((ref) => this.readAt(ref.file, ref.off, ref.len))
+          .filter((r) => r !== undefined);
+        return [...own, ...extra].sort((a, b) => a.s - b.s);
+      }
+    }
     return this.recordsOfOrdersOn(od).filter((r) => r.k === key);
+  }
+
+  /** The lines at `at` (offset, length, …) of a day file; undefined if one does not check out. */
+  private readLines(day: string, at: number[]): JournalRecord[] | undefined {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.fileOf(day), 'r');
+    } catch {
+      return undefined;
+    }
+    try {
+      const out: JournalRecord[] = [];
+      for (let i = 0; i + 1 < at.length; i += 2) {
+        const len = at[i + 1] as number;
+        const buf = Buffer.alloc(len);
+        if (fs.readSync(fd, buf, 0, len, at[i] as number) !== len || buf[len - 1] !== 0x0a) return undefined;
+        const decoded = decodeSlice(buf, 0, len - 1);
+        if (!decoded.ok) return undefined;
+        out.push(decoded.record);
+      }
+      return out;
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 
   /** Orders with work left (unresolved), oldest first. */
@@ -412,23 +456,43 @@ export class JournalStore {
    */
   verify(): VerifyReport {
     const checker = new ChainChecker();
+    const perFile = this.days().map((day) => this.verifyFile(checker, day));
+    return this.verifyReport(checker, perFile);
+  }
+
+  /**
+   * The same report as `verify`, yielding to the event loop between files: a year takes seconds, and
+   * the main process must keep serving the counter meanwhile. Appends in between are not included.
+   */
+  async verifyAsync(): Promise<VerifyReport> {
+    const checker = new ChainChecker();
     const perFile: VerifyFileReport[] = [];
     for (const day of this.days()) {
-      const name = `${day}.jsonl`;
-      let buf: Buffer;
-      try {
-        buf = fs.readFileSync(path.join(this.dir, name));
-      } catch {
-        buf = Buffer.alloc(0);
-      }
-      // Bytes of a failed append not yet cut off are not part of the journal.
-      if (this.current?.day === day) buf = buf.subarray(0, this.current.size);
-      perFile.push(checker.file(name, buf));
+      perFile.push(this.verifyFile(checker, day));
+      await new Promise((resolve) => setImmediate(resolve));
     }
+    return this.verifyReport(checker, perFile);
+  }
+
+  private verifyFile(checker: ChainChecker, day: string): VerifyFileReport {
+    const name = `${day}.jsonl`;
+    let buf: Buffer;
+    try {
+      buf = fs.readFileSync(path.join(this.dir, name));
+    } catch {
+      buf = Buffer.alloc(0);
+    }
+    // Bytes of a failed append not yet cut off, and the zeros ahead, are not part of the journal.
+    if (this.current?.day === day) buf = buf.subarray(0, this.current.size);
+    return checker.file(name, buf);
+  }
+
+  private verifyReport(checker: ChainChecker, perFile: VerifyFileReport[]): VerifyReport {
     const problems = checker.finish();
     for (const file of perFile) {
       file.problems = problems.filter((p) => p.file === file.file);
       file.ok = file.problems.length === 0;
+      delete (file as { damaged?: number }).damaged;
     }
     return {
       files: perFile.length,
@@ -713,6 +777,7 @@ export class JournalStore {
         });
         meta = buildMeta(day, goodEnd(offsets), records, offsets, fileReport.damaged, firstBare);
         meta.mtimeMs = stat.mtimeMs;
+        if (day !== today) settled(meta, true);
         if (day === today) {
           this.current = {
             day,
@@ -768,11 +833,14 @@ export class JournalStore {
   }
 
   private applyMeta(meta: FileMeta): void {
-    for (const entry of meta.unresolved) this.track({ ...entry, un: true });
+    for (const { at, ...entry } of meta.unresolved) {
+      this.track({ ...entry, un: true });
+      if (at) this.locators.set(entry.k, { od: entry.od, at });
+    }
     for (const f of meta.foreign) {
       this.track({ k: f.k, od: f.od, s: f.s, un: f.un, ...(f.st !== undefined ? { st: f.st } : {}) });
       const list = this.foreignByDay.get(f.od) ?? [];
-      list.push({ file: meta.day, off: f.off, len: f.len, s: f.s });
+      list.push({ file: meta.day, off: f.off, len: f.len, s: f.s, k: f.k });
       this.foreignByDay.set(f.od, list);
     }
   }
@@ -794,7 +862,7 @@ export class JournalStore {
     meta.size = off + len;
     if (record.od !== day) {
       const list = this.foreignByDay.get(record.od) ?? [];
-      list.push({ file: day, off, len, s: record.s });
+      list.push({ file: day, off, len, s: record.s, k: record.k });
       this.foreignByDay.set(record.od, list);
     }
     if (record.un !== undefined) {
@@ -836,7 +904,7 @@ export class JournalStore {
 
   private writeMeta(meta: FileMeta | undefined): void {
     if (!meta) return;
-    settled(meta);
+    settled(meta, meta.day !== this.current?.day);
     const target = path.join(this.indexDir, `${meta.day}.meta.json`);
     const tmp = `${target}.tmp`;
     try {
@@ -1034,7 +1102,17 @@ function addToMeta(meta: FileMeta, record: JournalRecord, off: number, len: numb
       un: record.un === true,
       ...(record.st !== undefined ? { st: record.st } : {}),
     });
-  } else if (record.un !== undefined) {
+  } else {
+    let offsets = offsetsByMeta.get(meta);
+    if (!offsets) {
+      offsets = new Map();
+      offsetsByMeta.set(meta, offsets);
+    }
+    const list = offsets.get(record.k);
+    if (list) list.push(off, len);
+    else offsets.set(record.k, [off, len]);
+  }
+  if (record.od === meta.day && record.un !== undefined) {
     // A map while the file is written to (an array search per append would grow with the day).
     const open = unresolvedOf(meta);
     open.delete(record.k);
@@ -1051,6 +1129,8 @@ function addToMeta(meta: FileMeta, record: JournalRecord, off: number, len: numb
 }
 
 const unresolvedByMeta = new WeakMap<FileMeta, Map<string, FileMeta['unresolved'][number]>>();
+/** Where each key's own records are in the file, while the meta is built (dropped once stored). */
+const offsetsByMeta = new WeakMap<FileMeta, Map<string, number[]>>();
 const dirtyUnresolved = new WeakSet<FileMeta>();
 
 function unresolvedOf(meta: FileMeta): Map<string, FileMeta['unresolved'][number]> {
@@ -1062,11 +1142,22 @@ function unresolvedOf(meta: FileMeta): Map<string, FileMeta['unresolved'][number
   return map;
 }
 
-/** The meta as stored: its unresolved list brought up to date from the map appends keep. */
-function settled(meta: FileMeta): FileMeta {
+/**
+ * The meta as stored: its unresolved list brought up to date from the map appends keep, each entry
+ * with where its key's records are. `done`: the file takes no more records (drop the offsets).
+ */
+function settled(meta: FileMeta, done: boolean): FileMeta {
   if (dirtyUnresolved.has(meta)) {
     meta.unresolved = [...unresolvedOf(meta).values()];
     dirtyUnresolved.delete(meta);
+  }
+  const offsets = offsetsByMeta.get(meta);
+  if (offsets) {
+    for (const entry of meta.unresolved) {
+      const at = offsets.get(entry.k);
+      if (at) entry.at = [...at];
+    }
+    if (done) offsetsByMeta.delete(meta);
   }
   return meta;
 }
@@ -1086,7 +1177,7 @@ function buildMeta(
   });
   meta.size = size;
   meta.damaged = damaged;
-  return settled(meta);
+  return settled(meta, false);
 }
 const DAMAGED_H = 'damaged';
 /** How many recent records the checker remembers to resolve a reordering (adjacent swaps and more). */
@@ -1150,12 +1241,12 @@ class ChainChecker {
         break;
       }
       const off = start;
-      const text = buf.toString('utf8', start, end);
       start = end + 1;
-      const decoded = decodeLine(text);
+      const decoded = decodeSlice(buf, off, end);
       if (!decoded.ok) {
         report.damaged += 1;
         // The line is not trustworthy, but its sequence and hash (if legible) keep the chain checkable.
+        const text = buf.toString('utf8', off, end);
         const json = text.slice(0, Math.max(0, text.lastIndexOf('\t')));
         const s = Number(/^\{"s":(\d+),/.exec(json)?.[1] ?? Number.NaN);
         this.problems.push({
@@ -1346,7 +1437,7 @@ export function readFile(file: string): {
       damaged += 1;
       break;
     }
-    const decoded = decodeLine(buf.toString('utf8', start, end));
+    const decoded = decodeSlice(buf, start, end);
     if (decoded.ok) {
       records.push(decoded.record);
       offsets.push([start, end + 1 - start]);

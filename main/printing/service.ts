@@ -31,6 +31,7 @@ import {
   voidSlip,
   yimaRefundSlip,
 } from './receipts.js';
+import type { RawSpooler } from './spooler/types.js';
 import {
   DEFAULT_TIMEOUTS,
   PrintError,
@@ -64,6 +65,8 @@ export interface PrintingDeps {
   operatorName?: (id: string) => string | undefined;
   /** The OS printers (Electron); absent in the browser harness and in tests. */
   systemPrinter?: SystemPrinter;
+  /** The OS print spooler for raw ESC/POS to installed printers (CUPS or the Windows helper). */
+  spooler?: RawSpooler;
   listSerialPorts?: () => Promise<SerialPortInfo[]>;
   /** Where the Linux usblp device files live. */
   usbDir?: string;
@@ -72,7 +75,12 @@ export interface PrintingDeps {
   /** Refuses a printer choice that is not a device (main/devices/paths.ts); the app always passes one. */
   checkPrinter?: (
     printer: PrinterConfig,
-    lists: { serial: () => Promise<string[]>; usb: () => Promise<string[]>; system: () => Promise<string[]> },
+    lists: {
+      serial: () => Promise<string[]>;
+      usb: () => Promise<string[]>;
+      system: () => Promise<string[]>;
+      spooler: () => Promise<string[]>;
+    },
   ) => Promise<void>;
   /** Copies printed after a sale when the caller does not say: 'both' (customer, then merchant) by default. */
   defaultCopies?: Copies;
@@ -123,7 +131,7 @@ export function createPrintingService(deps: PrintingDeps): PrintingService {
       config: printer,
       paper: paperWidth as PaperWidth,
       drawerKick,
-      printer: printerFor(printer, deps.systemPrinter, timeouts),
+      printer: printerFor(printer, deps.systemPrinter, timeouts, deps.spooler),
     };
   };
 
@@ -330,6 +338,7 @@ export function createPrintingService(deps: PrintingDeps): PrintingService {
       return ports.map((p) => ({
         path: p.path,
         ...(p.manufacturer ? { manufacturer: p.manufacturer } : {}),
+        ...(p.serialNumber ? { serialNumber: p.serialNumber } : {}),
         ...(p.vendorId ? { vendorId: p.vendorId } : {}),
         ...(p.productId ? { productId: p.productId } : {}),
       }));
@@ -346,12 +355,14 @@ export function createPrintingService(deps: PrintingDeps): PrintingService {
       serial: await listSerial(),
       usb: await listUsb(),
       system: deps.systemPrinter ? await deps.systemPrinter.list().catch(() => []) : [],
+      spooler: deps.spooler ? await deps.spooler.list().catch(() => []) : [],
     }),
     'printers.configure': async ({ printer, paperWidth, drawerKick }) => {
       await deps.checkPrinter?.(printer, {
         serial: async () => (await listSerial()).map((p) => p.path),
         usb: listUsb,
         system: async () => (deps.systemPrinter ? await deps.systemPrinter.list() : []),
+        spooler: async () => (deps.spooler ? await deps.spooler.list() : []),
       });
       const previous = deps.settings.get().printer;
       deps.settings.setDevice({
@@ -397,6 +408,7 @@ export function createPrintingService(deps: PrintingDeps): PrintingService {
     idle: () => queue.idle(),
     async stop() {
       queue.stop();
+      await deps.spooler?.close();
     },
   };
 }

@@ -192,6 +192,7 @@ export function createScannerService(options: ScannerServiceOptions): ScannerSer
         serial: serialPorts.map((p) => ({
           path: p.path,
           ...(p.manufacturer ? { manufacturer: p.manufacturer } : {}),
+          ...(p.serialNumber ? { serialNumber: p.serialNumber } : {}),
           ...(p.vendorId ? { vendorId: p.vendorId } : {}),
           ...(p.productId ? { productId: p.productId } : {}),
         })),

@@ -3,6 +3,7 @@
  * driver interface every scanner source (HID, serial) implements. The IPC channel files re-export these.
  */
 import { z } from 'zod';
+import { UsbSerialId } from '../devices/usb-serial.js';
 import type { DeviceStatus } from '../shared/device-status.js';
 import { Bilingual, Instant, PayChannel } from '../shared/schemas.js';
 
@@ -47,6 +48,7 @@ export type HidDeviceInfo = z.infer<typeof HidDeviceInfo>;
 export const SerialPortInfo = z.object({
   path: z.string(),
   manufacturer: z.string().optional(),
+  serialNumber: z.string().optional(),
   vendorId: z.string().optional(),
   productId: z.string().optional(),
 });
@@ -73,6 +75,8 @@ export const ScannerConfig = z.discriminatedUnion('kind', [
       terminator: z.enum(['CR', 'LF', 'CRLF', 'none']),
       /** With terminator 'none': a scan ends after this many ms without a byte. */
       interByteTimeoutMs: z.number().int().min(5).max(2000),
+      /** Found by USB ids at open; `path` is where it was last seen. */
+      usb: UsbSerialId.optional(),
     })
     .strict(),
 ]);

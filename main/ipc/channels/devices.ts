@@ -25,6 +25,8 @@ export const devicesCalls = {
       serial: z.array(SerialPortInfo),
       usb: z.array(z.string()),
       system: z.array(z.string()),
+      /** Installed printers that take raw ESC/POS through the spooler (the `spooler` kind). */
+      spooler: z.array(z.string()),
     }),
   },
   'printers.configure': {

@@ -329,6 +329,8 @@ export const en: Record<MessageKey, string> = {
   'settings.scanner.hid': 'USB HID',
   'settings.scanner.serial': 'Serial',
   'settings.scannerDevice': 'Device',
+  'settings.scannerHidModes':
+    'On Windows a keyboard-mode HID scanner belongs to the OS and no app can open it: use the keyboard wedge, or set the scanner to HID-POS mode, or to USB virtual serial (USB-CDC) and choose Serial.',
   'settings.scannerKeyboardMode': '(keyboard mode: owned by the OS, the keyboard wedge is used)',
   'settings.serialPath': 'Serial port',
   'settings.baudRate': 'Baud rate',
@@ -344,7 +346,8 @@ export const en: Record<MessageKey, string> = {
   'settings.printer.tcp': 'Network (TCP 9100)',
   'settings.printer.serial': 'Serial',
   'settings.printer.usb-file': 'USB device file',
-  'settings.printer.system': 'System printer',
+  'settings.printer.spooler': 'Installed printer (raw ESC/POS)',
+  'settings.printer.system': 'System printer (HTML page, for non-ESC/POS printers)',
   'settings.host': 'Host',
   'settings.port': 'Port',
   'settings.devicePath': 'Device path',

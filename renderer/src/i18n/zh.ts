@@ -324,6 +324,8 @@ export const zh = {
   'settings.scanner.hid': 'USB HID',
   'settings.scanner.serial': '串口',
   'settings.scannerDevice': '设备',
+  'settings.scannerHidModes':
+    'Windows 上键盘模式的 HID 扫码枪由系统独占，任何程序都无法直接打开：请用“键盘输入”方式，或把扫码枪设为 HID-POS 模式或 USB 虚拟串口（USB-CDC）模式后选“串口”。',
   'settings.scannerKeyboardMode': '（键盘模式：由系统占用，将使用键盘楔）',
   'settings.serialPath': '串口',
   'settings.baudRate': '波特率',
@@ -339,7 +341,8 @@ export const zh = {
   'settings.printer.tcp': '网络 (TCP 9100)',
   'settings.printer.serial': '串口',
   'settings.printer.usb-file': 'USB 设备文件',
-  'settings.printer.system': '系统打印机',
+  'settings.printer.spooler': '已安装打印机（原始 ESC/POS）',
+  'settings.printer.system': '系统打印机（网页方式，用于非 ESC/POS 打印机）',
   'settings.host': '主机',
   'settings.port': '端口',
   'settings.devicePath': '设备路径',

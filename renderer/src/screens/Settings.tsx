@@ -29,6 +29,7 @@ import { useCashier } from '../store';
 import { AuditTrail } from './SettingsAudit';
 import { Devices } from './SettingsDevices';
 import { Operators } from './SettingsOperators';
+import { StationCard } from './SettingsStation';
 
 const ENVIRONMENTS: GatewayEnvironment[] = ['demo', 'test', 'production', 'custom'];
 const AUTH_MODES: PublicSettings['authMode'][] = ['body-signature', 'access-token'];
@@ -115,6 +116,7 @@ export function Settings() {
             'about',
             <>
               <About />
+              <StationCard />
               <Diagnostics />
             </>,
           )}

@@ -119,13 +119,18 @@ function ScannerCard() {
       return saved?.kind === 'hid' && (saved.path ?? '') === draft.hidPath ? saved : undefined;
     }
     if (!draft.serialPath) return undefined;
+    const { usb: _savedUsb, ...savedSerial } = saved?.kind === 'serial' ? saved : { usb: undefined };
+    const usb =
+      usbIdOf(found.serial, draft.serialPath) ??
+      (saved?.kind === 'serial' && saved.path === draft.serialPath ? saved.usb : undefined);
     return {
       kind: 'serial',
       ...SCANNER_SERIAL_DEFAULTS,
-      ...(saved?.kind === 'serial' ? saved : {}),
+      ...savedSerial,
       path: draft.serialPath,
       baudRate: Number(draft.baudRate) || 9600,
       terminator: draft.terminator,
+      ...(usb ? { usb } : {}),
     };
   };
 
@@ -169,6 +174,7 @@ function ScannerCard() {
             </select>
           </label>
           {selectedHid?.keyboardMode && <p className="msg msg-warn">{t('settings.scannerKeyboardMode')}</p>}
+          <p className="msg">{t('settings.scannerHidModes')}</p>
         </div>
       )}
       {draft.kind === 'serial' && (
@@ -258,6 +264,17 @@ function withCurrent(values: string[], current: string): Array<{ value: string; 
   return all.map((v) => ({ value: v, label: v }));
 }
 
+/** A listed serial port's USB ids, so the device is found again under a new COM number. */
+function usbIdOf(ports: PrinterList['serial'], path: string) {
+  const p = ports.find((x) => x.path === path);
+  if (!p?.vendorId || !p.productId) return undefined;
+  return {
+    vendorId: p.vendorId.padStart(4, '0'),
+    productId: p.productId.padStart(4, '0'),
+    ...(p.serialNumber ? { serialNumber: p.serialNumber } : {}),
+  };
+}
+
 interface PrinterDraft {
   kind: PrinterKind;
   host: string;
@@ -277,7 +294,7 @@ function printerDraft(saved: SavedPrinter | undefined): PrinterDraft {
     port: p?.kind === 'tcp' ? String(p.port) : '9100',
     path: p?.kind === 'serial' || p?.kind === 'usb-file' ? p.path : '',
     baudRate: p?.kind === 'serial' ? String(p.baudRate) : '9600',
-    deviceName: p?.kind === 'system' ? p.deviceName : '',
+    deviceName: p?.kind === 'system' ? p.deviceName : p?.kind === 'spooler' ? p.printerName : '',
     paperWidth: saved?.paperWidth ?? '80',
     drawerKick: saved?.drawerKick ?? false,
   };
@@ -288,7 +305,7 @@ function PrinterCard() {
   const status = useCashier((s) => s.printer);
   const saved = useCashier((s) => s.settings?.printer);
   const [draft, set] = useDraftFrom(saved, printerDraft);
-  const [found, setFound] = useState<PrinterList>({ serial: [], usb: [], system: [] });
+  const [found, setFound] = useState<PrinterList>({ serial: [], usb: [], system: [], spooler: [] });
   const action = useAction();
   const deviceLine = useDeviceLine();
   const { kind, path, deviceName } = draft;
@@ -297,13 +314,20 @@ function PrinterCard() {
     if (kind === 'usb-file' && !path && found.usb[0]) set({ path: found.usb[0] });
     if (kind === 'serial' && !path && found.serial[0]) set({ path: found.serial[0].path });
     if (kind === 'system' && !deviceName && found.system[0]) set({ deviceName: found.system[0] });
+    if (kind === 'spooler' && !deviceName && found.spooler[0]) set({ deviceName: found.spooler[0] });
   }, [kind, found, path, deviceName, set]);
 
   const config = (): PrinterConfig => {
     if (kind === 'tcp') return { kind, host: draft.host.trim(), port: Number(draft.port) || 9100 };
-    if (kind === 'serial') return { kind, path, baudRate: Number(draft.baudRate) || 9600 };
+    if (kind === 'serial') {
+      const p = saved?.printer;
+      const usb =
+        usbIdOf(found.serial, path) ?? (p?.kind === 'serial' && p.path === path ? p.usb : undefined);
+      return { kind, path, baudRate: Number(draft.baudRate) || 9600, ...(usb ? { usb } : {}) };
+    }
     if (kind === 'usb-file') return { kind, path };
     if (kind === 'system') return { kind, deviceName };
+    if (kind === 'spooler') return { kind, printerName: deviceName };
     return { kind: 'none' };
   };
 
@@ -316,7 +340,7 @@ function PrinterCard() {
           label={t('settings.printerKind')}
           value={kind}
           onChange={(next) => set({ kind: next })}
-          options={(['none', 'tcp', 'serial', 'usb-file', 'system'] as const).map((k) => ({
+          options={(['none', 'tcp', 'serial', 'usb-file', 'spooler', 'system'] as const).map((k) => ({
             value: k,
             label: t(`settings.printer.${k}` as MessageKey),
           }))}
@@ -389,14 +413,14 @@ function PrinterCard() {
           )}
         </div>
       )}
-      {kind === 'system' && (
+      {(kind === 'system' || kind === 'spooler') && (
         <div className="field-row">
           <SelectField
             id="printer-system"
             label={t('settings.deviceName')}
             value={deviceName}
             onChange={(next) => set({ deviceName: next })}
-            options={withCurrent(found.system, deviceName)}
+            options={withCurrent(kind === 'spooler' ? found.spooler : found.system, deviceName)}
           />
         </div>
       )}
