@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { type OrderState, RECORD } from '../journal/records.js';
 import { createLogger } from '../log/logger.js';
 import { AppError, type Bilingual } from '../shared/errors.js';
+import { formatFen } from '../shared/money.js';
 import { checkPayCode } from '../shared/paycode.js';
 import type { EcrMoneyPort } from './port.js';
 import {
@@ -299,7 +300,7 @@ export class EcrService {
       return error(409, 'NOT_PAID', MSG.notRefundable(req.originalEcrId), this.compute(original));
     }
     if (amount !== undefined && amount > order.view.refundableFen) {
-      const max = `¥${(order.view.refundableFen / 100).toFixed(2)}`;
+      const max = formatFen(order.view.refundableFen);
       return error(400, 'BAD_INPUT', {
         zh: `退款金额超过可退金额 ${max}`,
         en: `The refund exceeds the refundable ${max}`,

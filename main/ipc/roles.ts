@@ -106,6 +106,10 @@ export const channelRules: Readonly<Record<string, ChannelRule>> = {
   'ecr.reject': mgr('pin'),
   'ecr.confirmProposal': op,
   'ecr.dismissProposal': op,
+  // the counter PC: kiosk state for the status bar; leaving kiosk mode takes the manager's PIN, also
+  // at the sign-in screen (the handler checks it, under the caller's counter)
+  'station.state': pub,
+  'station.exitKiosk': { role: 'public', managerFor: 'always: its inline pin' },
   // channels other parts add (declared ahead so they merge with a role)
   'gateway.status': op,
   'gateway.test': op,
