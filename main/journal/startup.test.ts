@@ -134,7 +134,7 @@ describe('journal notices at start', () => {
       const dir = dataDir();
       const journalDir = path.join(dir, 'journal');
       fs.mkdirSync(journalDir);
-      if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro', 'tmpfs', journalDir]).status !== 0) {
+      if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro,mode=0700', 'tmpfs', journalDir]).status !== 0) {
         console.log('skipped: read-only journal folder at start (mount not permitted here)');
         return;
       }
