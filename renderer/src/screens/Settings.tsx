@@ -11,7 +11,15 @@ import type { PublicSettings, SecretName, SettingsPatch } from '../../../main/ip
 import type { Envelope } from '../../../main/ipc/errors';
 import { fenToYuanText } from '../../../main/shared/money';
 import { cashier } from '../cashier';
-import { checkAmount, DoneText, ErrorText, SelectField, TextField, useAction } from '../components/common';
+import {
+  Bi,
+  checkAmount,
+  DoneText,
+  ErrorText,
+  SelectField,
+  TextField,
+  useAction,
+} from '../components/common';
 import { PinField } from '../components/PinField';
 import { type MessageKey, type TFn, useT } from '../i18n';
 import { switchLanguage } from '../language';
@@ -167,7 +175,7 @@ function ManagerBar() {
 
 /** What main says about the settings themselves: damaged files, no keyring, demo PINs still open. */
 function SettingsNotices({ settings }: { settings: PublicSettings }) {
-  const { t, bi } = useT();
+  const { t } = useT();
   const notices = settings.notices ?? [];
   if (notices.length === 0) return null;
   return (
@@ -180,7 +188,7 @@ function SettingsNotices({ settings }: { settings: PublicSettings }) {
             n.level === 'info' ? 'msg msg-muted' : n.level === 'warning' ? 'msg msg-warn' : 'msg msg-error'
           }
         >
-          {bi(n.message)}
+          <Bi m={n.message} />
         </p>
       ))}
     </section>
