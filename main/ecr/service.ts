@@ -254,6 +254,11 @@ export class EcrService {
     return this.moneyBack('void', req);
   }
 
+  /** Every transaction not yet final (a host that reconnects to /v1/events gets these first). */
+  inProgress(): EcrResult[] {
+    return [...this.unsettled].map((t) => this.compute(t)).filter((r) => !FINAL_STATES.has(r.state));
+  }
+
   /** Refunds and voids waiting for a manager on the counter. */
   pending(): EcrResult[] {
     return [...this.unsettled]

@@ -28,6 +28,7 @@ import { optional } from '../optional';
 import { useCashier } from '../store';
 import { AuditTrail } from './SettingsAudit';
 import { Devices } from './SettingsDevices';
+import { EcrSettingsCard } from './SettingsEcr';
 import { Operators } from './SettingsOperators';
 import { StationCard } from './SettingsStation';
 
@@ -97,7 +98,13 @@ export function Settings() {
               <GatewayTestCard />
             </>,
           )}
-          {panel('devices', <Devices />)}
+          {panel(
+            'devices',
+            <>
+              <Devices />
+              <EcrSettingsCard />
+            </>,
+          )}
           {panel(
             'operators',
             <>
