@@ -262,7 +262,9 @@ export class Engine {
     }
     const keys = new Set(this.blockingUnresolved().map((o) => o.view.merchantOrderId));
     if (this.current.merchantOrderId && this.current.phase !== 'idle') keys.add(this.current.merchantOrderId);
-    for (const key of keys) {
+    // While the journal cannot write, parking is only the screen's: the orders stay open for recovery.
+    const writable = this.book.writable().writable;
+    for (const key of writable ? keys : []) {
       const order = this.journal.order(key);
       if (!order || order.parked || !order.view.unresolved) continue;
       try {
