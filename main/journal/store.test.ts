@@ -2,7 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chainHash, checksum, decodeLine, decodeSlice, encodeRecord, GENESIS, splitChain } from './format.js';
+import {
+  chainHash,
+  checksum,
+  decodeLine,
+  decodeSlice,
+  encodeRecord,
+  GENESIS,
+  recordChains,
+  splitChain,
+} from './format.js';
 import { JournalStore, type JournalStoreOptions } from './store.js';
 
 const dirs: string[] = [];
@@ -344,5 +353,25 @@ describe('verifyAsync', () => {
     expect(sync.damaged.map((p) => p.kind)).toEqual(['deleted']);
     expect(await reopened.verifyAsync()).toEqual(sync);
     reopened.close();
+  });
+});
+
+describe('recordChains', () => {
+  it('checks the chain on parsed records (what head office receives), and catches a changed amount', () => {
+    const { c, open } = setup();
+    const store = open();
+    put(store, 1, { amountFen: 100, note: '退款 ✓ "quoted" \\ back' });
+    c.advance(86_400_000);
+    put(store, 2, { amountFen: 250 });
+    const records = store.readFrom(1, 10).map((r) => JSON.parse(JSON.stringify(r)) as typeof r);
+    let prev = GENESIS;
+    for (const r of records) {
+      expect(recordChains(prev, r)).toBe(true);
+      prev = r.h as string;
+    }
+    const forged = { ...records[0], d: { ...records[0]?.d, amountFen: 900 } } as (typeof records)[number];
+    expect(recordChains(GENESIS, forged)).toBe(false);
+    expect(recordChains(GENESIS, records[1] as (typeof records)[number])).toBe(false);
+    store.close();
   });
 });
