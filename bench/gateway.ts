@@ -5,8 +5,12 @@
  *    measured with an in-memory transport: no network, no server.
  * 2. Requests per second against the embedded simulator over loopback HTTP (keep-alive), a bounded
  *    number of pays and queries at a fixed concurrency.
+ * 3. How fast a dead network is certain: a refused connection (closed port) and a connection that never
+ *    comes up (name lookup never answers, default 3 s connect timeout) → "not sent".
  */
+import net from 'node:net';
 import { createPosLinkClient } from '../main/gateway/client.js';
+import { nodeTransport } from '../main/gateway/transport.js';
 import { setLogSink } from '../main/log/logger.js';
 import { DEMO_CREDENTIALS } from '../main/settings/defaults.js';
 import { startSimulator } from '../main/simulator/server.js';
@@ -106,6 +110,46 @@ async function overLoopback(): Promise<void> {
   }
 }
 
+async function deadNetwork(): Promise<void> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const refused = createPosLinkClient(options(`http://127.0.0.1:${port}`));
+  const times: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t = performance.now();
+    const r = await refused.pay({
+      transactionAmount: 100,
+      merchantOrderId: `DEAD${i}`,
+      payCode: '134567890123451234',
+    });
+    times.push(performance.now() - t);
+    if (r.outcome !== 'declined' || !r.notSent) throw new Error(`refused: unexpected ${r.outcome}`);
+  }
+  times.sort((a, b) => a - b);
+  console.log(
+    `refused connection → not sent: p50 ${(times[10] ?? 0).toFixed(1)} ms, max ${(times.at(-1) ?? 0).toFixed(1)} ms  (20 pays)`,
+  );
+  await refused.close();
+  const stuck = createPosLinkClient({
+    ...options('http://gateway.example'),
+    transport: nodeTransport({ lookup: () => {} }),
+  });
+  const t = performance.now();
+  const r = await stuck.pay({
+    transactionAmount: 100,
+    merchantOrderId: 'STUCK',
+    payCode: '134567890123451234',
+  });
+  if (r.outcome !== 'declined' || !r.notSent) throw new Error(`stuck: unexpected ${r.outcome}`);
+  console.log(
+    `connection never established → not sent: ${(performance.now() - t).toFixed(0)} ms  (connect timeout)`,
+  );
+  await stuck.close();
+}
+
 console.log(`node ${process.version}, ${new Date().toISOString()}`);
 await overhead();
 await overLoopback();
+await deadNetwork();

@@ -8,6 +8,7 @@ import { startPrinterEmulator } from '../main/printing/emulator';
 import { expect, saveScreenshot, test } from './fixtures';
 import {
   charge,
+  elevate,
   MANAGER_PIN,
   manualCode,
   resultPanel,
@@ -88,7 +89,10 @@ test.describe('checkout', () => {
     await charge(page, '20.99');
     await manualCode(page, WECHAT_OK);
     const result = resultPanel(page);
-    await expect(result).toContainText('等待顾客在手机上输入密码', { timeout: 20_000 });
+    // The password prompt and a countdown stay up for the whole wait, queries or not.
+    const wait = page.getByTestId('password-wait');
+    await expect(wait).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByTestId('countdown')).toHaveText(/\d+/);
     await saveScreenshot(page, 'checkout-password-wait');
     await expect(result).toContainText('收款成功', { timeout: 40_000 });
     await expect(result).toContainText('¥20.99');
@@ -108,7 +112,10 @@ test.describe('checkout', () => {
     // The pay is never answered: the screen shows it in flight until the engine voids it.
     await expect(result).toContainText('正在发送', { timeout: 20_000 });
     await saveScreenshot(page, 'checkout-in-flight');
-    await expect(result).toContainText('未扣款（已撤销）', { timeout: 60_000 });
+    await expect(result).toHaveAttribute('data-phase', 'voided', { timeout: 60_000 });
+    // Said once, and the same amount can be charged again in one key.
+    await expect(result.getByText('系统已撤销本单', { exact: false })).toHaveCount(1);
+    await expect(page.getByTestId('retry-sale')).toContainText('¥5.97');
     await saveScreenshot(page, 'checkout-voided');
     await page.keyboard.press('Enter');
     await expect(page.getByLabel('收款金额')).toBeFocused();
@@ -127,11 +134,13 @@ test.describe('checkout', () => {
     const result = resultPanel(page);
     await expect(result).toContainText('需要处理', { timeout: 150_000 });
     await expect(result).toContainText('请勿重复收款');
+    // The order number to quote to ChinaUMS is on screen.
+    await expect(page.getByTestId('attention-order-id')).toHaveText(/\S{10,}/);
     await saveScreenshot(page, 'checkout-needs-attention');
     // Enter must not wipe an unresolved result away.
     await page.keyboard.press('Enter');
     await expect(result).toContainText('需要处理');
-    await page.getByRole('button', { name: '暂放此单，继续收款' }).press('Enter');
+    await page.getByTestId('park').press('Enter');
     await expect(page.getByLabel('收款金额')).toBeFocused();
     await expect(page.getByRole('button', { name: /待处理订单/ })).not.toHaveAccessibleName('待处理订单: 0');
     // The parked order keeps being worked in the background; the counter can sell again.
@@ -146,6 +155,7 @@ test.describe('checkout', () => {
     const printer = await startPrinterEmulator();
     try {
       printer.paperOut = true;
+      await elevate(page);
       const configured = await page.evaluate(
         (port) =>
           window.cashier.printers.configure({

@@ -12,6 +12,19 @@ import { findElectronBinary } from '../scripts/electron-binary.mjs';
 
 export interface AppFixtureOptions {
   appTransport: 'web' | 'electron';
+  /** Who signs in on the sign-in screen before the test starts (the app starts signed out); false: nobody. */
+  signInAs: 'cashier' | 'manager' | false;
+}
+
+const DEMO_PINS = { cashier: '0000', manager: '123456' } as const;
+
+/** Through the sign-in screen, as a person would: tap the name, type the PIN, Enter. */
+export async function signInThroughScreen(page: Page, who: 'cashier' | 'manager'): Promise<void> {
+  await page.getByTestId('signin').waitFor({ timeout: 20_000 });
+  await page.getByTestId(`signin-op-${who}`).click();
+  await page.locator('#signin-pin').fill(DEMO_PINS[who]);
+  await page.locator('#signin-pin').press('Enter');
+  await page.getByTestId('checkout').waitFor({ timeout: 20_000 });
 }
 
 export interface RunningApp {
@@ -59,6 +72,7 @@ export const test = base.extend<
   { lazyBrowser: () => Promise<Browser> }
 >({
   appTransport: ['web', { option: true }],
+  signInAs: ['cashier', { option: true }],
   appEnv: [{}, { option: true }],
   // The electron project must not launch a browser at all, so the browser starts only when asked for.
   lazyBrowser: [
@@ -72,7 +86,7 @@ export const test = base.extend<
     },
     { scope: 'worker' },
   ],
-  app: async ({ appTransport, appEnv, lazyBrowser }, use, testInfo) => {
+  app: async ({ appTransport, appEnv, lazyBrowser, signInAs }, use, testInfo) => {
     if (appTransport === 'electron' && !findElectronBinary()) {
       console.log(
         `[electron] skipped "${testInfo.title}": the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD)`,
@@ -89,6 +103,7 @@ export const test = base.extend<
         env: { ...process.env, ...env },
       });
       const page = await electronApp.firstWindow();
+      if (signInAs) await signInThroughScreen(page, signInAs);
       await use({ page, dataDir, env });
       await electronApp.close();
     } else {
@@ -96,6 +111,7 @@ export const test = base.extend<
       const context = await (await lazyBrowser()).newContext(testInfo.project.use);
       const page = await context.newPage();
       await page.goto(url);
+      if (signInAs) await signInThroughScreen(page, signInAs);
       await use({ page, dataDir, env });
       await context.close();
       // Wait for the harness to exit so it has closed its journal before the folder goes.

@@ -2,13 +2,19 @@ import { expect, test } from './fixtures';
 
 test.describe('foundation: the window and the contract', () => {
   test('the app loads and reports its transport', async ({ app, appTransport }) => {
-    await expect(app.page.getByTestId('app-info')).toContainText(`(${appTransport})`);
+    await expect(app.page.getByTestId('app-info')).toHaveAttribute('data-transport', appTransport);
   });
 
   test('a contract call round-trips and its event reaches the UI', async ({ app }) => {
-    await app.page.getByRole('button', { name: 'Ping' }).click();
-    await expect(app.page.getByLabel('ping reply')).toHaveText('hello');
-    await expect(app.page.getByRole('status', { name: 'notice' })).toContainText('连接正常：hello');
+    const reply = await app.page.evaluate(() => window.cashier.app.ping({ echo: 'hello' }));
+    expect(reply).toMatchObject({ ok: true, data: { echo: 'hello' } });
+    // A scan with nothing waiting for it: main routes it, its scan.received event reaches the status bar.
+    await expect(app.page.getByTestId('amount')).toBeFocused();
+    const routed = await app.page.evaluate(() =>
+      window.cashier.scan.submit({ code: '134567890123456789', source: 'manual' }),
+    );
+    expect(routed).toMatchObject({ ok: true, data: { routedTo: 'dropped' } });
+    await expect(app.page.getByTestId('sb-notice')).toContainText('没有等待付款码的收款');
   });
 
   test('an invalid payload is refused with the typed error envelope', async ({ app }) => {

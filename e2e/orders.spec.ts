@@ -75,17 +75,19 @@ test.describe('orders', () => {
     const device = path.join(dataDir, 'printer.bin');
     writeFileSync(device, '');
     await page.keyboard.press('F5');
-    await page.getByRole('combobox', { name: '打印机类型' }).selectOption('usb-file');
-    await page.getByLabel('设备路径').fill(device);
-    await page.getByRole('button', { name: '应用打印机设置' }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'USB' }).first()).toBeVisible();
+    await page.getByTestId('settings-tab-devices').click();
+    await page.locator('#printer-kind').selectOption('usb-file');
+    await page.locator('#printer-path').fill(device);
+    await page.getByTestId('printer-apply').click();
+    await expect(page.getByTestId('sb-printer')).toHaveAttribute('data-state', 'connected');
 
     await paidSale(page, '12.34');
     const printedBySale = readFileSync(device).length;
     await openOrder(page, '12.34');
     const detail = page.getByRole('region', { name: '订单详情' });
     await detail.getByRole('button', { name: '补打小票' }).press('Enter');
-    await expect(detail.getByText('已送打印')).toBeVisible();
+    // Reported once the printer took it, not when it was merely sent.
+    await expect(detail.getByText('已打印', { exact: true })).toBeVisible({ timeout: 15_000 });
     await expect.poll(() => readFileSync(device).length, { timeout: 15_000 }).toBeGreaterThan(printedBySale);
 
     await detail.getByRole('button', { name: '预览小票' }).press('Enter');
@@ -120,6 +122,6 @@ test.describe('orders', () => {
     const detail = page.getByRole('region', { name: '订单详情' });
     await expect(detail).toContainText(id!);
     await expect(detail).toContainText('¥9.90');
-    await expect(page.getByLabel('搜索订单（单号 / 后四位 / 金额）')).toHaveValue('');
+    await expect(page.getByTestId('orders-search')).toHaveValue('');
   });
 });

@@ -1,84 +1,123 @@
 /**
- * The settings screen, driven from the keyboard: merchant fields and authorization (manager PIN),
- * write-only secret (manager PIN), language (free for the cashier), notices, saved device choices.
+ * The settings screen: sections, one manager-PIN session for a run of changes, field formats checked
+ * before anything is sent, write-only secret, receipt copies, unsaved edits that survive a language
+ * switch, saved device choices. Selectors are element ids, test ids and roles: no copy.
  */
 import { expect, saveScreenshot, test } from './fixtures';
-import { MANAGER_PIN } from './ui-helpers';
+import { elevate, unlockSettings } from './ui-helpers';
+
+const settingsNow = (page: import('@playwright/test').Page) =>
+  page.evaluate(async () => {
+    const r = await window.cashier.settings.get({});
+    return r.ok ? r.data : undefined;
+  });
 
 test.describe('settings', () => {
-  test('change the maximum amount and authorization with a manager PIN, store a secret, switch to English', async ({
+  test('one manager PIN opens a session of changes; formats are checked; the PIN never stays', async ({
     app,
   }) => {
     const { page } = app;
     await page.keyboard.press('F5');
-    await expect(page.getByRole('navigation').getByRole('button', { name: /设置/ })).toHaveAttribute(
-      'aria-current',
-      'page',
-    );
+    await expect(page.getByTestId('nav-settings')).toHaveAttribute('aria-current', 'page');
+    for (const id of ['shop', 'devices', 'operators', 'receipt', 'yima', 'about']) {
+      await expect(page.getByTestId(`settings-tab-${id}`)).toBeVisible();
+    }
     // Raised while main started, before this window listened: still shown here.
-    await expect(page.getByRole('region', { name: '设置提醒' })).toContainText('演示账号的 PIN');
+    await expect(page.getByTestId('settings-panel-shop')).toContainText('演示账号的 PIN');
 
-    const form = page.getByRole('form', { name: '商户与网关' });
-    const max = page.getByLabel('单笔最大金额（元）');
+    const form = page.getByTestId('merchant-form');
+    const max = page.locator('#set-maxAmount');
     await expect(max).toHaveValue('50000.00');
     await max.fill('100');
-    await page.getByLabel('店名（打印在小票上）').fill('测试小店');
+    await page.locator('#set-shopName').fill('测试小店');
     // The custom gateway URL appears only for the custom environment.
-    await expect(form.getByLabel('自定义网关地址')).toBeHidden();
-    await form.getByLabel('环境').selectOption('custom');
-    await expect(form.getByLabel('自定义网关地址')).toBeVisible();
-    await form.getByLabel('环境').selectOption('demo');
-    await expect(form.getByLabel('自定义网关地址')).toBeHidden();
-    await form.getByLabel('鉴权方式').selectOption('access-token');
+    await expect(page.locator('#set-customGatewayUrl')).toBeHidden();
+    await page.locator('#set-environment').selectOption('custom');
+    await expect(page.locator('#set-customGatewayUrl')).toBeVisible();
+    await page.locator('#set-environment').selectOption('demo');
+    await page.locator('#set-authMode').selectOption('access-token');
 
-    // A cashier cannot change money or credentials: no PIN, nothing saved.
+    // Without the session: main refuses, nothing saved.
     await max.press('Enter');
-    await expect(form.getByRole('alert')).toContainText('需要店长 PIN');
-    let saved = await page.evaluate(() => window.cashier.settings.get({}));
-    expect(saved).toMatchObject({ ok: true, data: { maxAmountFen: 5_000_000, authMode: 'body-signature' } });
+    await expect(form.getByRole('alert')).toBeVisible();
+    expect(await settingsNow(page)).toMatchObject({ maxAmountFen: 5_000_000, authMode: 'body-signature' });
 
-    await form.getByLabel('店长 PIN').fill(MANAGER_PIN);
+    // A wrong PIN: refused, the session ends, the field is empty again.
+    await page.locator('#manager-pin').fill('999999');
+    await page.getByTestId('manager-unlock').click();
     await max.press('Enter');
-    await expect(form.getByText('已保存')).toBeVisible();
-    await expect(form.getByLabel('店长 PIN')).toHaveValue('');
-    saved = await page.evaluate(() => window.cashier.settings.get({}));
-    expect(saved).toMatchObject({ ok: true, data: { maxAmountFen: 10_000, authMode: 'access-token' } });
+    await expect(form.getByRole('alert')).toBeVisible();
+    await expect(page.getByTestId('manager-session')).toBeHidden();
+    await expect(page.locator('#manager-pin')).toHaveValue('');
 
-    // The AppKey is write-only: set / not set, never shown; writing it takes a manager PIN.
-    const appKeyCard = page.getByRole('region', { name: 'AppKey' });
-    await appKeyCard.getByLabel('新的 AppKey（只写，不会显示）').fill('0123456789abcdef0123456789abcdef');
-    await appKeyCard.getByRole('button', { name: '写入 AppKey' }).click();
-    await expect(appKeyCard.getByRole('alert')).toContainText('需要店长 PIN');
-    await appKeyCard.getByLabel('店长 PIN').fill(MANAGER_PIN);
-    await appKeyCard.getByRole('button', { name: '写入 AppKey' }).click();
-    await expect(appKeyCard.getByText('已保存')).toBeVisible();
-    await expect(appKeyCard.getByText('已设置', { exact: true })).toBeVisible();
-    await expect(appKeyCard.getByLabel('新的 AppKey（只写，不会显示）')).toHaveValue('');
+    // One prompt, then several changes go through without another.
+    await unlockSettings(page);
+    await expect(page.locator('#manager-pin')).toHaveCount(0);
+    await max.press('Enter');
+    await expect(form.getByRole('status')).toBeVisible();
+    expect(await settingsNow(page)).toMatchObject({ maxAmountFen: 10_000, authMode: 'access-token' });
+
+    // Formats the gateway expects, checked before sending: nothing saved.
+    await page.locator('#set-merchantCode').fill('abc');
+    await page.locator('#set-terminalCode').fill('');
+    await max.press('Enter');
+    await expect(form.getByRole('alert')).toBeVisible();
+    expect(await settingsNow(page)).toMatchObject({
+      merchantCode: '898310000000001',
+      terminalCode: 'DEMO0001',
+    });
+    await page.locator('#set-merchantCode').fill('898310000000001');
+    await page.locator('#set-terminalCode').fill('DEMO0001');
+
+    // The AppKey is write-only: set / not set, never shown; the same session writes it.
+    await page.locator('#secret-chinaumsAppKey').fill('0123456789abcdef0123456789abcdef');
+    await page.locator('#secret-chinaumsAppKey').press('Enter');
+    await expect(page.locator('#secret-chinaumsAppKey')).toHaveValue('');
     await saveScreenshot(page, 'settings');
+
+    // Receipt copies: merchant copy only, saved in the same session.
+    await page.getByTestId('settings-tab-receipt').click();
+    await page.locator('#set-receiptCopies').selectOption('customer');
+    await page.locator('#set-receiptLogoLine').fill('欢迎光临 电话 021-12345678');
+    await page.locator('#set-receiptLogoLine').press('Enter');
+    await expect(page.getByTestId('receipt-form').getByRole('status')).toBeVisible();
+    expect(await settingsNow(page)).toMatchObject({
+      receiptCopies: 'customer',
+      receiptLogoLine: '欢迎光临 电话 021-12345678',
+    });
+    await saveScreenshot(page, 'settings-receipt');
+
+    // 锁定 ends the session: the next change needs the PIN again.
+    await page.getByTestId('manager-lock').click();
+    await expect(page.getByTestId('manager-bar')).toBeVisible();
 
     // The new maximum applies at the counter.
     await page.keyboard.press('F1');
-    await expect(page.getByLabel('收款金额')).toBeFocused();
+    await expect(page.getByTestId('amount')).toBeFocused();
     await page.keyboard.type('100.01', { delay: 90 });
     await page.keyboard.press('Enter');
-    await expect(page.getByText('金额不能超过 ¥100.00')).toBeVisible();
+    await expect(page.getByTestId('amount-hint')).toContainText('¥100.00');
+  });
 
-    // Language: free for the cashier (no PIN), English everywhere, remembered in settings.
-    await page.keyboard.press('Alt+5');
-    await page.getByRole('combobox', { name: '语言' }).selectOption('en');
-    await page.getByRole('button', { name: '保存', exact: true }).first().click();
-    await expect(page.getByRole('navigation').getByRole('button', { name: /Settings/ })).toBeVisible();
-    await expect(page.getByLabel('Largest single charge (yuan)')).toHaveValue('100.00');
-    saved = await page.evaluate(() => window.cashier.settings.get({}));
-    expect(saved).toMatchObject({
-      ok: true,
-      data: { language: 'en', maxAmountFen: 10_000, shopName: '测试小店' },
-    });
+  test('a language switch keeps unsaved edits and needs no PIN', async ({ app }) => {
+    const { page } = app;
+    await page.keyboard.press('F5');
+    await page.locator('#set-shopName').fill('还没保存的店名');
+    await page.getByTestId('sb-language').click();
+    await expect(page.getByTestId('settings-tab-shop')).toHaveText('Shop & merchant');
+    await expect(page.locator('#set-shopName')).toHaveValue('还没保存的店名');
+    expect(await settingsNow(page)).toMatchObject({ language: 'en' });
     await saveScreenshot(page, 'settings-en');
+    // And back, from Settings → About, in the other language's own word.
+    await page.getByTestId('settings-tab-about').click();
+    await page.getByTestId('about-lang-zh').click();
+    await expect(page.getByTestId('settings-tab-shop')).toHaveText('店铺与商户');
+    await expect(page.locator('#set-shopName')).toHaveValue('还没保存的店名');
   });
 
   test('the scanner and printer forms start from the saved choices', async ({ app }) => {
     const { page } = app;
+    await elevate(page);
     const configured = await page.evaluate(() =>
       window.cashier.printers.configure({
         printer: { kind: 'tcp', host: '127.0.0.1', port: 9 },
@@ -90,22 +129,27 @@ test.describe('settings', () => {
     // A fresh window knows only what main saved.
     await page.reload();
     await page.keyboard.press('F5');
-    await expect(page.getByLabel('打印机类型')).toHaveValue('tcp');
-    await expect(page.getByLabel('主机')).toHaveValue('127.0.0.1');
-    await expect(page.getByLabel('端口')).toHaveValue('9');
-    await expect(page.getByLabel('纸宽 (mm)')).toHaveValue('58');
-    await expect(page.getByLabel('打印后弹出钱箱')).toBeChecked();
-    await expect(page.getByLabel('扫码枪类型')).toHaveValue('wedge');
+    await page.getByTestId('settings-tab-devices').click();
+    await expect(page.locator('#printer-kind')).toHaveValue('tcp');
+    await expect(page.locator('#printer-host')).toHaveValue('127.0.0.1');
+    await expect(page.locator('#printer-port')).toHaveValue('9');
+    await expect(page.locator('#printer-width')).toHaveValue('58');
+    await expect(page.locator('#printer-drawer')).toBeChecked();
+    await expect(page.locator('#scanner-kind')).toHaveValue('wedge');
+
+    // The printer test reports what the printer said (nothing listens on port 9), never "printed".
+    await page.getByTestId('printer-test').click();
+    await expect(page.getByTestId('settings-panel-devices').getByRole('alert')).toBeVisible({
+      timeout: 20_000,
+    });
+    await saveScreenshot(page, 'settings-devices-refused');
 
     // Changed through the form, the saved choice follows.
-    await page.getByLabel('打印机类型').selectOption('none');
-    await page.getByLabel('打印后弹出钱箱').uncheck();
-    await page.getByRole('button', { name: '应用打印机' }).click();
+    await page.locator('#printer-kind').selectOption('none');
+    await page.locator('#printer-drawer').uncheck();
+    await page.getByTestId('printer-apply').click();
     await expect
-      .poll(async () => {
-        const s = await page.evaluate(() => window.cashier.settings.get({}));
-        return s.ok ? s.data.printer : undefined;
-      })
+      .poll(async () => (await settingsNow(page))?.printer)
       .toEqual({ printer: { kind: 'none' }, paperWidth: '58', drawerKick: false });
     await saveScreenshot(page, 'settings-devices');
   });

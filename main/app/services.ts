@@ -3,6 +3,7 @@
  * Router. Electron (main/electron/main.ts) and the browser harness (main/harness/cli.ts) both call
  * `startAppServices`, so the two transports run exactly the same code.
  */
+
 import os from 'node:os';
 import path from 'node:path';
 import { checkPrinterConfig, checkScannerConfig, dropSavedNonDevices } from '../devices/paths.js';
@@ -12,6 +13,8 @@ import { createPreauthService } from '../engine/preauth.js';
 import { forwardGatewayStatus, gatewayHandlers } from '../gateway/handlers.js';
 import { createPosLinkClient, type PosLinkClient, resolveGatewayUrl } from '../gateway/index.js';
 import { createGatewayMonitor } from '../gateway/status.js';
+import type { StationState } from '../ipc/channels/station.js';
+import { AppError } from '../ipc/errors.js';
 import { EventHub, Router } from '../ipc/router.js';
 import { Journal } from '../journal/journal.js';
 import { healthNotice, journalStartNotices } from '../journal/startup.js';
@@ -19,6 +22,7 @@ import { collectDiagnostics } from '../log/diagnostics.js';
 import { createRotatingFileSink } from '../log/file-sink.js';
 import { createLogger, setLogSink } from '../log/logger.js';
 import { createPrintingService } from '../printing/service.js';
+import { platformSpooler, type RawSpooler } from '../printing/spooler/index.js';
 import type { SystemPrinter } from '../printing/transports.js';
 import { reportsHandlers } from '../reports/handlers.js';
 import { settlementReport, shiftReport } from '../reports/journal-source.js';
@@ -27,7 +31,7 @@ import { createPinAttempts } from '../settings/attempts.js';
 import { auditedGate, readAudit } from '../settings/audit.js';
 import { authHandlers } from '../settings/auth-handlers.js';
 import type { StoreClass } from '../settings/conf-file.js';
-import { DataFolderError, prepareDataFolder } from '../settings/data-folder.js';
+import { DataFolderError, prepareDataFolder, restrictNewFiles } from '../settings/data-folder.js';
 import { DEMO_YIMA_KEY } from '../settings/defaults.js';
 import { diagnosticsDocuments, settingsHandlers } from '../settings/handlers.js';
 import { createNoticeBoard } from '../settings/notices.js';
@@ -41,8 +45,11 @@ import {
 import { createRecoveryCodes } from '../settings/recovery.js';
 import { createPlainSecretBox, type SecretBox } from '../settings/secret-box.js';
 import { createSession, type Session } from '../settings/session.js';
+import { openShiftsIn } from '../settings/shifts.js';
 import { createPersistentSettings } from '../settings/store.js';
 import type { Simulator } from '../simulator/server.js';
+import { createSyncService } from '../sync/service.js';
+import { createUpdateFacts, type UpdateFacts } from '../updates/facts.js';
 import { yimaJournalOn } from '../yima/app-journal.js';
 import { createYimaService, type YimaService } from '../yima/service.js';
 
@@ -62,12 +69,18 @@ export interface AppServicesOptions {
    * may honour; absent (harness, tests): the process environment, as a development run.
    */
   overrides?: Overrides;
+  /** Raw ESC/POS to installed printers; default: CUPS, or the winspool helper on Windows. */
+  spooler?: RawSpooler;
+  /** The PC (Electron): kiosk mode, start at login, updates. Absent → station.* answer UNAVAILABLE. */
+  station?: { state(): StationState; exitKiosk(): void };
 }
 
 export interface AppServices {
   readonly router: Router;
   readonly events: EventHub;
   readonly dataDir: string;
+  /** What the update gate needs to know (main/updates/gate.ts). */
+  readonly updateFacts: UpdateFacts;
   stop(): Promise<void>;
 }
 
@@ -84,6 +97,8 @@ export function defaultDataDirForNode(): string {
 export async function startAppServices(options: AppServicesOptions): Promise<AppServices> {
   const overrides = options.overrides ?? resolveOverrides({ env: process.env, packaged: false });
   // Before anything opens a file: writable, 0700, files 0600 (or no start at all, and the shell says why).
+  // New files are the user's alone, whatever mode an existing folder had (journal files 0600).
+  restrictNewFiles();
   const folder = prepareDataFolder(options.dataDir);
   if (!folder.ok) throw new DataFolderError(folder.problem, folder.code);
   const router = new Router(createLogger('ipc'));
@@ -137,7 +152,11 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   session = createSession({
     operators: operatorStore,
     attempts: createPinAttempts({ dataDir: options.dataDir }),
-    journal: { append: (t, k, d, o) => journal.append(t, k, d, o), hasHistory },
+    journal: {
+      append: (t, k, d, o) => journal.append(t, k, d, o),
+      hasHistory,
+      openShifts: () => openShiftsIn(journal.store),
+    },
     recovery: createRecoveryCodes(options.dataDir),
     emit: (state) => events.emit('auth.changed', state),
     notice: (message) =>
@@ -262,6 +281,11 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   stops.push(() => clearInterval(preauthRecovery));
   stops.push(() => engine.stop());
 
+  // ── 总部同步: the journal uploads to head office in the background (main/sync, docs/hq.md) ─────
+  const sync = createSyncService({ store: journal.store, settings, events });
+  router.mount(sync.handlers());
+  stops.push(() => sync.stop());
+
   // ── scanners (issue 5) ─────────────────────────────────────────────────────────────────
   // HID / serial driver from settings.scanner (or none: keyboard wedge in the renderer), the scan router,
   // scanners.* and scan.* handlers. A scan reaches the sale waiting for a code (engine.sale) or, on the
@@ -275,6 +299,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     checkScanner: (config, lists) => checkScannerConfig(config, { ...deviceCheck, lists }),
     events,
     sale: engine.sale,
+    preauth,
     orders: { findOrder: (id: string) => engine.findOrder(id) },
   });
   router.mount(scanners.handlers());
@@ -305,6 +330,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
         : shiftReport(journal.store, operatorId ? { operatorId } : {}, journal.today()),
     operatorName: (id) => operators.list().find((o) => o.id === id)?.name,
     systemPrinter: options.systemPrinter,
+    spooler: options.spooler ?? platformSpooler(),
   });
   router.mount(printing.handlers());
   stops.push(() => printing.stop());
@@ -363,10 +389,36 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
       return { echo, at };
     },
   });
+  // ── the counter PC (kiosk exit needs a manager) ─────────────────────────────────────────
+  const noStation = () =>
+    new AppError('UNAVAILABLE', { zh: '仅桌面应用支持', en: 'Only in the desktop app' });
+  router.mount({
+    'station.state': () => {
+      if (!options.station) throw noStation();
+      return options.station.state();
+    },
+    'station.exitKiosk': async ({ pin }) => {
+      if (!options.station) throw noStation();
+      await operators.requireManager(pin);
+      options.station.exitKiosk();
+      return options.station.state();
+    },
+  });
+
+  // ── update gate facts ──────────────────────────────────────────────────────────────────
+  const updateFacts = createUpdateFacts({
+    events,
+    salePhase: () => engine.sale.current().phase,
+    unresolvedOrders: () => journal.unresolved().length,
+    printJobs: () => printing.jobs(),
+    syncState: () => sync.status().state,
+  });
+
   return {
     router,
     events,
     dataDir: options.dataDir,
+    updateFacts,
     async stop() {
       for (const stop of stops.reverse()) await stop();
     },

@@ -96,6 +96,8 @@ export interface DeviceLists {
   usb?: () => Promise<string[]>;
   hid?: () => Promise<string[]>;
   system?: () => Promise<string[]>;
+  /** Installed printers the raw spooler (CUPS / winspool) lists. */
+  spooler?: () => Promise<string[]>;
 }
 
 /** printers.configure's choice, checked. TCP needs no path; a system printer must be one the OS lists. */
@@ -117,6 +119,14 @@ export async function checkPrinterConfig(
       throw refuse({
         zh: `系统中没有此打印机：${config.deviceName}`,
         en: `The system has no printer named ${config.deviceName}`,
+      });
+    }
+    case 'spooler': {
+      const names = options.lists?.spooler ? await options.lists.spooler().catch(() => []) : [];
+      if (names.includes(config.printerName)) return;
+      throw refuse({
+        zh: `系统中没有此已安装打印机：${config.printerName}`,
+        en: `No installed printer named ${config.printerName}`,
       });
     }
   }

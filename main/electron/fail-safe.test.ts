@@ -134,4 +134,27 @@ describe.skipIf(process.platform === 'win32')('data folder', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('journal files written by the app are 0600 even in a folder that was 0755', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-journal-mode-'));
+    fs.chmodSync(dir, 0o755);
+    const app = await startAppServices({ transport: 'web', dataDir: dir, version: 't' });
+    try {
+      expect((await app.router.dispatch('auth.signIn', { operatorId: 'cashier', pin: '0000' })).ok).toBe(
+        true,
+      );
+    } finally {
+      await app.stop();
+    }
+    try {
+      expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+      const journal = path.join(dir, 'journal');
+      const files = fs.readdirSync(journal).filter((f) => fs.statSync(path.join(journal, f)).isFile());
+      expect(files.length).toBeGreaterThan(0);
+      for (const f of files) expect(fs.statSync(path.join(journal, f)).mode & 0o077, f).toBe(0);
+      expect(fs.statSync(journal).mode & 0o077).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -13,7 +13,16 @@
  * nothing starts.
  */
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, protocol, session, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  powerSaveBlocker,
+  protocol,
+  session,
+  type WebContents,
+} from 'electron';
 import ElectronStore from 'electron-store';
 import { type AppServices, startAppServices } from '../app/services.js';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../ipc/contract.js';
@@ -31,7 +40,9 @@ import {
   TRUSTED_RENDERER_URL,
 } from './policy.js';
 import { createElectronSecretBox } from './secret-box.js';
+import { applyStartAtLogin, keepAwake, loadStationConfig } from './station.js';
 import { createElectronSystemPrinter } from './system-printer.js';
+import { startUpdates } from './updates.js';
 
 declare const __APP_VERSION__: string;
 
@@ -102,6 +113,8 @@ function lockDownWebContents(): void {
 
 async function start(): Promise<void> {
   await app.whenReady();
+  // Set from station.json once the data folder is known; cleared by station.exitKiosk.
+  let kiosk = false;
 
   // Deny every permission (camera, notifications, HID/serial/USB from the web side, ...) by default.
   // Scanners and printers are opened by main (node-hid, serialport), never by the renderer.
@@ -148,6 +161,16 @@ async function start(): Promise<void> {
       storeClass: ElectronStore as unknown as StoreClass,
       systemPrinter: createElectronSystemPrinter(),
       overrides,
+      station: {
+        state: () => ({ kiosk, startAtLogin: station.startAtLogin }),
+        exitKiosk: () => {
+          kiosk = false;
+          if (mainWindow && !mainWindow.isDestroyed()) {
+            mainWindow.setKiosk(false);
+            mainWindow.setFullScreen(false);
+          }
+        },
+      },
     });
   } catch (error) {
     if (!(error instanceof DataFolderError)) throw error;
@@ -158,6 +181,20 @@ async function start(): Promise<void> {
     return;
   }
   const running = services;
+
+  // The PC: station.json in the data folder (main/electron/station.ts).
+  const { config: station, problem: stationProblem } = loadStationConfig(running.dataDir);
+  if (stationProblem) log.warn('station.json ignored', { problem: stationProblem });
+  // Only an installed app registers itself to start at login (a development run would register electron).
+  if (app.isPackaged) {
+    try {
+      applyStartAtLogin(station.startAtLogin, { app, execPath: process.execPath });
+    } catch (error) {
+      log.warn('start at login not set', { error: String(error) });
+    }
+  }
+  kiosk = station.kiosk;
+  const awake = keepAwake(powerSaveBlocker, station.openingHours);
 
   ipcMain.handle(IPC_CALL_CHANNEL, (event, channel: unknown, payload: unknown) => {
     // Only our own top-level page may call in.
@@ -173,7 +210,7 @@ async function start(): Promise<void> {
     return running.router.dispatch(channel, payload);
   });
 
-  const window = createWindow();
+  const window = createWindow(kiosk);
   mainWindow = window;
   running.events.subscribe((name, payload) => {
     if (!window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, name, payload);
@@ -185,26 +222,36 @@ async function start(): Promise<void> {
   });
   app.on('window-all-closed', () => app.quit());
 
-  // Stop the services (journal flush, device close) before the process goes: quit waits for it.
+  // Stop the services (journal flush, device close) before the process goes: quit waits for it, and
+  // so does an update's installer (main/electron/updates.ts). Once only, whoever asks first.
   let stopped = false;
-  let stopping = false;
-  app.on('before-quit', (event) => {
-    if (stopped) return;
-    event.preventDefault();
-    if (stopping) return;
-    stopping = true;
-    running
+  let stopping: Promise<void> | undefined;
+  const stopServices = () => {
+    stopping ??= running
       .stop()
       .catch((error: unknown) => log.error('stop failed', { error }))
       .finally(() => {
         stopped = true;
-        app.quit();
+        awake.stop();
       });
+    return stopping;
+  };
+  app.on('before-quit', (event) => {
+    if (stopped) return;
+    event.preventDefault();
+    void stopServices().then(() => app.quit());
   });
+
+  // Updates: background download; installed only through the gate (at start before the first sale,
+  // or right after 日结), with the services stopped first.
+  if (app.isPackaged) startUpdates({ dataDir: running.dataDir, facts: running.updateFacts, stopServices });
 }
 
-function createWindow(): BrowserWindow {
+function createWindow(kiosk: boolean): BrowserWindow {
   const window = new BrowserWindow({
+    // Kiosk (station.json): full screen with no way out but a manager's PIN (station.exitKiosk).
+    kiosk,
+    fullscreen: kiosk,
     width: 1366,
     height: 768,
     minWidth: 1024,
@@ -238,6 +285,9 @@ function createWindow(): BrowserWindow {
     if (details.reason !== 'clean-exit' && reloads < 5 && !window.isDestroyed()) {
       reloads += 1;
       void window.loadURL(rendererUrl);
+    } else if (details.reason !== 'clean-exit') {
+      // Still crashing after the reloads: the same flush-and-restart as a crash in main.
+      void onCrash(new Error(`renderer gone: ${details.reason}`));
     }
   });
   window.once('ready-to-show', () => window.show());

@@ -13,17 +13,18 @@
 
 import { interpretQuery, NOT_FOUND_CODES } from '../gateway/codes.js';
 import type { CallResult, PosLinkClient, QueryInterpretation } from '../gateway/types.js';
-import type { OrderView } from '../ipc/channels/orders.js';
-import type { Report } from '../ipc/channels/reports.js';
-import type { SaleState, ScanSource, TxnProgress } from '../ipc/channels/sale.js';
-import { AppError, type Bilingual } from '../ipc/errors.js';
 import type { EventHub } from '../ipc/router.js';
 import { chinaDay, chinaStamp, daysBetween } from '../journal/format.js';
 import type { Journal } from '../journal/journal.js';
 import { type OrderState, RECORD, type ReplyFields } from '../journal/records.js';
+import type { OrderView } from '../journal/views.js';
 import { createLogger } from '../log/logger.js';
+import type { Report } from '../reports/types.js';
+import type { ScanSource } from '../scanners/types.js';
 import type { OperatorService, SettingsService } from '../settings/types.js';
+import { AppError, type Bilingual } from '../shared/errors.js';
 import { checkPayCode, last4, maskCode } from '../shared/paycode.js';
+import type { SaleState, TxnProgress } from './sale-state.js';
 
 const log = createLogger('engine');
 

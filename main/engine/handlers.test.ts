@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Router } from '../ipc/router.js';
+import { reportsHandlers } from '../reports/handlers.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
 import { engineHandlers } from './handlers.js';
 import { type Kit, makeKit } from './testkit.js';
@@ -16,7 +17,9 @@ beforeEach(async () => {
   sim = await startSimulator();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handlers-test-'));
   kit = makeKit({ dataDir: dir, gatewayUrl: sim.url });
-  router = new Router({ error: () => {} }).mount(engineHandlers(kit.engine));
+  router = new Router({ error: () => {} })
+    .mount(engineHandlers(kit.engine))
+    .mount(reportsHandlers({ store: kit.journal.store, today: () => kit.journal.today() }));
 });
 afterEach(async () => {
   await kit.close();

@@ -2,8 +2,9 @@
  * IPC handlers of the sale, orders and journal channels, mounted by services.ts. Reports are
  * main/reports/handlers.ts; printing (orders.reprint, reports.print) is main/printing/service.ts.
  */
-import { AppError } from '../ipc/errors.js';
+
 import type { PartialHandlers } from '../ipc/router.js';
+import { AppError } from '../shared/errors.js';
 import type { Engine } from './engine.js';
 import type { PreauthService } from './preauth.js';
 

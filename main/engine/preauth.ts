@@ -15,12 +15,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { interpretPreauthQuery } from '../gateway/codes.js';
 import type { CallResult, PosLinkClient } from '../gateway/types.js';
-import type { PreauthView } from '../ipc/channels/preauth.js';
-import { AppError, type Bilingual } from '../ipc/errors.js';
 import type { EventHub, PartialHandlers } from '../ipc/router.js';
 import { RECORD } from '../journal/records.js';
+import type { PreauthView } from '../journal/views.js';
 import { createLogger } from '../log/logger.js';
 import type { OperatorService, SettingsService } from '../settings/types.js';
+import { AppError, type Bilingual } from '../shared/errors.js';
 import { checkPayCode, last4 } from '../shared/paycode.js';
 import { type Engine, makeId, orderWriter } from './engine.js';
 

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { createLogger } from '../log/logger.js';
-import { AppError, type FieldIssue } from '../shared/errors.js';
+import { AppError, type Bilingual, type FieldIssue } from '../shared/errors.js';
 import { last4 } from '../shared/paycode.js';
 import {
   type Classified,
@@ -19,7 +19,13 @@ import {
 import { CALL_ID_FIELDS, type Endpoint, PATHS } from './paths.js';
 import * as S from './schemas.js';
 import { bodySigHeader, chinaTimestamp, randomNonce, tokenRequestSignature } from './sign.js';
-import { fetchTransport, nodeTransport, type Transport, TransportError } from './transport.js';
+import {
+  fetchTransport,
+  type NotSentCause,
+  nodeTransport,
+  type Transport,
+  TransportError,
+} from './transport.js';
 import type {
   AuthMode,
   CallOptions,
@@ -258,16 +264,23 @@ export function createPosLinkClient(options: PosLinkClientOptions): PosLinkClien
         { timeoutMs, connectTimeoutMs: connectTimeout },
       );
     } catch (error) {
-      throw tokenError(`token request failed: ${error instanceof Error ? error.message : String(error)}`);
+      const failure = error instanceof TransportError ? error : undefined;
+      throw new TokenUnavailable(
+        failure?.notSent ?? 'token-failed',
+        `token request failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     let parsed: z.output<typeof S.AccessTokenResponse>;
     try {
       parsed = S.AccessTokenResponse.parse(JSON.parse(reply.text));
     } catch {
-      throw tokenError(`token reply unparsable (HTTP ${reply.status})`);
+      throw new TokenUnavailable('token-failed', `token reply unparsable (HTTP ${reply.status})`);
     }
     if (!parsed.accessToken) {
-      throw tokenError(`token refused: ${parsed.errCode ?? 'no errCode'} ${parsed.errInfo ?? ''}`.trim());
+      throw new TokenUnavailable(
+        'token-refused',
+        `token refused: ${parsed.errCode ?? 'no errCode'} ${parsed.errInfo ?? ''}`.trim(),
+      );
     }
     const lifetimeMs = (parsed.expiresIn ?? 3600) * 1000;
     log.info('access token obtained', { expiresInSeconds: parsed.expiresIn ?? 3600 });
@@ -318,7 +331,25 @@ export function createPosLinkClient(options: PosLinkClientOptions): PosLinkClien
     const send = async (): Promise<CallResult<T>> => {
       let authorization: string;
       if (authMode() === 'access-token') {
-        const value = await currentToken(appId, appKey, origin, timeoutMs);
+        let value: string;
+        try {
+          value = await currentToken(appId, appKey, origin, timeoutMs);
+        } catch (error) {
+          if (!(error instanceof TokenUnavailable)) throw error;
+          // No token, no request: the call itself provably never left.
+          log.warn('access token unavailable', { ...context, detail: error.message });
+          const message = tokenMessage(error.cause);
+          return {
+            outcome: 'declined',
+            notSent: true,
+            cause: error.cause,
+            errCode: '',
+            errInfo: '',
+            meaning: message,
+            message,
+            detail: error.message,
+          };
+        }
         authorization = `OPEN-ACCESS-TOKEN AccessToken=${value}`;
       } else {
         authorization = bodySigHeader(appId, appKey, chinaTimestamp(now()), nonce(), bytes);
@@ -493,12 +524,27 @@ export function createPosLinkClient(options: PosLinkClientOptions): PosLinkClien
   } as PosLinkClient;
 }
 
-function tokenError(detail: string): AppError {
-  log.warn('access token unavailable', { detail });
-  return new AppError('GATEWAY', {
-    zh: '无法获取网关访问令牌，交易未发送，请检查网络和 AppId / AppKey',
-    en: `Could not obtain a gateway access token; nothing was sent (${detail.slice(0, 120)})`,
-  });
+/** The token could not be had: `cause` says whether the gateway refused it or could not be reached. */
+class TokenUnavailable extends Error {
+  constructor(
+    override readonly cause: NotSentCause,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'TokenUnavailable';
+  }
+}
+
+function tokenMessage(cause: NotSentCause): Bilingual {
+  return cause === 'token-refused'
+    ? {
+        zh: '网关拒绝发放访问令牌（请检查 AppId / AppKey），交易未发送',
+        en: 'The gateway refused an access token (check AppId / AppKey): nothing was sent',
+      }
+    : {
+        zh: '无法获取网关访问令牌，交易未发送',
+        en: 'Could not get a gateway access token: nothing was sent',
+      };
 }
 
 /** Only what identifies the call: never a key, a signature or a full payment code. */

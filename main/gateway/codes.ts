@@ -212,16 +212,26 @@ const QUERY_STATES: Record<string, OrderState> = {
   FF: 'pending',
 };
 
-/** A v2 query result → the order's state (NOTES.md §3). */
-export function interpretQuery(result: CallResult<QueryResponse>): QueryInterpretation {
+/**
+ * A v2 query result → the order's state (NOTES.md §3). With `requestedFen` (what the pay asked for), a
+ * "paid" whose amount is above it is not believed: the state is 'unknown' (as for a pay reply).
+ */
+export function interpretQuery(
+  result: CallResult<QueryResponse>,
+  expect: { requestedFen?: number } = {},
+): QueryInterpretation {
   if (result.outcome !== 'ok') return unansweredQuery(result);
   const body = result.body;
   const code = body.queryResCode?.trim().toUpperCase();
   // "5：失败（后面追加失败描述）": a failure code may carry its description after the 5.
-  const state: OrderState =
+  let state: OrderState =
     code === undefined || code === ''
       ? 'pending'
       : (QUERY_STATES[code] ?? (/^5\D/.test(code) ? 'failed' : 'pending'));
+  const paidFen = body.amount ?? body.originalTransactionAmount;
+  if (state === 'paid' && expect.requestedFen !== undefined && paidFen !== undefined) {
+    if (paidFen > expect.requestedFen) state = 'unknown';
+  }
   const out: QueryInterpretation = { state };
   if (code) out.queryResCode = code;
   if (body.queryResDesc) out.description = body.queryResDesc;

@@ -10,6 +10,7 @@
  * Messages are "中文 / English" so the BAD_INPUT error a cashier sees names the field and the fix.
  */
 import { z } from 'zod';
+import { PAY_MODES } from '../shared/schemas.js';
 
 // ── request primitives ─────────────────────────────────────────────────────────────────────────
 
@@ -46,12 +47,13 @@ const MmDd = z
   .string({ error: '原交易日期必须是文字 / originalTransactionDate must be text' })
   .regex(/^(\d{4}|\d{8})$/, '原交易日期格式为 MMdd / originalTransactionDate must be MMdd');
 
-export const PayModeV2 = z.enum(['E_CASH', 'SOUNDWAVE', 'NFC', 'CODE_SCAN', 'MANUAL', 'FACE_SCAN'], {
+export const PayModeV2 = z.enum(PAY_MODES, {
   error: '支付方式无效 / payMode must be E_CASH, SOUNDWAVE, NFC, CODE_SCAN, MANUAL or FACE_SCAN',
 });
-export const PayModeV1 = z.enum(['E_CASH', 'SOUNDWAVE', 'NFC', 'CODE_SCAN', 'MANUAL'], {
-  error: '支付方式无效 / payMode must be E_CASH, SOUNDWAVE, NFC, CODE_SCAN or MANUAL',
-});
+export const PayModeV1 = z.enum(
+  PAY_MODES.filter((m): m is Exclude<(typeof PAY_MODES)[number], 'FACE_SCAN'> => m !== 'FACE_SCAN'),
+  { error: '支付方式无效 / payMode must be E_CASH, SOUNDWAVE, NFC, CODE_SCAN or MANUAL' },
+);
 
 export const GoodsItem = z.strictObject({
   goodsId: text('商品ID', 'goods.goodsId', 32),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../ipc/errors.js';
+import { AppError } from '../shared/errors.js';
 import { createPosLinkClient } from './client.js';
 import { classifyErrCode, interpretPreauthQuery, interpretQuery, meaningOf } from './codes.js';
 import * as S from './schemas.js';
@@ -225,6 +225,11 @@ describe('classification (NOTES.md §3)', () => {
     ];
     for (const [code, state] of cases) expect(interpretQuery(q({ queryResCode: code })).state).toBe(state);
     expect(interpretQuery(q({ queryResCode: '0', amount: 500 })).amountFen).toBe(500);
+    // Paid for more than was asked is not believed.
+    expect(interpretQuery(q({ queryResCode: '0', amount: 501 }), { requestedFen: 500 }).state).toBe(
+      'unknown',
+    );
+    expect(interpretQuery(q({ queryResCode: '0', amount: 480 }), { requestedFen: 500 }).state).toBe('paid');
     expect(
       interpretQuery({ outcome: 'unknown', cause: 'timeout', detail: '' } as CallResult<QueryResponse>).state,
     ).toBe('unknown');
@@ -258,7 +263,7 @@ describe('gateway URL', () => {
     expect(custom('http://pay.example.com')).toBe('');
     expect(custom('http://192.168.1.5:8080')).toBe('');
     expect(custom('ftp://pay.example.com')).toBe('');
-    expect(custom('https://user:pw@pay.example.com')).toBe('');
+    expect(custom('https://pay.example.com/?x=1')).toBe('');
     expect(custom('http://127.0.0.1:9000')).toBe('http://127.0.0.1:9000');
     expect(custom('http://localhost:9000')).toBe('http://localhost:9000');
     expect(custom('http://[::1]:9000')).toBe('http://[::1]:9000');

@@ -4,26 +4,17 @@
  * merchant; 1000 means the credentials (or the clock) are wrong; not sent means the network is down.
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
-import { AppError, Bilingual } from '../shared/errors.js';
+import { AppError, type Bilingual } from '../shared/errors.js';
 import { NOT_FOUND_CODES } from './codes.js';
+import type { GatewayStatus, GatewayTestResult } from './status-types.js';
 import type { NotSentCause } from './transport.js';
 import type { CallResult, ExchangeReport, PosLinkClient } from './types.js';
 
-export const GatewayState = z.enum(['ok', 'slow', 'unreachable', 'auth-failed', 'unknown']);
-export type GatewayState = z.infer<typeof GatewayState>;
-
-export const GatewayStatus = z.object({
-  state: GatewayState,
-  /** When the exchange this is from started (ISO-8601); absent before the first one. */
-  at: z.string().optional(),
-  latencyMs: z.number().int().nonnegative().optional(),
-  message: Bilingual.optional(),
-});
-export type GatewayStatus = z.infer<typeof GatewayStatus>;
-
-export const GatewayTestResult = z.object({ ok: z.boolean(), state: GatewayState, message: Bilingual });
-export type GatewayTestResult = z.infer<typeof GatewayTestResult>;
+export {
+  GatewayState,
+  GatewayStatus,
+  GatewayTestResult,
+} from './status-types.js';
 
 /** An answer slower than this marks the gateway slow (a healthy POS通 answers in well under a second). */
 export const SLOW_MS = 3_000;
@@ -35,11 +26,16 @@ const NOT_SENT_WORDS: Record<NotSentCause, Bilingual> = {
   'connect-timeout': { zh: '连接超时', en: 'connect timed out' },
   tls: { zh: '安全连接失败（证书）', en: 'secure connection failed (certificate)' },
   'connect-failed': { zh: '连接失败', en: 'connection failed' },
+  'token-refused': { zh: '访问令牌被拒绝', en: 'access token refused' },
+  'token-failed': { zh: '无法获取访问令牌', en: 'no access token' },
 };
 
 /** What one exchange says about the gateway. */
 export function statusOf(result: CallResult<unknown>, latencyMs: number, at?: Date): GatewayStatus {
   const base = { ...(at ? { at: at.toISOString() } : {}), latencyMs: Math.max(0, Math.round(latencyMs)) };
+  if (result.outcome === 'declined' && result.notSent && result.cause === 'token-refused') {
+    return { ...base, state: 'auth-failed', message: result.message };
+  }
   if (result.outcome === 'declined' && result.notSent) {
     const why = NOT_SENT_WORDS[result.cause];
     return {
@@ -133,7 +129,7 @@ export function testVerdict(result: CallResult<unknown>): GatewayTestResult {
   }
   if (result.outcome === 'declined' && result.notSent) {
     const s = statusOf(result, 0);
-    return { ok: false, state: 'unreachable', message: s.message as Bilingual };
+    return { ok: false, state: s.state, message: s.message as Bilingual };
   }
   if (result.outcome === 'declined' && result.errCode === '1000') {
     return {

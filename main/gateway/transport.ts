@@ -16,8 +16,19 @@ import https from 'node:https';
 import type { LookupFunction, Socket } from 'node:net';
 
 /** Why a request provably never left the machine. */
-/** `connect-failed`: the node transport saw the connection fail before it was up, with another code. */
-export type NotSentCause = 'refused' | 'dns' | 'no-route' | 'connect-timeout' | 'tls' | 'connect-failed';
+/**
+ * `connect-failed`: the node transport saw the connection fail before it was up, with another code.
+ * `token-refused` / `token-failed` (access-token mode): no token, so the request itself was never sent.
+ */
+export type NotSentCause =
+  | 'refused'
+  | 'dns'
+  | 'no-route'
+  | 'connect-timeout'
+  | 'tls'
+  | 'connect-failed'
+  | 'token-refused'
+  | 'token-failed';
 
 export interface HttpReply {
   status: number;

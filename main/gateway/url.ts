@@ -23,10 +23,10 @@ export function gatewayUrlProblem(url: string): Bilingual | undefined {
   } catch {
     return { zh: '网关地址格式不正确', en: 'The gateway address is not a valid URL' };
   }
-  if (parsed.username || parsed.password || parsed.search || parsed.hash) {
+  if (parsed.search || parsed.hash) {
     return {
-      zh: '网关地址只能包含协议、主机和端口',
-      en: 'The gateway address may only hold scheme, host and port',
+      zh: '网关地址不能包含 ? 或 # 部分',
+      en: 'The gateway address may not hold a query (?) or fragment (#)',
     };
   }
   if (parsed.protocol === 'https:') return undefined;

@@ -102,6 +102,29 @@ function rawRequest(text: string): Promise<string> {
 describe('browser harness under hostile input', () => {
   it('answers every channel with malformed payloads (bounded fuzz) and stays up', async () => {
     const ws = await open();
+    // Every channel, each with the same hostile set...
+    const hostile: unknown[] = [
+      null,
+      'x',
+      42,
+      [],
+      [1, 2],
+      { zz: 1 },
+      { __proto__: { a: 1 } },
+      'x'.repeat(5000),
+    ];
+    for (const channel of callNames) {
+      for (const p of hostile) {
+        const id = nextId++;
+        const reply = (await exchange(
+          ws,
+          JSON.stringify({ type: 'call', id, channel, payload: p }),
+        )) as Reply;
+        expect(reply.id, channel).toBe(id);
+        expect(typeof reply.envelope.ok).toBe('boolean');
+      }
+    }
+    // ...then random ones.
     const payload = fc.oneof(
       fc.constant(null),
       fc.constant(undefined),

@@ -18,6 +18,8 @@ import { preauthCalls } from './channels/preauth.js';
 import { reportsCalls } from './channels/reports.js';
 import { saleCalls, saleEvents } from './channels/sale.js';
 import { settingsCalls, settingsEvents } from './channels/settings.js';
+import { stationCalls } from './channels/station.js';
+import { syncCalls, syncEvents } from './channels/sync.js';
 import { yimaCalls } from './channels/yima.js';
 import type { Envelope } from './errors.js';
 
@@ -33,6 +35,8 @@ export const calls = {
   ...authCalls,
   ...journalCalls,
   ...gatewayCalls,
+  ...syncCalls,
+  ...stationCalls,
 } as const;
 
 export const events = {
@@ -44,6 +48,7 @@ export const events = {
   ...authEvents,
   ...journalEvents,
   ...gatewayEvents,
+  ...syncEvents,
 } as const;
 
 export type Calls = typeof calls;

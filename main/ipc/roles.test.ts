@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { callNames, calls } from './contract.js';
@@ -42,5 +44,18 @@ describe('a role for every channel', () => {
         'yima.refund',
       ]),
     );
+  });
+
+  it('docs/security.md lists every channel with the role roles.ts declares', () => {
+    const doc = fs.readFileSync(path.resolve(import.meta.dirname, '../../docs/security.md'), 'utf8');
+    const rows = new Map<string, string>();
+    for (const m of doc.matchAll(/^\| `([a-z]+\.[A-Za-z]+)` \| (.+) \|$/gm)) rows.set(m[1]!, m[2]!);
+    for (const name of callNames) {
+      const rule = ruleFor(name)!;
+      const row = rows.get(name);
+      expect(row, `docs/security.md has no row for ${name}`).toBeDefined();
+      const word = rule.role === 'setup' ? 'first set-up' : rule.role;
+      expect(row, name).toContain(word);
+    }
   });
 });

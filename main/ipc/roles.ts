@@ -85,9 +85,10 @@ export const channelRules: Readonly<Record<string, ChannelRule>> = {
   'printers.jobs': op,
   'printers.retry': op,
   'printers.preview': op,
-  // settings: read by all (no secret crosses IPC); any change beyond the language is the manager's
+  // settings: read by all (no secret crosses IPC); the language may be switched at the sign-in screen,
+  // any other change is the manager's (checked by the handler: elevated session or inline managerPin)
   'settings.get': pub,
-  'settings.update': { role: 'operator', managerFor: 'any change other than language' },
+  'settings.update': { role: 'public', managerFor: 'any change other than language' },
   'settings.setSecret': mgr('managerPin'),
   'settings.clearSecret': mgr('managerPin'),
   // operators

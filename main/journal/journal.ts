@@ -4,12 +4,11 @@
  * Storage is JournalStore (store.ts); the meaning of records is records.ts.
  */
 import path from 'node:path';
-import type { OrderDetail, OrderView } from '../ipc/channels/orders.js';
-import type { PreauthView } from '../ipc/channels/preauth.js';
 import { fenToYuanText, parseYuanToFen } from '../shared/money.js';
 import { dayOfOurId, type JournalRecord } from './format.js';
 import { foldPreauth, foldSale, type OrderState, RECORD } from './records.js';
 import { type AppendInput, type JournalHealth, JournalStore, type VerifyReport } from './store.js';
+import type { OrderDetail, OrderView, PreauthView } from './views.js';
 
 export interface JournalOptions {
   /** The app's data folder; the journal lives in `<dataDir>/journal`. */

@@ -3,12 +3,11 @@
  * Every type and field is documented in docs/journal.md. Payment codes never appear here: only last4.
  */
 
-import type { OrderStatus, OrderView, RefundView, TimelineEntry } from '../ipc/channels/orders.js';
-import type { PreauthView } from '../ipc/channels/preauth.js';
-import type { Bilingual } from '../ipc/errors.js';
+import type { Bilingual } from '../shared/errors.js';
 import { formatFen } from '../shared/money.js';
 import type { PayChannel } from '../shared/paycode.js';
 import type { JournalRecord } from './format.js';
+import type { OrderStatus, OrderView, PreauthView, RefundView, TimelineEntry } from './views.js';
 
 export const RECORD = {
   payIntent: 'pay.intent',

@@ -127,6 +127,31 @@ describe('journal notices at start', () => {
     },
     60_000,
   );
+
+  it.skipIf(process.platform !== 'linux')(
+    'a read-only journal folder at start: no service starts; the error names the folder and why, in both languages',
+    async () => {
+      const dir = dataDir();
+      const journalDir = path.join(dir, 'journal');
+      fs.mkdirSync(journalDir);
+      if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro', 'tmpfs', journalDir]).status !== 0) {
+        console.log('skipped: read-only journal folder at start (mount not permitted here)');
+        return;
+      }
+      mounts.push(journalDir);
+      const failure = await startAppServices({ transport: 'web', dataDir: dir, version: 'test' }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(DataFolderError);
+      const { problem } = failure as DataFolderError;
+      expect(problem.zh).toContain(dir);
+      expect(problem.en).toContain(dir);
+      expect(problem.en).toMatch(/read-only/);
+      expect(JSON.stringify(problem)).not.toContain('EROFS');
+    },
+    60_000,
+  );
 });
 
 describe('journalStartNotices', () => {

@@ -1,10 +1,9 @@
 /**
  * Fixed sample data for goldens, tests, the preview screenshot and demos: every slip type, deterministic.
  */
-import type { OrderDetail, OrderView } from '../ipc/channels/orders.js';
-import type { PreauthView } from '../ipc/channels/preauth.js';
-import type { Report, Totals } from '../ipc/channels/reports.js';
-import type { YimaRefundView } from '../ipc/channels/yima.js';
+import type { OrderDetail, OrderView, PreauthView } from '../journal/views.js';
+import type { Report, Totals } from '../reports/types.js';
+import type { YimaRefundView } from '../yima/types.js';
 import type { SlipContext } from './receipts.js';
 
 export const FIXED_NOW = '2025-03-01T06:30:00.000Z'; // 14:30:00 China time

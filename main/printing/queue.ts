@@ -3,11 +3,12 @@
  * backoff; after the last attempt the job is `failed` and waits for the cashier's reprint button
  * (`retry`). Nothing here ever touches a transaction: a job holds a finished document, nothing more.
  */
-import type { PrintJobView } from '../ipc/channels/devices.js';
-import type { Bilingual } from '../ipc/errors.js';
+
 import { createLogger } from '../log/logger.js';
+import type { Bilingual } from '../shared/errors.js';
 import type { PaperWidth, PrintDocument } from './layout.js';
 import { PrintError, type Printer } from './transports.js';
+import type { PrintJobView } from './types.js';
 
 const log = createLogger('print-queue');
 

@@ -3,9 +3,9 @@
  * the shop's settings, so goldens pin them exactly. Payment codes appear here only as their last 4 digits.
  */
 
-import type { YimaRefundView } from '../ipc/channels/yima.js';
 import type { OrderDetail, OrderView, PreauthView, RefundView } from '../journal/views.js';
 import type { Report, ReportChannel, Totals } from '../reports/types.js';
+import type { YimaRefundView } from '../yima/types.js';
 import type { Block, PaperWidth, Slip } from './layout.js';
 import { chinaTime, yuan } from './text.js';
 
@@ -13,6 +13,8 @@ export type Copy = 'customer' | 'merchant';
 
 export interface ShopInfo {
   shopName: string;
+  /** Printed under the shop name when set (settings.receiptLogoLine). */
+  logoLine?: string;
   merchantCode: string;
   terminalCode: string;
 }
@@ -85,6 +87,7 @@ const YIMA_STATUS: Record<YimaRefundView['status'], string> = {
 function header(ctx: SlipContext, title: string, opts: SlipOptions | undefined): Block[] {
   const blocks: Block[] = [
     { t: 'text', text: ctx.shop.shopName, align: 'center', bold: true, size: 2 },
+    ...(ctx.shop.logoLine ? [{ t: 'text' as const, text: ctx.shop.logoLine, align: 'center' as const }] : []),
     { t: 'text', text: title, align: 'center', bold: true },
   ];
   if (opts) {

@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OrderDetail } from '../ipc/channels/orders.js';
 import type { EventName } from '../ipc/contract.js';
 import { EventHub, Router } from '../ipc/router.js';
+import type { OrderDetail } from '../journal/views.js';
 import { createMemorySettings } from '../settings/memory.js';
 import { type PrinterEmulator, startPrinterEmulator } from './emulator.js';
 import {

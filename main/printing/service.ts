@@ -8,20 +8,15 @@
  */
 import fs from 'node:fs/promises';
 import type { z } from 'zod';
-import type {
-  DeviceStatus,
-  PrinterConfig,
-  PrintJobView,
-  SerialPortInfo as SerialPortSchema,
-} from '../ipc/channels/devices.js';
-import type { OrderDetail } from '../ipc/channels/orders.js';
-import type { PreauthView } from '../ipc/channels/preauth.js';
-import type { Report } from '../ipc/channels/reports.js';
-import type { YimaRefundView } from '../ipc/channels/yima.js';
-import { AppError } from '../ipc/errors.js';
 import type { EventHub, PartialHandlers } from '../ipc/router.js';
+import type { OrderDetail, PreauthView } from '../journal/views.js';
 import { createLogger } from '../log/logger.js';
+import type { Report } from '../reports/types.js';
+import type { SerialPortInfo as SerialPortSchema } from '../scanners/types.js';
 import type { SettingsService } from '../settings/types.js';
+import type { DeviceStatus } from '../shared/device-status.js';
+import { AppError } from '../shared/errors.js';
+import type { YimaRefundView } from '../yima/types.js';
 import { renderHtml } from './html.js';
 import type { PaperWidth, PrintDocument, Slip } from './layout.js';
 import { createPrintQueue } from './queue.js';
@@ -36,6 +31,7 @@ import {
   voidSlip,
   yimaRefundSlip,
 } from './receipts.js';
+import type { RawSpooler } from './spooler/types.js';
 import {
   DEFAULT_TIMEOUTS,
   PrintError,
@@ -43,6 +39,7 @@ import {
   type SystemPrinter,
   type TransportTimeouts,
 } from './transports.js';
+import type { PrinterConfig, PrintJobView } from './types.js';
 
 const log = createLogger('printing');
 
@@ -68,6 +65,8 @@ export interface PrintingDeps {
   operatorName?: (id: string) => string | undefined;
   /** The OS printers (Electron); absent in the browser harness and in tests. */
   systemPrinter?: SystemPrinter;
+  /** The OS print spooler for raw ESC/POS to installed printers (CUPS or the Windows helper). */
+  spooler?: RawSpooler;
   listSerialPorts?: () => Promise<SerialPortInfo[]>;
   /** Where the Linux usblp device files live. */
   usbDir?: string;
@@ -76,7 +75,12 @@ export interface PrintingDeps {
   /** Refuses a printer choice that is not a device (main/devices/paths.ts); the app always passes one. */
   checkPrinter?: (
     printer: PrinterConfig,
-    lists: { serial: () => Promise<string[]>; usb: () => Promise<string[]>; system: () => Promise<string[]> },
+    lists: {
+      serial: () => Promise<string[]>;
+      usb: () => Promise<string[]>;
+      system: () => Promise<string[]>;
+      spooler: () => Promise<string[]>;
+    },
   ) => Promise<void>;
   /** Copies printed after a sale when the caller does not say: 'both' (customer, then merchant) by default. */
   defaultCopies?: Copies;
@@ -127,7 +131,7 @@ export function createPrintingService(deps: PrintingDeps): PrintingService {
       config: printer,
       paper: paperWidth as PaperWidth,
       drawerKick,
-      printer: printerFor(printer, deps.systemPrinter, timeouts),
+      printer: printerFor(printer, deps.systemPrinter, timeouts, deps.spooler),
     };
   };
 
@@ -178,13 +182,19 @@ export function createPrintingService(deps: PrintingDeps): PrintingService {
   const context = (): SlipContext => {
     const s = deps.settings.get();
     return {
-      shop: { shopName: s.shopName, merchantCode: s.merchantCode, terminalCode: s.terminalCode },
+      shop: {
+        shopName: s.shopName,
+        merchantCode: s.merchantCode,
+        terminalCode: s.terminalCode,
+        ...(s.receiptLogoLine ? { logoLine: s.receiptLogoLine } : {}),
+      },
       printedAt: now().toISOString(),
       operatorName: deps.operatorName,
     };
   };
 
-  const copiesOf = (copies: Copies): Copy[] => (copies === 'both' ? ['customer', 'merchant'] : [copies]);
+  const copiesOf = (copies: Copies | 'none'): Copy[] =>
+    copies === 'none' ? [] : copies === 'both' ? ['customer', 'merchant'] : [copies];
 
   /** Find what `id` names and how to draw one copy of it. */
   async function slipsFor(
@@ -260,7 +270,10 @@ export function createPrintingService(deps: PrintingDeps): PrintingService {
       return [];
     }
     const found = await slipsFor(id, options);
-    const copies = copiesOf(options.copy ?? deps.defaultCopies ?? 'both');
+    // After a sale the shop's setting decides (none: no slip); a reprint names its copy.
+    const copies = copiesOf(
+      options.copy ?? deps.defaultCopies ?? deps.settings.get().receiptCopies ?? 'both',
+    );
     return copies.map((copy, index) =>
       enqueue({
         title: `${found.title} ${copy === 'merchant' ? '商户联' : '顾客联'}${options.reprint ? ' 重打印' : ''}`,
@@ -325,6 +338,7 @@ export function createPrintingService(deps: PrintingDeps): PrintingService {
       return ports.map((p) => ({
         path: p.path,
         ...(p.manufacturer ? { manufacturer: p.manufacturer } : {}),
+        ...(p.serialNumber ? { serialNumber: p.serialNumber } : {}),
         ...(p.vendorId ? { vendorId: p.vendorId } : {}),
         ...(p.productId ? { productId: p.productId } : {}),
       }));
@@ -341,12 +355,14 @@ export function createPrintingService(deps: PrintingDeps): PrintingService {
       serial: await listSerial(),
       usb: await listUsb(),
       system: deps.systemPrinter ? await deps.systemPrinter.list().catch(() => []) : [],
+      spooler: deps.spooler ? await deps.spooler.list().catch(() => []) : [],
     }),
     'printers.configure': async ({ printer, paperWidth, drawerKick }) => {
       await deps.checkPrinter?.(printer, {
         serial: async () => (await listSerial()).map((p) => p.path),
         usb: listUsb,
         system: async () => (deps.systemPrinter ? await deps.systemPrinter.list() : []),
+        spooler: async () => (deps.spooler ? await deps.spooler.list() : []),
       });
       const previous = deps.settings.get().printer;
       deps.settings.setDevice({
@@ -392,6 +408,7 @@ export function createPrintingService(deps: PrintingDeps): PrintingService {
     idle: () => queue.idle(),
     async stop() {
       queue.stop();
+      await deps.spooler?.close();
     },
   };
 }

@@ -10,11 +10,13 @@
  */
 import fs from 'node:fs/promises';
 import net from 'node:net';
-import type { PrinterConfig } from '../ipc/channels/devices.js';
-import type { Bilingual } from '../ipc/errors.js';
+import { resolveSerialPath, type UsbSerialId } from '../devices/usb-serial.js';
 import { encodeEscPos } from './escpos.js';
 import { pageHeightMm, renderHtml } from './html.js';
 import type { PaperWidth, PrintDocument } from './layout.js';
+import { PrintError } from './print-error.js';
+import { type RawSpooler, validPrinterName } from './spooler/types.js';
+import type { PrinterConfig } from './types.js';
 
 /** The operating system's printers (implemented in main/electron/system-printer.ts). */
 export interface SystemPrinter {
@@ -26,27 +28,7 @@ export interface SystemPrinter {
   ): Promise<void>;
 }
 
-export type PrintFailure = 'offline' | 'paper-out' | 'timeout' | 'io' | 'unavailable';
-
-const MESSAGES: Record<PrintFailure, Bilingual> = {
-  offline: { zh: '打印机离线或上盖打开', en: 'Printer offline or cover open' },
-  'paper-out': { zh: '打印机缺纸，请装纸后重打', en: 'Printer out of paper: load paper, then reprint' },
-  timeout: { zh: '打印机无响应（超时）', en: 'Printer not responding (timeout)' },
-  io: { zh: '打印机连接失败', en: 'Could not reach the printer' },
-  unavailable: { zh: '未配置打印机', en: 'No printer configured' },
-};
-
-export class PrintError extends Error {
-  readonly reason: PrintFailure;
-  readonly bilingual: Bilingual;
-  constructor(reason: PrintFailure, detail?: string) {
-    const message = MESSAGES[reason];
-    super(detail ? `${message.en}: ${detail}` : message.en);
-    this.name = 'PrintError';
-    this.reason = reason;
-    this.bilingual = detail ? { zh: `${message.zh}（${detail}）`, en: `${message.en} (${detail})` } : message;
-  }
-}
+export { PrintError, type PrintFailure } from './print-error.js';
 
 export interface PrinterStatus {
   /** False when the printer did not answer a status request (many cheap ones do not): unknown, not bad. */
@@ -247,8 +229,9 @@ function openTcp(host: string, port: number, connectMs: number): Promise<Pipe> {
   });
 }
 
-async function openSerial(path: string, baudRate: number): Promise<Pipe> {
+async function openSerial(savedPath: string, baudRate: number, usb?: UsbSerialId): Promise<Pipe> {
   const { SerialPort } = await import('serialport');
+  const path = usb ? resolveSerialPath({ path: savedPath, usb }, await SerialPort.list()) : savedPath;
   const port = new SerialPort({ path, baudRate, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
   const box = inbox();
@@ -286,8 +269,10 @@ export function serialPrinter(
   path: string,
   baudRate: number,
   t: TransportTimeouts = DEFAULT_TIMEOUTS,
+  /** Found by these USB ids at each job (a new COM number does not lose it). */
+  usb?: UsbSerialId,
 ): Printer {
-  const open = () => openSerial(path, baudRate);
+  const open = () => openSerial(path, baudRate, usb);
   return {
     label: `串口 Serial ${path} @${baudRate}`,
     print: (doc, paper) => runJob(open, encodeEscPos(doc, paper), t),
@@ -359,22 +344,77 @@ export function systemPrinter(
   };
 }
 
+/**
+ * An installed printer fed raw ESC/POS through the OS spooler (CUPS on Linux/macOS, winspool on Windows):
+ * the same bytes as TCP and serial, so the cut, the drawer kick and the QR code work.
+ */
+export function spoolerPrinter(
+  spooler: RawSpooler | undefined,
+  printerName: string,
+  t: TransportTimeouts = DEFAULT_TIMEOUTS,
+): Printer {
+  const need = (): RawSpooler => {
+    if (!spooler) throw new PrintError('unavailable', 'no system print spooler here');
+    if (!validPrinterName(printerName)) throw new PrintError('not-found', printerName.slice(0, 64));
+    return spooler;
+  };
+  return {
+    label: `已安装打印机 Installed ${printerName} (RAW)`,
+    async print(doc, paper) {
+      try {
+        await need().print({
+          printer: printerName,
+          title: doc.title,
+          bytes: encodeEscPos(doc, paper),
+          timeoutMs: t.jobMs,
+        });
+      } catch (error) {
+        throw asPrintError(error);
+      }
+    },
+    async probe() {
+      try {
+        await need().check(printerName);
+      } catch (error) {
+        throw asPrintError(error);
+      }
+      return undefined;
+    },
+  };
+}
+
+/** What a transport may use besides its own configuration. */
+export interface TransportContext {
+  system?: SystemPrinter;
+  spooler?: RawSpooler;
+  timeouts: TransportTimeouts;
+}
+
+type Kind = PrinterConfig['kind'];
+type ConfigOf<K extends Kind> = Extract<PrinterConfig, { kind: K }>;
+
+/**
+ * One entry per printer kind (docs/printing.md, "How to add a printer transport"). The mapped type
+ * makes a new kind in PrinterConfig a compile error until it has an entry here.
+ */
+export const TRANSPORTS: {
+  [K in Kind]: (config: ConfigOf<K>, ctx: TransportContext) => Printer | undefined;
+} = {
+  none: () => undefined,
+  tcp: (c, ctx) => tcpPrinter(c.host, c.port, ctx.timeouts),
+  serial: (c, ctx) => serialPrinter(c.path, c.baudRate, ctx.timeouts, c.usb),
+  'usb-file': (c, ctx) => usbFilePrinter(c.path, ctx.timeouts),
+  system: (c, ctx) => systemPrinter(ctx.system, c.deviceName, ctx.timeouts),
+  spooler: (c, ctx) => spoolerPrinter(ctx.spooler, c.printerName, ctx.timeouts),
+};
+
 /** The printer for a configuration, or undefined for `none`. */
 export function printerFor(
   config: PrinterConfig,
   system: SystemPrinter | undefined,
   t: TransportTimeouts = DEFAULT_TIMEOUTS,
+  spooler?: RawSpooler,
 ): Printer | undefined {
-  switch (config.kind) {
-    case 'none':
-      return undefined;
-    case 'tcp':
-      return tcpPrinter(config.host, config.port, t);
-    case 'serial':
-      return serialPrinter(config.path, config.baudRate, t);
-    case 'usb-file':
-      return usbFilePrinter(config.path, t);
-    case 'system':
-      return systemPrinter(system, config.deviceName, t);
-  }
+  const make = TRANSPORTS[config.kind] as (c: PrinterConfig, ctx: TransportContext) => Printer | undefined;
+  return make(config, { system, spooler, timeouts: t });
 }

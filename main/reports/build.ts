@@ -120,11 +120,7 @@ export function buildReport(source: SettlementSource, request: ReportRequest): R
   // A past window lists only its own open orders; one that reaches now lists every open order so far.
   const live = window.toMs >= now;
   const unresolved = source
-    .unresolved(window)
-    .filter((v) => {
-      const created = Date.parse(v.createdAt);
-      return created <= window.toMs && (live || created >= window.fromMs);
-    })
+    .unresolved(live ? { fromMs: 0, toMs: window.toMs } : window)
     .filter((v) => request.kind === 'settlement' || operatorOk(v.operatorId));
 
   return {

@@ -33,12 +33,21 @@ function fenOf(value: unknown): number | undefined {
 
 function groupByKey(records: readonly JournalRecord[]): Map<string, JournalRecord[]> {
   const seen = new Set<number>();
-  const sorted = [...records].sort((a, b) => a.s - b.s).filter((r) => !seen.has(r.s) && seen.add(r.s));
   const map = new Map<string, JournalRecord[]>();
-  for (const r of sorted) {
+  for (const r of records) {
+    if (seen.has(r.s)) continue;
+    seen.add(r.s);
     const list = map.get(r.k);
     if (list) list.push(r);
     else map.set(r.k, [r]);
+  }
+  for (const list of map.values()) {
+    for (let i = 1; i < list.length; i += 1) {
+      if ((list[i - 1] as JournalRecord).s > (list[i] as JournalRecord).s) {
+        list.sort((a, b) => a.s - b.s);
+        break;
+      }
+    }
   }
   return map;
 }
@@ -158,6 +167,6 @@ export function sourceFromFacts(facts: SettlementFacts): SettlementSource {
   return {
     sales: (w) => facts.money.filter((f) => f.kind === 'sale' && inWindow(f.at, w)),
     moneyEvents: (w) => facts.money.filter((f) => f.kind !== 'sale' && inWindow(f.at, w)),
-    unresolved: (w) => facts.unresolved.filter((v) => Date.parse(v.createdAt) <= w.toMs),
+    unresolved: (w) => facts.unresolved.filter((v) => inWindow(v.createdAt, w)),
   };
 }

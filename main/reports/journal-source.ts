@@ -2,7 +2,7 @@
  * The counter's settlement source: only the journal days a window touches (a past day's settlement reads
  * one day file, not the year), plus the whole history of a pre-auth completed in the window.
  */
-import type { JournalRecord } from '../journal/format.js';
+import { chinaDay, type JournalRecord } from '../journal/format.js';
 import { foldSale } from '../journal/records.js';
 import type { OrderView } from '../journal/views.js';
 import { buildReport, daysOf } from './build.js';
@@ -27,8 +27,10 @@ export function journalSettlementSource(store: JournalReads): SettlementSource {
     const records: JournalRecord[] = [];
     const whole = new Set<string>();
     for (const day of days) {
+      // The day's orders whole, plus what was written that day about other days' orders.
       records.push(...store.recordsOfOrdersOn(day));
       for (const r of store.recordsWrittenOn(day)) {
+        if (r.od === day) continue;
         records.push(r);
         // A pre-auth started on an earlier day: its completion needs the rest of its history.
         if (r.t.startsWith('preauth.') && !covered.has(r.od) && !whole.has(`${r.k}|${r.od}`)) {
@@ -49,10 +51,14 @@ export function journalSettlementSource(store: JournalReads): SettlementSource {
     sales: (w) => factsOf(w).money.filter((f) => f.kind === 'sale' && inWindow(f.at, w)),
     moneyEvents: (w) => factsOf(w).money.filter((f) => f.kind !== 'sale' && inWindow(f.at, w)),
     unresolved: (w) => {
+      // Only the open orders of the window's days are read (a past day's report reads no other day).
+      const fromDay = chinaDay(w.fromMs);
+      const toDay = chinaDay(w.toMs);
       const out: OrderView[] = [];
       for (const entry of store.openSet()) {
+        if (entry.od < fromDay || entry.od > toDay) continue;
         const state = foldSale(store.recordsOfKey(entry.k, entry.od));
-        if (state?.view.unresolved && Date.parse(state.view.createdAt) <= w.toMs) out.push(state.view);
+        if (state?.view.unresolved && inWindow(state.view.createdAt, w)) out.push(state.view);
       }
       return out;
     },

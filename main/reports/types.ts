@@ -90,6 +90,6 @@ export interface SettlementSource {
   sales(window: TimeWindow): MoneyFact[];
   /** Voids and refunds counting inside the window. */
   moneyEvents(window: TimeWindow): MoneyFact[];
-  /** Orders unresolved now that were created up to the window's end. */
+  /** Orders unresolved now that were created inside the window. */
   unresolved(window: TimeWindow): OrderView[];
 }

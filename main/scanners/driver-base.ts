@@ -12,7 +12,7 @@ import {
   Listeners,
   type ScanEvent,
   type ScannerDriver,
-  type ScanSourceKind,
+  type ScanSource,
 } from './types.js';
 
 export interface DriverBaseOptions {
@@ -36,7 +36,7 @@ export abstract class DeviceScannerDriver implements ScannerDriver {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   protected constructor(
-    private readonly source: Extract<ScanSourceKind, 'hid' | 'serial'>,
+    private readonly source: Extract<ScanSource, 'hid' | 'serial'>,
     protected readonly log: Logger,
     options: DriverBaseOptions,
   ) {

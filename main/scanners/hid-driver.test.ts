@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../ipc/errors.js';
+import { AppError } from '../shared/errors.js';
 import {
   BOOT_KEYBOARD_6912345678901234,
   HID_POS_CONTINUED,

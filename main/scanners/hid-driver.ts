@@ -13,9 +13,9 @@
  * every `retryMs` for the same vendor/product (the OS path usually changes on replug) and reopens it
  * → 'reconnected'.
  */
-import type { ScannerConfig } from '../ipc/channels/devices.js';
-import { AppError } from '../ipc/errors.js';
+
 import { createLogger, type Logger } from '../log/logger.js';
+import { AppError } from '../shared/errors.js';
 import { ScanAssembler } from './assembler.js';
 import { DeviceScannerDriver, errorText } from './driver-base.js';
 import {
@@ -25,6 +25,7 @@ import {
   HID_USAGE_PAGE_KEYBOARD_DESKTOP,
   type ReportDecoder,
 } from './hid-decode.js';
+import type { ScannerConfig } from './types.js';
 
 export type HidScannerConfig = Extract<ScannerConfig, { kind: 'hid' }>;
 

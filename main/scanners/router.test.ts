@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ScanReceived } from '../ipc/channels/sale.js';
 import { type SaleSink, ScanRouter } from './router.js';
 import type { ScanEvent } from './types.js';
+import { ScanReceived } from './types.js';
 
 /** A sale that waits for one code, like the engine's: after accepting it is no longer awaiting. */
 class FakeSale implements SaleSink {
@@ -14,6 +14,15 @@ class FakeSale implements SaleSink {
 
   awaitingCode(): boolean {
     return this.waiting;
+  }
+
+  begun: number[] = [];
+  refuseBegin: Error | undefined;
+
+  begin(input: { amountFen: number }): void {
+    if (this.refuseBegin) throw this.refuseBegin;
+    this.begun.push(input.amountFen);
+    this.waiting = true;
   }
 
   async acceptCode(code: string, source: string, deviceId: string): Promise<void> {
@@ -29,13 +38,19 @@ function setup(options: { orders?: string[] } = {}) {
   const sale = new FakeSale();
   const errors: unknown[] = [];
   const known = new Set(options.orders ?? []);
+  const preauths: Array<{ amountFen: number; code: string }> = [];
   const router = new ScanRouter({
     emit: (payload) => emitted.push(ScanReceived.parse(payload)),
     sale,
+    preauth: {
+      start: async (input) => {
+        preauths.push(input);
+      },
+    },
     orders: { findOrder: async (id: string) => (known.has(id) ? { merchantOrderId: id } : undefined) },
     onSaleError: (e) => errors.push(e),
   });
-  return { router, sale, emitted, errors };
+  return { router, sale, emitted, errors, preauths };
 }
 
 const scan = (code: string, source: ScanEvent['source'] = 'serial'): ScanEvent => ({
@@ -142,5 +157,70 @@ describe('ScanRouter', () => {
     const tested = await router.route(scan('6901234567892'));
     expect(tested).toMatchObject({ routedTo: 'scanner-test', codeMasked: '•••• 7892' });
     expect(tested.reason?.en).toContain('product barcode');
+  });
+
+  it('on checkout a typed amount plus a scan begins the sale at that amount and charges the code', async () => {
+    const { router, sale } = setup();
+    sale.waiting = false;
+    router.setContext({ screen: 'checkout', draftAmountFen: 1234 });
+    const result = await router.route(scan(WECHAT));
+    await router.idle();
+    expect(result.routedTo).toBe('sale');
+    expect(sale.begun).toEqual([1234]);
+    expect(sale.accepted.map((a) => a.code)).toEqual([WECHAT]);
+    // The amount confirmed one sale: a second scan with no new amount goes nowhere.
+    const again = await router.route(scan(WECHAT));
+    expect(again.routedTo).toBe('dropped');
+    expect(sale.begun).toEqual([1234]);
+  });
+
+  it('a scan with no typed amount on checkout begins nothing', async () => {
+    const { router, sale } = setup();
+    sale.waiting = false;
+    router.setContext({ screen: 'checkout' });
+    expect((await router.route(scan(WECHAT))).routedTo).toBe('dropped');
+    expect(sale.begun).toEqual([]);
+  });
+
+  it('a typed amount is not charged by a product barcode, nor on another screen', async () => {
+    const { router, sale } = setup();
+    sale.waiting = false;
+    router.setContext({ screen: 'checkout', draftAmountFen: 500 });
+    expect((await router.route(scan('6901234567892'))).routedTo).toBe('dropped');
+    router.setContext({ screen: 'settlement', draftAmountFen: 500 });
+    expect((await router.route(scan(WECHAT))).routedTo).toBe('dropped');
+    expect(sale.begun).toEqual([]);
+    expect(sale.accepted).toEqual([]);
+  });
+
+  it('a sale that cannot begin (an unresolved order) drops the scan with the reason', async () => {
+    const { router, sale } = setup();
+    sale.waiting = false;
+    sale.refuseBegin = Object.assign(new Error('blocked'), {
+      bilingual: { zh: '有未处理的订单', en: 'An order is unresolved' },
+    });
+    router.setContext({ screen: 'checkout', draftAmountFen: 500 });
+    const result = await router.route(scan(WECHAT));
+    expect(result).toMatchObject({ routedTo: 'dropped', reason: { zh: '有未处理的订单' } });
+    expect(sale.accepted).toEqual([]);
+  });
+
+  it('on the pre-auth screen a scan starts the pre-auth at the typed amount', async () => {
+    const { router, preauths, sale, emitted } = setup();
+    router.setContext({ screen: 'preauth', draftAmountFen: 10000 });
+    const result = await router.route(scan(WECHAT));
+    await router.idle();
+    expect(result).toMatchObject({ routedTo: 'preauth', amountFen: 10000, channel: 'wechat' });
+    expect(preauths).toEqual([{ amountFen: 10000, code: WECHAT }]);
+    expect(sale.accepted).toEqual([]);
+    expect(JSON.stringify(emitted)).not.toContain(WECHAT);
+  });
+
+  it('on the pre-auth screen with no amount the scan is dropped and says to type one', async () => {
+    const { router, preauths } = setup();
+    router.setContext({ screen: 'preauth' });
+    const result = await router.route(scan(WECHAT));
+    expect(result).toMatchObject({ routedTo: 'dropped', reason: { zh: '请先输入担保金额，再扫付款码' } });
+    expect(preauths).toEqual([]);
   });
 });

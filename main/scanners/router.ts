@@ -5,26 +5,45 @@
  *   1. settings armed a scanner test       → 'scanner-test' (shown masked, never sent)
  *   2. the orders screen is in front and
  *      the scan names a known order        → 'order-lookup' (the UI opens that order)
- *   3. a sale is waiting for a payment code
- *      and the scan is a plausible code     → 'sale' (handed to the engine, which sends the pay)
- *   4. anything else                       → 'dropped', with the reason (shown, never sent)
+ *   3. the pre-auth screen is in front with
+ *      an amount typed and a plausible code → 'preauth' (starts the pre-auth at that amount)
+ *   4. a sale is waiting for a payment code,
+ *      or the checkout has a typed amount,
+ *      and the scan is a plausible code     → 'sale' (the scan confirms the typed amount: the sale
+ *                                               begins at it, then the engine sends the pay)
+ *   5. anything else                       → 'dropped', with the reason (shown, never sent)
  *
  * Only one payment code is handed to the sale at a time: a second scan that arrives while the first
  * is being accepted (a customer's phone read twice) is dropped, whatever the engine would have said.
  */
-import type { ScanReceived } from '../ipc/channels/sale.js';
-import type { Bilingual } from '../ipc/errors.js';
-import type { Logger } from '../log/logger.js';
-import { checkPayCode, maskCode, normalizeScan } from '../shared/paycode.js';
-import type { ScanEvent } from './types.js';
 
-export type Screen = 'checkout' | 'orders' | 'preauth' | 'settlement' | 'settings' | 'other';
+import type { Logger } from '../log/logger.js';
+import type { Bilingual } from '../shared/errors.js';
+import { checkPayCode, maskCode, normalizeScan } from '../shared/paycode.js';
+import type { ScanEvent, ScanReceived, ScanScreen } from './types.js';
+
+/** The screen in front (one definition: ScanScreen in types.ts). */
+export type Screen = ScanScreen;
 
 /** The part of the transaction engine a scan can reach (issue 4: engine.sale). */
 export interface SaleSink {
   awaitingCode(): boolean;
   /** Takes the code for the sale waiting for one; the engine journals and sends the pay. */
   acceptCode(code: string, source: ScanEvent['source'], deviceId: string): Promise<void>;
+  /** Takes an amount (the sale then awaits a code). Throws an AppError when a sale cannot begin. */
+  begin?(input: { amountFen: number }): unknown;
+}
+
+/** Starts a pre-authorization (engine preauth service); its progress reports through txn.progress. */
+export interface PreauthSink {
+  start(input: { amountFen: number; code: string }): Promise<unknown>;
+}
+
+/** What the screen in front has typed but not yet confirmed: a scan confirms it. */
+export interface ScanContext {
+  screen: Screen;
+  /** The amount typed on checkout or pre-auth (valid, in fen), not yet charged. */
+  draftAmountFen?: number;
 }
 
 /** Finds an order by its merchantOrderId (the receipt QR payload). Truthy when it exists. */
@@ -35,10 +54,18 @@ export interface OrderLookup {
 export interface ScanRouterOptions {
   emit(payload: ScanReceived): void;
   sale?: SaleSink;
+  preauth?: PreauthSink;
   orders?: OrderLookup;
   log?: Logger;
   /** Called when the engine refuses or fails a code it was handed (shown to the cashier as a notice). */
   onSaleError?(error: unknown): void;
+}
+
+const NOT_BEGUN: Bilingual = { zh: '未能按输入的金额收款', en: 'Could not charge the typed amount' };
+
+function bilingualOf(error: unknown, fallback: Bilingual): Bilingual {
+  const b = (error as { bilingual?: unknown } | null)?.bilingual as Bilingual | undefined;
+  return b && typeof b.zh === 'string' && typeof b.en === 'string' ? b : fallback;
 }
 
 /** merchantOrderId: at most 50 characters (NOTES §4); letters, digits, '-' and '_'. */
@@ -49,22 +76,32 @@ export class ScanRouter {
   private testArmed = false;
   private accepting = false;
   private pending: Promise<void> = Promise.resolve();
+  private draftAmountFen: number | undefined;
   private sale: SaleSink | undefined;
+  private preauth: PreauthSink | undefined;
   private orders: OrderLookup | undefined;
 
   constructor(private readonly options: ScanRouterOptions) {
     this.sale = options.sale;
+    this.preauth = options.preauth;
     this.orders = options.orders;
   }
 
   /** Wire the engine once it exists (composition order, tests). */
-  connect(parts: { sale?: SaleSink; orders?: OrderLookup }): void {
+  connect(parts: { sale?: SaleSink; preauth?: PreauthSink; orders?: OrderLookup }): void {
     if (parts.sale) this.sale = parts.sale;
+    if (parts.preauth) this.preauth = parts.preauth;
     if (parts.orders) this.orders = parts.orders;
   }
 
   setScreen(screen: Screen): void {
-    this.screen = screen;
+    this.setContext({ screen });
+  }
+
+  /** The screen in front and its typed, unconfirmed amount (cleared by any context without one). */
+  setContext(context: ScanContext): void {
+    this.screen = context.screen;
+    this.draftAmountFen = context.draftAmountFen;
   }
 
   currentScreen(): Screen {
@@ -111,7 +148,21 @@ export class ScanRouter {
       }
     }
 
+    if (this.screen === 'preauth' && this.preauth) return this.startPreauth(base, code, this.preauth);
+
     const sale = this.sale;
+    if (!this.accepting && sale && !sale.awaitingCode() && this.screen === 'checkout') {
+      const draft = this.draftAmountFen;
+      if (draft !== undefined && sale.begin && checkPayCode(code).ok) {
+        // One typed amount confirms one sale: a second scan needs a new amount.
+        this.draftAmountFen = undefined;
+        try {
+          sale.begin({ amountFen: draft });
+        } catch (error) {
+          return this.drop(base, bilingualOf(error, NOT_BEGUN));
+        }
+      }
+    }
     if (!sale?.awaitingCode()) {
       return this.drop(base, {
         zh: '当前没有等待付款码的收款，未发送',
@@ -136,6 +187,45 @@ export class ScanRouter {
       .acceptCode(check.code, scan.source, scan.deviceId)
       .catch((error: unknown) => {
         this.options.log?.warn('sale refused a scanned code', {
+          codeMasked: base.codeMasked,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        this.options.onSaleError?.(error);
+      })
+      .finally(() => {
+        this.accepting = false;
+      });
+    return received;
+  }
+
+  private startPreauth(
+    base: Omit<ScanReceived, 'routedTo'>,
+    code: string,
+    preauth: PreauthSink,
+  ): ScanReceived {
+    const amountFen = this.draftAmountFen;
+    if (amountFen === undefined) {
+      return this.drop(base, {
+        zh: '请先输入担保金额，再扫付款码',
+        en: 'Enter the pre-auth amount first, then scan the payment code',
+      });
+    }
+    if (this.accepting) {
+      return this.drop(base, {
+        zh: '上一个付款码正在处理，重复扫码已忽略',
+        en: 'A payment code is already being processed: this scan was ignored',
+      });
+    }
+    const check = checkPayCode(code);
+    if (!check.ok) return this.drop(base, check.message);
+    this.draftAmountFen = undefined;
+    const received = this.emit({ ...base, routedTo: 'preauth', channel: check.channel, amountFen });
+    this.accepting = true;
+    this.pending = preauth
+      .start({ amountFen, code: check.code })
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        this.options.log?.warn('pre-auth refused a scanned code', {
           codeMasked: base.codeMasked,
           error: error instanceof Error ? error.message : String(error),
         });

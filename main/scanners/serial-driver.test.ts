@@ -54,6 +54,24 @@ describe('serial scanner over @serialport/binding-mock', () => {
     expect(scans[0]).toMatchObject({ source: 'serial', deviceId: 'serial:/dev/ttyMOCK0' });
   });
 
+  it('saved by USB ids: opens the port where the scanner is now, not where it was saved', async () => {
+    MockBinding.createPort('/dev/ttyMOCK7', {
+      echo: false,
+      record: false,
+      vendorId: '0c2e',
+      productId: '0b61',
+    });
+    const { binding, opened } = recordingMock();
+    const { scans, states } = await start({
+      config: { ...serialConfig('/dev/ttyMOCK3'), usb: { vendorId: '0C2E', productId: '0B61' } },
+      backend: bindingBackend(binding),
+    });
+    expect(states).toEqual(['connected']);
+    (opened[0] as MockPortBinding).emitData('6912345678901\r');
+    await waitFor(() => scans.length === 1, 'a scan');
+    expect(scans[0]?.code).toBe('6912345678901');
+  });
+
   it('with no terminator, a pause ends the scan', async () => {
     MockBinding.createPort('/dev/ttyMOCK1', { echo: false, record: false });
     const { binding, opened } = recordingMock();

@@ -15,10 +15,11 @@
 import { realpath } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { SerialPortStream } from '@serialport/stream';
-import type { ScannerConfig } from '../ipc/channels/devices.js';
+import { resolveSerialPath } from '../devices/usb-serial.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { ScanAssembler } from './assembler.js';
 import { DeviceScannerDriver, errorText } from './driver-base.js';
+import type { ScannerConfig } from './types.js';
 
 export type SerialScannerConfig = Extract<ScannerConfig, { kind: 'serial' }>;
 
@@ -100,6 +101,8 @@ export class SerialScannerDriver extends DeviceScannerDriver {
   private port: SerialPortStream | undefined;
   private watchTimer: ReturnType<typeof setInterval> | undefined;
   private identity: string | undefined;
+  /** The path actually opened (resolved by USB ids when the config has them). */
+  private openPath = '';
   private pending = '';
   private lastByteAt = 0;
   private decoder = new StringDecoder('utf8');
@@ -153,9 +156,13 @@ export class SerialScannerDriver extends DeviceScannerDriver {
       });
       return;
     }
+    // By USB ids when saved that way: the port may have a new name since (a new COM number).
+    const path = this.config.usb
+      ? resolveSerialPath(this.config, await this.backend.list().catch(() => []))
+      : this.config.path;
     const port = new SerialPortStream({
       binding,
-      path: this.config.path,
+      path,
       baudRate: this.config.baudRate,
       dataBits: this.config.dataBits,
       parity: this.config.parity,
@@ -172,15 +179,16 @@ export class SerialScannerDriver extends DeviceScannerDriver {
       // Never opened yet: the device is absent (unplugged at start, wrong path). Once opened, a failed
       // reopen keeps the 'lost' state. Either way: keep trying.
       this.waiting({
-        zh: `无法打开 ${this.config.path}，等待设备接入`,
-        en: `Cannot open ${this.config.path}: waiting for the device`,
+        zh: `无法打开 ${path}，等待设备接入`,
+        en: `Cannot open ${path}: waiting for the device`,
       });
-      this.log.debug('serial open failed, will retry', { path: this.config.path, error: error.message });
+      this.log.debug('serial open failed, will retry', { path, error: error.message });
       this.scheduleRetry();
       return;
     }
     this.port = port;
-    this.identity = await this.backend.identify(this.config.path).catch(() => undefined);
+    this.openPath = path;
+    this.identity = await this.backend.identify(path).catch(() => undefined);
     this.pending = '';
     this.decoder = new StringDecoder('utf8');
     port.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -198,7 +206,7 @@ export class SerialScannerDriver extends DeviceScannerDriver {
         return;
       }
       void this.backend
-        .identify(this.config.path)
+        .identify(this.openPath)
         .catch(() => undefined)
         .then((now) => {
           if (this.port === port && now !== this.identity) {

@@ -7,12 +7,12 @@
  *   - 'device.status' { kind: 'scanner', state: connected | lost | reconnected | absent | error | disabled }
  *   - 'scan.received' for every scan, with the code masked (see router.ts)
  */
-import type { DeviceStatus, HidDeviceInfo, ScannerConfig, SerialPortInfo } from '../ipc/channels/devices.js';
-import type { ScanReceived } from '../ipc/channels/sale.js';
-import { AppError } from '../ipc/errors.js';
+
 import type { EventHub, PartialHandlers } from '../ipc/router.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import type { SettingsService } from '../settings/types.js';
+import type { DeviceStatus } from '../shared/device-status.js';
+import { AppError } from '../shared/errors.js';
 import {
   assertNotKeyboardMode,
   type HidBackend,
@@ -20,14 +20,23 @@ import {
   isKeyboardMode,
   nativeHidBackend,
 } from './hid-driver.js';
-import { type OrderLookup, type SaleSink, ScanRouter, type Screen } from './router.js';
+import { type OrderLookup, type PreauthSink, type SaleSink, ScanRouter, type Screen } from './router.js';
 import { nativeSerialBackend, type SerialBackend, SerialScannerDriver } from './serial-driver.js';
-import type { DriverStatusEvent, ScanEvent, ScannerDriver } from './types.js';
+import type {
+  DriverStatusEvent,
+  HidDeviceInfo,
+  ScanEvent,
+  ScannerConfig,
+  ScannerDriver,
+  ScanReceived,
+  SerialPortInfo,
+} from './types.js';
 
 export interface ScannerServiceOptions {
   settings: Pick<SettingsService, 'get' | 'setDevice'>;
   events: Pick<EventHub, 'emit'>;
   sale?: SaleSink;
+  preauth?: PreauthSink;
   orders?: OrderLookup;
   hid?: HidBackend;
   serial?: SerialBackend;
@@ -45,7 +54,7 @@ export interface ScannerServiceOptions {
 export interface ScannerService {
   readonly router: ScanRouter;
   /** Wire the transaction engine (engine.sale, engine) once it exists. */
-  connect(parts: { sale?: SaleSink; orders?: OrderLookup }): void;
+  connect(parts: { sale?: SaleSink; preauth?: PreauthSink; orders?: OrderLookup }): void;
   /** Opens the scanner the settings name. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -77,6 +86,7 @@ export function createScannerService(options: ScannerServiceOptions): ScannerSer
         at: now().toISOString(),
       }),
     ...(options.sale ? { sale: options.sale } : {}),
+    ...(options.preauth ? { preauth: options.preauth } : {}),
     ...(options.orders ? { orders: options.orders } : {}),
   });
 
@@ -182,6 +192,7 @@ export function createScannerService(options: ScannerServiceOptions): ScannerSer
         serial: serialPorts.map((p) => ({
           path: p.path,
           ...(p.manufacturer ? { manufacturer: p.manufacturer } : {}),
+          ...(p.serialNumber ? { serialNumber: p.serialNumber } : {}),
           ...(p.vendorId ? { vendorId: p.vendorId } : {}),
           ...(p.productId ? { productId: p.productId } : {}),
         })),
@@ -212,8 +223,11 @@ export function createScannerService(options: ScannerServiceOptions): ScannerSer
         return { ok: true as const };
       },
       'scan.submit': ({ code, source }) => service.submit(code, source),
-      'scan.setContext': ({ screen }) => {
-        router.setScreen(screen as Screen);
+      'scan.setContext': ({ screen, draftAmountFen }) => {
+        router.setContext({
+          screen: screen as Screen,
+          ...(draftAmountFen !== undefined ? { draftAmountFen } : {}),
+        });
         return { ok: true as const };
       },
     }),

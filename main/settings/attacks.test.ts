@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppServices, startAppServices } from '../app/services.js';
-import type { AuthState } from '../ipc/channels/auth.js';
-import type { Envelope } from '../ipc/errors.js';
+import type { Envelope } from '../shared/errors.js';
+import type { AuthState } from './auth-types.js';
 import { DEMO_CASHIER, DEMO_MANAGER } from './defaults.js';
 import { openTestSession } from './session-testkit.js';
 
@@ -56,6 +56,20 @@ describe('attacks through the IPC contract', () => {
     // NOT_FOUND would mean the PIN was right and the order merely absent.
     expect(codes.filter((c) => c === 'NOT_FOUND' || c === 'ok')).toEqual([]);
     expect(codes.filter((c) => c === 'PIN_INVALID').length).toBeLessThanOrEqual(4);
+  });
+
+  it('1,000 parallel auth.signIn guesses at the cashier PIN find nothing', async () => {
+    const a = await start();
+    const pins = Array.from({ length: 1000 }, (_, i) => String(i).padStart(4, '0')).filter(
+      (p) => p !== DEMO_CASHIER.pin,
+    );
+    pins.splice(500, 0, DEMO_CASHIER.pin);
+    const answers = await Promise.all(
+      pins.slice(0, 1000).map((pin) => a.router.dispatch('auth.signIn', { operatorId: 'cashier', pin })),
+    );
+    expect(answers.filter((e) => e.ok)).toEqual([]);
+    const state = (await a.router.dispatch('auth.state', {})) as { ok: true; data: AuthState };
+    expect(state.data.signedIn).toBe(false);
   });
 
   it('a damaged operators file after sales does not hand out a PIN-less manager', async () => {
@@ -185,5 +199,31 @@ describe('IT re-provisioning', () => {
     expect((await u.session.signIn('it-boss', '97531')).operator?.role).toBe('manager');
     const audit = u.journal.store.recordsWrittenOn(u.journal.today()).filter((r) => r.t === 'audit.change');
     expect(audit.at(-1)?.op).toBe('it');
+  });
+});
+
+describe('settings while signed out', () => {
+  it('the language may be switched at the sign-in screen; nothing else without a manager', async () => {
+    const a = await start();
+    expect(code(await a.router.dispatch('settings.update', { language: 'en' }))).toBe('ok');
+    expect(code(await a.router.dispatch('settings.update', { environment: 'production' }))).toBe(
+      'PIN_REQUIRED',
+    );
+    expect(
+      code(await a.router.dispatch('settings.update', { environment: 'production', managerPin: '000000' })),
+    ).toBe('PIN_INVALID');
+  });
+});
+
+describe('first set-up race', () => {
+  it('two set-ups sent at once make one manager', async () => {
+    const t = await openTestSession(dir);
+    const results = await Promise.allSettled([
+      t.session.setup({ operatorId: 'a', name: 'A', pin: '111111' }),
+      t.session.setup({ operatorId: 'b', name: 'B', pin: '222222' }),
+      t.operators.save({ id: 'c', name: 'C', role: 'manager', pin: '333333' }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(t.store.list().filter((o) => o.role === 'manager')).toHaveLength(1);
   });
 });

@@ -9,8 +9,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../ipc/errors.js';
 import { createLogger } from '../log/logger.js';
+import { AppError } from '../shared/errors.js';
 
 const log = createLogger('pin-attempts');
 

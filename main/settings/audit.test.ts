@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppServices, startAppServices } from '../app/services.js';
-import type { AuditEntry } from '../ipc/channels/auth.js';
+import type { AuditEntry } from './auth-types.js';
 import { DEMO_CASHIER, DEMO_MANAGER } from './defaults.js';
 
 const APP_KEY = 'Qm4vTq3nWm6kPx2cBy7hLd4gJf9sNe5z';

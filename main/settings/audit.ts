@@ -4,10 +4,11 @@
  * comparing a flat snapshot of settings + secrets (set / not set) + operators before and after the
  * call, so a handler cannot forget to report what it changed.
  */
-import type { AuditChange, AuditEntry } from '../ipc/channels/auth.js';
+
 import type { CallName } from '../ipc/contract.js';
 import type { CallGate } from '../ipc/router.js';
 import type { JournalRecord } from '../journal/format.js';
+import type { AuditChange, AuditEntry } from './auth-types.js';
 import type { OperatorStore } from './operators.js';
 import type { Session } from './session.js';
 import type { SettingsService } from './types.js';

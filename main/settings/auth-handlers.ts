@@ -1,6 +1,7 @@
 /** IPC handlers for the auth.* channels and audit.list (the session does the work). */
-import type { AuditEntry } from '../ipc/channels/auth.js';
+
 import type { PartialHandlers } from '../ipc/router.js';
+import type { AuditEntry } from './auth-types.js';
 import type { Session } from './session.js';
 
 export function authHandlers(session: Session, readAudit: (limit: number) => AuditEntry[]): PartialHandlers {

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Bilingual } from '../ipc/errors.js';
+import type { Bilingual } from '../shared/errors.js';
 
 export type DataFolderCheck =
   | { ok: true; tightened: string[] }
@@ -56,7 +56,19 @@ export function prepareDataFolder(
   }
 }
 
+/**
+ * Best effort: a part that cannot be changed (a read-only journal mount) is left for its owner to
+ * report (the journal's health says why no record can be written); only the folder itself must be writable.
+ */
 function tighten(target: string, depth: number, out: string[]): void {
+  try {
+    tightenOne(target, depth, out);
+  } catch {
+    // see above
+  }
+}
+
+function tightenOne(target: string, depth: number, out: string[]): void {
   const stat = fs.lstatSync(target);
   if (stat.isSymbolicLink()) return;
   if (stat.isDirectory()) {
@@ -80,5 +92,14 @@ export class DataFolderError extends Error {
   ) {
     super(problem.en);
     this.name = 'DataFolderError';
+  }
+}
+
+/** umask 077: files the process creates from now on are 0600, folders 0700 (no-op where unsupported). */
+export function restrictNewFiles(): void {
+  try {
+    process.umask(0o077);
+  } catch {
+    // worker threads cannot change the umask; the start-up tightening still applies
   }
 }

@@ -31,6 +31,9 @@ export function defaultSettings(): Settings {
     authMode: 'body-signature',
     maxAmountFen: 5_000_000, // ¥50,000.00
     queryDeadlineSeconds: 60,
+    receiptCopies: 'both',
+    receiptLogoLine: '',
+    voice: false,
     yima: {
       enabled: true,
       url: '',
@@ -41,6 +44,7 @@ export function defaultSettings(): Settings {
       format: 'json',
       signMode: 'md5-body-key',
     },
+    hq: { url: '', storeId: '' },
     scanner: { kind: 'wedge' },
     printer: { printer: { kind: 'none' }, paperWidth: '80', drawerKick: false },
   };

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAppServices } from '../app/services.js';
-import { PublicSettings } from '../ipc/channels/settings.js';
 import { Router } from '../ipc/router.js';
 import { clearRegisteredSecrets } from '../log/redact.js';
 import { DEMO_CASHIER, DEMO_CREDENTIALS, DEMO_MANAGER } from './defaults.js';
 import { settingsHandlers } from './handlers.js';
+import { PublicSettings } from './public.js';
 import { createPlainSecretBox } from './secret-box.js';
 import { openTestSession } from './session-testkit.js';
 import { createPersistentSettings } from './store.js';
@@ -74,6 +74,7 @@ describe('settings handlers over the router', () => {
     expect(last?.ok && (last.data as PublicSettings).secrets).toEqual({
       chinaumsAppKey: { set: true },
       yimaKey: { set: false },
+      hqToken: { set: false },
     });
   });
 

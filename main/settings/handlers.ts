@@ -3,9 +3,9 @@
  * `publicView()` (secrets reduced to set / not set) and operator views (no PIN hashes): no secret
  * crosses IPC.
  */
-import type { SettingsPatch } from '../ipc/channels/settings.js';
 import type { PartialHandlers } from '../ipc/router.js';
 import type { DiagnosticsResult } from '../log/diagnostics.js';
+import type { SettingsPatch } from './public.js';
 import type { OperatorService, SettingsService } from './types.js';
 
 export interface SettingsHandlerDeps {

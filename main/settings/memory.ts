@@ -3,9 +3,9 @@
  * encrypted implementation (see store.ts); both satisfy the same interfaces.
  */
 
-import type { OperatorView, PublicSettings, SecretName, SettingsPatch } from '../ipc/channels/settings.js';
-import { AppError } from '../ipc/errors.js';
+import { AppError } from '../shared/errors.js';
 import { DEMO_CASHIER, DEMO_CREDENTIALS, DEMO_MANAGER, DEMO_YIMA_KEY, defaultSettings } from './defaults.js';
+import type { OperatorView, PublicSettings, SecretName, SettingsPatch } from './public.js';
 import type { OperatorService, Secrets, Settings, SettingsService } from './types.js';
 
 export function createMemorySettings(
@@ -24,6 +24,7 @@ export function createMemorySettings(
       secrets: {
         chinaumsAppKey: { set: Boolean(held.chinaumsAppKey) },
         yimaKey: { set: Boolean(held.yimaKey) },
+        hqToken: { set: Boolean(held.hqToken) },
       },
       secretsProtection: 'none',
     };
@@ -33,7 +34,12 @@ export function createMemorySettings(
     secret: (name: SecretName) => held[name],
     publicView,
     update(patch: SettingsPatch) {
-      settings = { ...settings, ...patch, yima: { ...settings.yima, ...patch.yima } } as Settings;
+      settings = {
+        ...settings,
+        ...patch,
+        yima: { ...settings.yima, ...patch.yima },
+        hq: { ...settings.hq, ...patch.hq },
+      } as Settings;
       changed();
       return publicView();
     },

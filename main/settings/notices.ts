@@ -1,7 +1,7 @@
 /** Notices about the settings themselves, shown on the settings screen (PublicSettings.notices). */
 
-import type { SettingsNotice } from '../ipc/channels/settings.js';
-import type { Bilingual } from '../ipc/errors.js';
+import type { Bilingual } from '../shared/errors.js';
+import type { SettingsNotice } from './public.js';
 
 export interface NoticeBoard {
   add(code: SettingsNotice['code'], level: SettingsNotice['level'], message: Bilingual): SettingsNotice;

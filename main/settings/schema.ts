@@ -8,9 +8,10 @@
  */
 import type Conf from 'conf';
 import { z } from 'zod';
-import { PrinterConfig, ScannerConfig } from '../ipc/channels/devices.js';
-import { PublicSettings } from '../ipc/channels/settings.js';
+import { PrinterConfig } from '../printing/types.js';
+import { ScannerConfig } from '../scanners/types.js';
 import { defaultSettings } from './defaults.js';
+import { PublicSettings } from './public.js';
 
 export const PrinterSettingsSchema = z
   .object({ printer: PrinterConfig, paperWidth: z.enum(['58', '80']), drawerKick: z.boolean() })

@@ -4,6 +4,7 @@ import { type AttemptsOptions, createPinAttempts } from './attempts.js';
 import { createOperators } from './operators.js';
 import { createRecoveryCodes } from './recovery.js';
 import { createSession, type Session } from './session.js';
+import { openShiftsIn } from './shifts.js';
 
 export async function openTestSession(
   dir: string,
@@ -19,7 +20,11 @@ export async function openTestSession(
   session = createSession({
     operators: store,
     attempts,
-    journal: { append: (t, k, d, o) => journal.append(t, k, d, o), hasHistory },
+    journal: {
+      append: (t, k, d, o) => journal.append(t, k, d, o),
+      hasHistory,
+      openShifts: () => openShiftsIn(journal.store),
+    },
     recovery: createRecoveryCodes(dir),
     notice: (m) => notices.push(m.en),
     ...(options.now ? { now: options.now } : {}),

@@ -46,6 +46,20 @@ describe('session', () => {
     expect(t.session.state().signedIn).toBe(false);
   });
 
+  it('a shift left open by a crash is closed at the next start, which is signed out', async () => {
+    const t = await openTestSession(dir, { demo: true });
+    await t.session.signIn('cashier', DEMO_CASHIER.pin);
+    t.journal.close();
+    const u = await openTestSession(dir, { demo: true });
+    expect(u.session.state().signedIn).toBe(false);
+    const records = u.journal.store.recordsWrittenOn(u.journal.today());
+    expect(records.map((r) => r.t)).toEqual(['shift.open', 'shift.close']);
+    expect(records[1]!.d).toMatchObject({ operatorId: 'cashier', reason: 'restart' });
+    u.journal.close();
+    const v = await openTestSession(dir, { demo: true });
+    expect(v.journal.store.recordsWrittenOn(v.journal.today())).toHaveLength(2);
+  });
+
   it('a manager PIN elevates for a few minutes; drop and sign-out end it', async () => {
     let clock = Date.parse('2026-03-01T08:00:00Z');
     const t = await openTestSession(dir, { demo: true, now: () => clock });
@@ -87,6 +101,17 @@ describe('session', () => {
       guesses(DEMO_MANAGER.pin, 6).map((pin) => t.session.requireManager(pin)),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(0);
+  });
+
+  it('made-up operator ids share one counter and never reset a real one', async () => {
+    const t = await openTestSession(dir, { demo: true });
+    for (let i = 0; i < 4; i++) await t.session.signIn('manager', '000000').catch(() => undefined);
+    const locked = t.attempts.status('signin:manager');
+    expect(locked.lockedUntil).toBeGreaterThan(0);
+    for (let i = 0; i < 50; i++) await t.session.signIn(`ghost${i}`, '000000').catch(() => undefined);
+    expect(t.attempts.status('signin:manager')).toEqual(locked);
+    expect(t.attempts.status('signin:?').failures).toBeGreaterThan(0);
+    expect(t.attempts.status('signin:ghost1').failures).toBe(0);
   });
 
   it("a cashier's wrong guesses never lock the manager out", async () => {

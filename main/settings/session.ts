@@ -9,14 +9,15 @@
  * - `recovery`           guesses at the recovery code.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { AuthState } from '../ipc/channels/auth.js';
-import type { OperatorView } from '../ipc/channels/settings.js';
-import { AppError } from '../ipc/errors.js';
 import type { CallGate } from '../ipc/router.js';
 import { createLogger } from '../log/logger.js';
+import { AppError } from '../shared/errors.js';
 import type { PinAttempts } from './attempts.js';
+import type { AuthState } from './auth-types.js';
 import type { OperatorInput, OperatorStore } from './operators.js';
+import type { OperatorView } from './public.js';
 import type { RecoveryCodes } from './recovery.js';
+import { SHIFT_CLOSE, SHIFT_OPEN } from './shifts.js';
 import type { OperatorService } from './types.js';
 
 const log = createLogger('session');
@@ -26,6 +27,8 @@ export interface SessionJournal {
   append(type: string, key: string, data: Record<string, unknown>, options?: { op?: string }): unknown;
   /** True once any record was ever written: the first-manager set-up is closed from then on. */
   hasHistory(): boolean;
+  /** Shifts opened and never closed (the app stopped without a sign-out): closed at start. */
+  openShifts?(): Array<{ key: string; operatorId: string; name?: string; openedAt: string }>;
 }
 
 export interface SessionOptions {
@@ -98,6 +101,17 @@ export function createSession(options: SessionOptions): Session {
   let expiry: NodeJS.Timeout | undefined;
 
   const setupOpen = () => !operators.hasManager() && !journal.hasHistory();
+
+  // The app starts signed out: a shift left open by a crash or power cut ends here, said so.
+  for (const open of journal.openShifts?.() ?? []) {
+    journal.append(
+      SHIFT_CLOSE,
+      open.key,
+      { operatorId: open.operatorId, name: open.name, openedAt: open.openedAt, reason: 'restart' },
+      { op: open.operatorId },
+    );
+    log.info('shift left open closed at start', { id: open.operatorId });
+  }
   const elevated = (): Elevation | undefined => {
     if (elevation && elevation.until > now()) {
       // A manager removed (or demoted) meanwhile no longer elevates anyone.
@@ -146,7 +160,7 @@ export function createSession(options: SessionOptions): Session {
     if (!current) return;
     const { operator, shift, openedAt } = current;
     journal.append(
-      'shift.close',
+      SHIFT_CLOSE,
       shift,
       { operatorId: operator.id, name: operator.name, openedAt, reason },
       { op: operator.id },
@@ -160,7 +174,7 @@ export function createSession(options: SessionOptions): Session {
     const openedAt = new Date(now()).toISOString();
     const shift = `shift-${operator.id}-${openedAt}`;
     journal.append(
-      'shift.open',
+      SHIFT_OPEN,
       shift,
       { operatorId: operator.id, name: operator.name, role: operator.role },
       { op: operator.id },
@@ -189,9 +203,23 @@ export function createSession(options: SessionOptions): Session {
     throw managerNeeded();
   };
 
-  const issueCode = async (): Promise<string> => {
-    const code = await recovery.issue();
-    return code;
+  const issueCode = (): Promise<string> => recovery.issue();
+
+  // One first-manager set-up or recovery at a time: two sent at once must not both pass the check.
+  let creating = false;
+  const oneAtATime = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (creating) {
+      throw new AppError('CONFLICT', {
+        zh: '正在设置店长，请稍候',
+        en: 'A manager is being set up: wait a moment',
+      });
+    }
+    creating = true;
+    try {
+      return await fn();
+    } finally {
+      creating = false;
+    }
   };
 
   const createManager = async (input: { operatorId: string; name: string; pin: string }) => {
@@ -206,10 +234,35 @@ export function createSession(options: SessionOptions): Session {
     return after;
   };
 
+  const recoverNow = async (input: { code: string; operatorId: string; name: string; pin: string }) => {
+    if (operators.hasManager() || !journal.hasHistory()) {
+      throw new AppError('FORBIDDEN', {
+        zh: '现在无需恢复',
+        en: 'Recovery is only for a counter whose managers were lost',
+      });
+    }
+    await attempts.check('recovery', async () => ((await recovery.verify(input.code)) ? true : undefined));
+    const manager = await createManager(input);
+    journal.append(
+      'audit.change',
+      `audit-${now()}`,
+      {
+        area: 'recovery',
+        managerId: manager.id,
+        changes: [{ field: `operator.${manager.id}`, new: `${manager.name} (manager, PIN set)` }],
+      },
+      { op: manager.id },
+    );
+    const recoveryCode = await issueCode();
+    return { state: changed(), recoveryCode };
+  };
+
   const session: Session = {
     state,
     async signIn(id, pin) {
-      const operator = await attempts.check(`signin:${id}`, () => operators.verify(id, pin));
+      // Unknown ids share one counter: a spray of made-up ids cannot push real counters out of the file.
+      const key = operators.get(id) ? `signin:${id}` : 'signin:?';
+      const operator = await attempts.check(key, () => operators.verify(id, pin));
       if (current) closeShift(current.operator.id === operator.id ? 'signed-in-again' : 'replaced');
       openShift(operator);
       return changed();
@@ -229,39 +282,19 @@ export function createSession(options: SessionOptions): Session {
       elevation = undefined;
       return changed();
     },
-    async setup(input) {
-      if (!setupOpen()) {
-        throw new AppError('FORBIDDEN', {
-          zh: '已有店长或营业记录：首次设置已关闭',
-          en: 'A manager or sales history exists: first-time set-up is closed',
-        });
-      }
-      await createManager(input);
-      const recoveryCode = await issueCode();
-      return { state: changed(), recoveryCode };
-    },
-    async recover(input) {
-      if (operators.hasManager() || !journal.hasHistory()) {
-        throw new AppError('FORBIDDEN', {
-          zh: '现在无需恢复',
-          en: 'Recovery is only for a counter whose managers were lost',
-        });
-      }
-      await attempts.check('recovery', async () => ((await recovery.verify(input.code)) ? true : undefined));
-      const manager = await createManager(input);
-      journal.append(
-        'audit.change',
-        `audit-${now()}`,
-        {
-          area: 'recovery',
-          managerId: manager.id,
-          changes: [{ field: `operator.${manager.id}`, new: `${manager.name} (manager, PIN set)` }],
-        },
-        { op: manager.id },
-      );
-      const recoveryCode = await issueCode();
-      return { state: changed(), recoveryCode };
-    },
+    setup: (input) =>
+      oneAtATime(async () => {
+        if (!setupOpen()) {
+          throw new AppError('FORBIDDEN', {
+            zh: '已有店长或营业记录：首次设置已关闭',
+            en: 'A manager or sales history exists: first-time set-up is closed',
+          });
+        }
+        await createManager(input);
+        const recoveryCode = await issueCode();
+        return { state: changed(), recoveryCode };
+      }),
+    recover: (input) => oneAtATime(() => recoverNow(input)),
     currentId: () => (current && operators.get(current.operator.id) ? current.operator.id : undefined),
     requireManager,
     callManager: () => context.getStore()?.manager,
@@ -297,19 +330,22 @@ export function createSession(options: SessionOptions): Session {
     },
     requireManager: (pin) => requireManager(pin),
     async save(input) {
-      const setup = setupOpen();
-      if (!setup) await requireManager(input.managerPin);
-      else if (input.role !== 'manager') {
-        throw new AppError('CONFLICT', {
-          zh: '请先添加店长',
-          en: 'Add the manager first',
-        });
+      const { managerPin, ...rest } = input;
+      if (!setupOpen()) {
+        await requireManager(managerPin);
+        await operators.save(rest as OperatorInput);
+        changed();
+        return operators.list();
       }
-      const { managerPin: _m, ...rest } = input;
-      const { after } = await operators.save(rest as OperatorInput);
-      if (setup) {
-        // The existing settings screen creates the first manager this way: sign them in and show the
-        // recovery code once.
+      // The existing settings screen creates the first manager this way: sign them in and show the
+      // recovery code once.
+      return oneAtATime(async () => {
+        if (!setupOpen())
+          throw new AppError('FORBIDDEN', { zh: '首次设置已关闭', en: 'First-time set-up is closed' });
+        if (input.role !== 'manager') {
+          throw new AppError('CONFLICT', { zh: '请先添加店长', en: 'Add the manager first' });
+        }
+        const { after } = await operators.save(rest as OperatorInput);
         if (current) closeShift('replaced');
         openShift(after);
         const code = await issueCode();
@@ -317,9 +353,9 @@ export function createSession(options: SessionOptions): Session {
           zh: `恢复码：${code}。请抄下并妥善保管：店长资料丢失时凭此码重新设置店长。此码只显示一次。`,
           en: `Recovery code: ${code}. Write it down and keep it safe: it restores a manager if the operators are lost. Shown once only.`,
         });
-      }
-      changed();
-      return operators.list();
+        changed();
+        return operators.list();
+      });
     },
     async remove(id, managerPin) {
       const manager = await requireManager(managerPin);

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import Conf, { type Options as ConfOptions } from 'conf';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PublicSettings } from '../ipc/channels/settings.js';
 import type { StoreClass } from './conf-file.js';
 import { DEMO_CREDENTIALS, defaultSettings } from './defaults.js';
 import { createNoticeBoard } from './notices.js';
 import { createOperators } from './operators.js';
+import { PublicSettings } from './public.js';
 import { settingsProjectVersion } from './schema.js';
 import { createPlainSecretBox, type SecretBox } from './secret-box.js';
 import { createPersistentSettings } from './store.js';
@@ -185,7 +185,11 @@ describe('secrets', () => {
     const view = settings.publicView();
     expect(JSON.stringify(view)).not.toContain(APP_KEY);
     expect(JSON.stringify(view)).not.toContain(DEMO_CREDENTIALS.appKey);
-    expect(view.secrets).toEqual({ chinaumsAppKey: { set: true }, yimaKey: { set: true } });
+    expect(view.secrets).toEqual({
+      chinaumsAppKey: { set: true },
+      yimaKey: { set: true },
+      hqToken: { set: false },
+    });
     expect(view.secretsProtection).toBe('os-keyring');
     settings.clearSecret('yimaKey');
     expect(settings.publicView().secrets.yimaKey).toEqual({ set: false });

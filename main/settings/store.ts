@@ -7,13 +7,13 @@
  * safeStorage SecretBox. A damaged file is set aside and replaced by defaults, with a notice.
  */
 import type Conf from 'conf';
-import type { PublicSettings, SecretName, SettingsPatch } from '../ipc/channels/settings.js';
-import { AppError, badInput } from '../ipc/errors.js';
 import { createLogger } from '../log/logger.js';
 import { registerSecret } from '../log/redact.js';
+import { AppError, badInput } from '../shared/errors.js';
 import { openStore, type StoreClass } from './conf-file.js';
 import { DEMO_CREDENTIALS, DEMO_YIMA_KEY, defaultSettings } from './defaults.js';
 import { createNoticeBoard, type NoticeBoard } from './notices.js';
+import type { PublicSettings, SecretName, SettingsPatch } from './public.js';
 import {
   SETTINGS_VERSION,
   SettingsSchema,
@@ -25,7 +25,7 @@ import type { SecretBox } from './secret-box.js';
 import type { PrinterSettings, Settings, SettingsService } from './types.js';
 
 const log = createLogger('settings');
-const SECRET_NAMES: readonly SecretName[] = ['chinaumsAppKey', 'yimaKey'];
+const SECRET_NAMES: readonly SecretName[] = ['chinaumsAppKey', 'yimaKey', 'hqToken'];
 
 interface StoredSecret {
   /** How `data` was sealed: by the OS keyring, or not at all (plain UTF-8). */
@@ -192,6 +192,7 @@ export function createPersistentSettings(options: PersistentSettingsOptions): Pe
       secrets: {
         chinaumsAppKey: { set: held.chinaumsAppKey !== undefined },
         yimaKey: { set: held.yimaKey !== undefined },
+        hqToken: { set: held.hqToken !== undefined },
       },
       secretsProtection: box.available ? 'os-keyring' : 'none',
       ...(list.length > 0 ? { notices: list } : {}),
@@ -207,8 +208,8 @@ export function createPersistentSettings(options: PersistentSettingsOptions): Pe
     secret: (name) => held[name],
     publicView,
     update(patch: SettingsPatch) {
-      const { yima, ...flat } = patch;
-      write({ ...current, ...flat, yima: { ...current.yima, ...yima } });
+      const { yima, hq, ...flat } = patch;
+      write({ ...current, ...flat, yima: { ...current.yima, ...yima }, hq: { ...current.hq, ...hq } });
       return publicView();
     },
     setDevice(patch: { scanner?: Settings['scanner']; printer?: PrinterSettings }) {

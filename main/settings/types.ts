@@ -2,8 +2,9 @@
  * The settings service as main-process code sees it. Only main ever holds secrets in clear; the
  * renderer gets `publicView()` (secrets reduced to set / not set).
  */
-import type { PrinterConfig, ScannerConfig } from '../ipc/channels/devices.js';
-import type { OperatorView, PublicSettings, SecretName, SettingsPatch } from '../ipc/channels/settings.js';
+import type { PrinterConfig } from '../printing/types.js';
+import type { ScannerConfig } from '../scanners/types.js';
+import type { OperatorView, PublicSettings, SecretName, SettingsPatch } from './public.js';
 
 export type Secrets = Partial<Record<SecretName, string>>;
 

@@ -21,7 +21,9 @@ export const Pin = z.string().regex(/^\d{4,12}$/, 'PIN is 4 to 12 digits');
 export const PayChannel = z.enum(PAY_CHANNELS);
 export type PayChannel = z.infer<typeof PayChannel>;
 
-export const PayMode = z.enum(['E_CASH', 'SOUNDWAVE', 'NFC', 'CODE_SCAN', 'MANUAL', 'FACE_SCAN']);
+/** POS通 v2 pay modes (v1 pre-auth has all but FACE_SCAN): the one list; gateway/schemas.ts uses it. */
+export const PAY_MODES = ['E_CASH', 'SOUNDWAVE', 'NFC', 'CODE_SCAN', 'MANUAL', 'FACE_SCAN'] as const;
+export const PayMode = z.enum(PAY_MODES);
 export type PayMode = z.infer<typeof PayMode>;
 
 export const Empty = z.object({}).strict();

@@ -381,10 +381,9 @@ describe('access-token lifetime', () => {
         authMode: 'access-token',
       });
       const before = short.requests().filter((r) => r.endpoint === 'pay').length;
-      const error = await wrong
-        .pay({ transactionAmount: 100, merchantOrderId: oid(), payCode: WECHAT })
-        .catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'GATEWAY' });
+      const refused = await wrong.pay({ transactionAmount: 100, merchantOrderId: oid(), payCode: WECHAT });
+      // No token, no pay: a definite "not sent", never an exception the sale would get stuck on.
+      expect(refused).toMatchObject({ outcome: 'declined', notSent: true, cause: 'token-refused' });
       expect(short.requests().filter((r) => r.endpoint === 'pay').length).toBe(before);
     } finally {
       await short.close();

@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import type { YimaRefundView } from '../ipc/channels/yima.js';
 import { Router } from '../ipc/router.js';
 import { defaultSettings } from '../settings/defaults.js';
 import { createMemoryOperators, createMemorySettings } from '../settings/memory.js';
@@ -17,6 +16,7 @@ import { createYimaService, type YimaService } from './service.js';
 import { attachSign } from './sign.js';
 import { createYimaSimulator, type YimaSimulatorOptions } from './simulator.js';
 import { yimaFixtures } from './test-fixtures.js';
+import type { YimaRefundView } from './types.js';
 import { encodeReply, encodeRequest } from './wire.js';
 
 const KEY = 'test-yima-key-0001';

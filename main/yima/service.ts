@@ -3,13 +3,14 @@
  * request leaves, the identical message resent with the same pos_seq while the answer is 9998 or missing,
  * the outcome journaled, printed and shown. Unresolved refunds are resumed on start.
  */
-import type { YimaRefundView } from '../ipc/channels/yima.js';
-import { AppError, type Bilingual, badInput } from '../ipc/errors.js';
+
 import type { EventHub, PartialHandlers } from '../ipc/router.js';
 import { createLogger } from '../log/logger.js';
 import type { OperatorService, SettingsService } from '../settings/types.js';
+import { AppError, type Bilingual, badInput } from '../shared/errors.js';
 import { type AttemptOutcome, sendOnce } from './client.js';
 import type { YimaJournal, YimaJournalRecord, YimaStatus } from './journal.js';
+import type { YimaRefundView } from './types.js';
 import { chinaStamp, encodeRequest, messageBytes, WireRefundRequest, type YimaFormat } from './wire.js';
 
 const log = createLogger('yima');

@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServices, startAppServices } from '../app/services.js';
-import type { Report } from '../ipc/channels/reports.js';
-import type { YimaRefundView } from '../ipc/channels/yima.js';
+import type { Report } from '../reports/types.js';
+import type { YimaRefundView } from './types.js';
 
 let app: AppServices;
 let dataDir: string;

@@ -2,15 +2,27 @@
  * The app shell: screen tabs (F1–F5 or Alt+1–5), the DEMO banner, the current screen and the status
  * bar. Screens talk to main only through `window.cashier`; shared state lives in ./store.
  */
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
+import { useActionHotkeys } from './components/Hotkeys';
 import { StatusBar } from './components/StatusBar';
 import { type MessageKey, useT } from './i18n';
 import { Checkout } from './screens/Checkout';
-import { Orders } from './screens/Orders';
-import { Preauth } from './screens/Preauth';
-import { Settings } from './screens/Settings';
-import { Settlement } from './screens/Settlement';
+import { SignIn } from './screens/SignIn';
 import { SCREENS, type Screen, startStore, useCashier } from './store';
+
+// Only the checkout is on the first screen: the others (and the settlement's chart library) load when
+// first opened, so the window is ready sooner.
+const Orders = lazy(() => import('./screens/Orders').then((m) => ({ default: m.Orders })));
+const Preauth = lazy(() => import('./screens/Preauth').then((m) => ({ default: m.Preauth })));
+const Settlement = lazy(() => import('./screens/Settlement').then((m) => ({ default: m.Settlement })));
+const Settings = lazy(() => import('./screens/Settings').then((m) => ({ default: m.Settings })));
+
+/** Warm the other screens once the first one is up, so F2–F5 open without a wait. */
+export function prefetchScreens(): void {
+  void import('./screens/Orders');
+  void import('./screens/Preauth');
+  void import('./screens/Settings');
+}
 
 const NAV_KEYS: Record<Screen, MessageKey> = {
   checkout: 'nav.checkout',
@@ -26,10 +38,15 @@ export function App() {
   const setScreen = useCashier((s) => s.setScreen);
   const info = useCashier((s) => s.info);
   const environment = useCashier((s) => s.settings?.environment ?? s.info?.environment);
+  const signInOpen = useCashier((s) => s.signInOpen);
 
   useEffect(() => {
-    void startStore();
+    void startStore().then(() => {
+      // After the first screen is up: fetch the rest while the cashier types.
+      setTimeout(prefetchScreens, 1500);
+    });
   }, []);
+  useActionHotkeys();
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -57,14 +74,15 @@ export function App() {
               className={s === screen ? 'tab tab-active' : 'tab'}
               aria-current={s === screen ? 'page' : undefined}
               aria-keyshortcuts={`F${i + 1} Alt+${i + 1}`}
+              data-testid={`nav-${s}`}
               onClick={() => setScreen(s)}
             >
               <span className="tab-key">F{i + 1}</span> {t(NAV_KEYS[s])}
             </button>
           ))}
         </nav>
-        <p data-testid="app-info" className="app-info">
-          {info ? `${info.name} ${info.version} (${info.transport})` : ''}
+        <p data-testid="app-info" data-transport={info?.transport} className="app-info">
+          {info ? `${t('app.title')} ${info.version}` : ''}
         </p>
       </header>
       {environment === 'demo' && (
@@ -72,12 +90,15 @@ export function App() {
           {t('app.demoBanner')}
         </div>
       )}
-      <main className="screen">
-        {screen === 'checkout' && <Checkout />}
-        {screen === 'orders' && <Orders />}
-        {screen === 'preauth' && <Preauth />}
-        {screen === 'settlement' && <Settlement />}
-        {screen === 'settings' && <Settings />}
+      <main className="screen" data-screen={signInOpen ? 'signin' : screen}>
+        {signInOpen && <SignIn />}
+        {!signInOpen && screen === 'checkout' && <Checkout />}
+        <Suspense fallback={<p className="msg msg-muted">{t('app.loading')}</p>}>
+          {!signInOpen && screen === 'orders' && <Orders />}
+          {!signInOpen && screen === 'preauth' && <Preauth />}
+          {!signInOpen && screen === 'settlement' && <Settlement />}
+          {!signInOpen && screen === 'settings' && <Settings />}
+        </Suspense>
       </main>
       <StatusBar />
     </div>

@@ -1,9 +1,9 @@
 /** App-level calls and notices. */
 import { z } from 'zod';
+import { GatewayEnvironment } from '../../settings/public.js';
 import { Bilingual, Instant } from './common.js';
 
-export const GatewayEnvironment = z.enum(['demo', 'test', 'production', 'custom']);
-export type GatewayEnvironment = z.infer<typeof GatewayEnvironment>;
+export { GatewayEnvironment } from '../../settings/public.js';
 
 export const AppInfo = z.object({
   name: z.string(),

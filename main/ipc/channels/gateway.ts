@@ -1,8 +1,8 @@
-/** Gateway status (from the last real exchange) and 测试连接. The shapes live in main/gateway/status.ts. */
+/** Gateway status (from the last real exchange) and 测试连接. The shapes live in main/gateway/status-types.ts. */
 import { z } from 'zod';
-import { GatewayStatus, GatewayTestResult } from '../../gateway/status.js';
+import { GatewayStatus, GatewayTestResult } from '../../gateway/status-types.js';
 
-export { GatewayState, GatewayStatus, GatewayTestResult } from '../../gateway/status.js';
+export { GatewayState, GatewayStatus, GatewayTestResult } from '../../gateway/status-types.js';
 
 export const gatewayCalls = {
   'gateway.status': { input: z.object({}).strict(), output: GatewayStatus },

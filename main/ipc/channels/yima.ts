@@ -1,30 +1,9 @@
 /** Yima (翼码) account refunds. */
 import { z } from 'zod';
-import { Bilingual, Fen, Instant, Pin, PositiveFen } from './common.js';
+import { YimaRefundView, YimaSplit } from '../../yima/types.js';
+import { Pin, PositiveFen } from './common.js';
 
-export const YimaSplit = z
-  .object({
-    merchantId: z.string().max(32).optional(),
-    sellerAccount: z.string().max(32).optional(),
-    divAmtFen: PositiveFen,
-  })
-  .strict()
-  .refine((s) => Boolean(s.merchantId) !== Boolean(s.sellerAccount), {
-    message: 'exactly one of merchantId / sellerAccount',
-  });
-
-export const YimaRefundView = z.object({
-  posSeq: z.string(),
-  orgPosSeq: z.string(),
-  amountFen: Fen,
-  status: z.enum(['pending', 'processing', 'refunded', 'failed', 'needs-attention']),
-  resultId: z.string().optional(),
-  message: Bilingual.optional(),
-  operatorId: z.string(),
-  createdAt: Instant,
-  updatedAt: Instant,
-});
-export type YimaRefundView = z.infer<typeof YimaRefundView>;
+export { YimaRefundView, YimaSplit } from '../../yima/types.js';
 
 export const yimaCalls = {
   'yima.refund': {

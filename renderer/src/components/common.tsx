@@ -1,21 +1,35 @@
 /** Small shared pieces: envelope handling, amount validation, error display. */
-import { type InputHTMLAttributes, useCallback, useState } from 'react';
-import type { Envelope, ErrorBody } from '../../../main/ipc/errors';
-import { formatFen, parseYuanToFen } from '../../../main/shared/money';
-import { type TFn, useT } from '../i18n';
+import { type InputHTMLAttributes, type Ref, useCallback, useRef, useState } from 'react';
+import type { Bilingual, Envelope, ErrorBody } from '../../../main/ipc/errors';
+import { formatFen, parseYuanToFen, yuanTypingVerdict } from '../../../main/shared/money';
+import { type MessageKey, type TFn, useT } from '../i18n';
+import { useCashier } from '../store';
 
 export type AmountCheck = { ok: true; fen: number } | { ok: false; message: string };
 
+/**
+ * What a cashier types, as the field shows it: full-width digits (a Chinese IME) as digits and a
+ * full-width point or a Chinese full stop as the point. A comma stays a comma: money.ts refuses it
+ * with a reason rather than guess ("1,5" is neither 15 nor 1.5).
+ */
+export function normalizeAmountText(text: string): string {
+  return text
+    .replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/[。．]/g, '.');
+}
+
 /** The counter's amount rules: a number, at most two decimals, greater than 0, at most `maxFen`. */
 export function checkAmount(text: string, maxFen: number | undefined, t: TFn): AmountCheck {
-  const parsed = parseYuanToFen(text);
+  const parsed = parseYuanToFen(normalizeAmountText(text));
   if (!parsed.ok) {
     const key =
       parsed.reason === 'empty'
         ? 'amount.empty'
         : parsed.reason === 'decimals'
           ? 'amount.decimals'
-          : 'amount.format';
+          : parsed.reason === 'comma'
+            ? 'amount.comma'
+            : 'amount.format';
     return { ok: false, message: t(key) };
   }
   if (parsed.fen <= 0) return { ok: false, message: t('amount.zero') };
@@ -25,12 +39,9 @@ export function checkAmount(text: string, maxFen: number | undefined, t: TFn): A
   return { ok: true, fen: parsed.fen };
 }
 
-/** Accepts what an amount field may hold while typing: digits, one point, at most two decimals. */
-export function acceptAmountTyping(next: string): 'ok' | 'decimals' | 'bad' {
-  if (!/^\d{0,13}(\.\d*)?$/.test(next)) return 'bad';
-  const dot = next.indexOf('.');
-  if (dot >= 0 && next.length - dot - 1 > 2) return 'decimals';
-  return 'ok';
+/** What an amount field may hold while typing (money.ts's verdict on normalized text). */
+export function acceptAmountTyping(next: string): 'ok' | 'decimals' | 'comma' | 'bad' {
+  return yuanTypingVerdict(next);
 }
 
 /** Runs one call at a time for a form: busy flag, the last error, the last success message. */
@@ -38,11 +49,13 @@ export function useAction() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorBody | undefined>();
   const [done, setDone] = useState<string | undefined>();
+  const last = useRef<ErrorBody | undefined>(undefined);
   const run = useCallback(
     async <T,>(call: () => Promise<Envelope<T>>, onOk?: (data: T) => string | undefined) => {
       setBusy(true);
       setError(undefined);
       setDone(undefined);
+      last.current = undefined;
       try {
         const r = await call();
         if (r.ok) {
@@ -51,6 +64,7 @@ export function useAction() {
           return r.data;
         }
         setError(r.error);
+        last.current = r.error;
         return undefined;
       } finally {
         setBusy(false);
@@ -66,13 +80,54 @@ export function useAction() {
     setError(undefined);
     setDone(undefined);
   }, []);
-  return { busy, error, done, run, fail, clear };
+  const succeed = useCallback((message: string) => {
+    setError(undefined);
+    setDone(message);
+  }, []);
+  const lastCode = useCallback(() => last.current?.code, []);
+  return { busy, error, done, run, fail, clear, succeed, lastCode };
 }
 
-/** An error from main, in the current language. UNAVAILABLE reads as "not available yet", calmly. */
+/** Settings and form fields main may name in a BAD_INPUT, as the cashier knows them. */
+const FIELD_LABELS: Record<string, MessageKey> = {
+  shopName: 'settings.shopName',
+  merchantCode: 'settings.merchantCode',
+  terminalCode: 'settings.terminalCode',
+  appId: 'settings.appId',
+  customGatewayUrl: 'settings.customUrl',
+  maxAmountFen: 'settings.maxAmount',
+  queryDeadlineSeconds: 'settings.queryDeadline',
+  receiptLogoLine: 'settings.receiptLogoLine',
+  amountFen: 'common.amountYuan',
+  pin: 'settings.pin',
+  managerPin: 'common.managerPin',
+  id: 'settings.opId',
+  name: 'settings.opName',
+  reason: 'orders.reason',
+  host: 'settings.host',
+  port: 'settings.port',
+  path: 'settings.devicePath',
+};
+
+/**
+ * An error from main, in the current language. UNAVAILABLE reads as "not available yet", calmly. A
+ * schema refusal names the fields in words, never the schema's own English.
+ */
 export function ErrorText({ error, label }: { error: ErrorBody | undefined; label?: string }) {
-  const { bi } = useT();
+  const { t, bi } = useT();
   if (!error) return null;
+  if (error.code === 'BAD_INPUT' && error.fields && error.fields.length > 0) {
+    const names = error.fields.map((f) => {
+      const leaf = f.path.split('.').pop() ?? f.path;
+      const key = FIELD_LABELS[leaf];
+      return key ? t(key) : t('error.aField');
+    });
+    return (
+      <p role="alert" aria-label={label} className="msg msg-error">
+        {t('error.badFields', { fields: [...new Set(names)].join(t('common.listSep')) })}
+      </p>
+    );
+  }
   return (
     <p
       role="alert"
@@ -109,6 +164,7 @@ export function TextField({
   label: string;
   value: string;
   onChange: (value: string) => void;
+  ref?: Ref<HTMLInputElement>;
 } & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'>) {
   return (
     <label className="field" htmlFor={id}>
@@ -147,13 +203,57 @@ export function SelectField<V extends string>({
 }
 
 /** An amount in yuan: digits and the point only. */
-export function AmountField(props: {
+export function AmountField({
+  inputRef,
+  ...props
+}: {
   id: string;
   label: string;
   value: string;
   onChange: (value: string) => void;
+  inputRef?: Ref<HTMLInputElement>;
 }) {
   return (
-    <TextField {...props} inputMode="decimal" onChange={(v) => props.onChange(v.replace(/[^\d.]/g, ''))} />
+    <TextField
+      {...props}
+      ref={inputRef}
+      inputMode="decimal"
+      onChange={(v) => props.onChange(normalizeAmountText(v).replace(/[^\d.,，]/g, ''))}
+    />
+  );
+}
+
+/** An operator by name (the id only when no one by that id is known, e.g. "system"). */
+export function OperatorName({ id }: { id: string }) {
+  const operators = useCashier((s) => s.operators);
+  const { t } = useT();
+  if (id === 'system') return <>{t('common.system')}</>;
+  const found = operators.find((o) => o.id === id);
+  // A name the shop typed: shown as it is in either language.
+  return <span data-user-text="">{found ? found.name : id}</span>;
+}
+
+/**
+ * A message from main in the UI language. In English, words the gateway itself sent in Chinese (its
+ * errInfo, quoted in main's English text) are marked as a Chinese quotation, not passed off as copy.
+ */
+export function Bi({ m }: { m: Bilingual | undefined }) {
+  const { bi, lang } = useT();
+  const text = bi(m);
+  if (lang !== 'en' || !/[\u3400-\u9fff]/.test(text)) return <>{text}</>;
+  const parts = text.split(/([\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+)/);
+  return (
+    <>
+      {parts.map((part, i) =>
+        i % 2 === 1 ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed string
+          <span key={i} lang="zh-CN" data-raw="">
+            {part}
+          </span>
+        ) : (
+          part
+        ),
+      )}
+    </>
   );
 }

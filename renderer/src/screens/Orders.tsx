@@ -3,25 +3,56 @@
  * actions (void, partial refund, reprint, receipt preview, query now). Void and refund need a
  * manager PIN. A scan routed to order lookup opens that order here. Yima refunds live here too.
  */
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import type { OrderDetail, OrderView } from '../../../main/ipc/channels/orders';
 import type { ErrorBody } from '../../../main/ipc/errors';
 import { formatFen } from '../../../main/shared/money';
 import { cashier } from '../cashier';
-import { AmountField, checkAmount, DoneText, ErrorText, Money, useAction } from '../components/common';
+import {
+  AmountField,
+  Bi,
+  checkAmount,
+  DoneText,
+  ErrorText,
+  Money,
+  OperatorName,
+  useAction,
+} from '../components/common';
 import { Badge, PinField } from '../components/PinField';
 import { ReceiptPreview } from '../components/ReceiptPreview';
 import { type MessageKey, useT } from '../i18n';
-import { chinaTime, chinaToday, useCashier } from '../store';
+import { chinaTime, chinaToday, useCashier, watchPrintJobs } from '../store';
 import { YimaRefund } from './YimaRefund';
 
 type Mode = 'none' | 'void' | 'refund' | 'preview';
+
+/** Statuses that say everything: a message kept from an earlier, uncertain step would contradict them. */
+const SETTLED = new Set(['paid', 'partially-refunded', 'refunded', 'voided']);
+
+/** Journal record types as the cashier reads them (the developer's names never reach the screen). */
+const TIMELINE_LABEL: Record<string, MessageKey> = {
+  'pay.intent': 'timeline.pay.intent',
+  'pay.sent': 'timeline.pay.sent',
+  'pay.reply': 'timeline.pay.reply',
+  'query.reply': 'timeline.query.reply',
+  'void.intent': 'timeline.void.intent',
+  'void.reply': 'timeline.void.reply',
+  'refund.intent': 'timeline.refund.intent',
+  'refund.reply': 'timeline.refund.reply',
+  'refundquery.reply': 'timeline.refundquery.reply',
+  'order.mark': 'timeline.order.mark',
+  'order.park': 'timeline.order.park',
+  'preauth.intent': 'timeline.preauth.intent',
+  'preauth.reply': 'timeline.preauth.reply',
+};
 
 export function Orders() {
   const { t } = useT();
   const ordersVersion = useCashier((s) => s.ordersVersion);
   const lookupOrderId = useCashier((s) => s.lookupOrderId);
+  const lookupMode = useCashier((s) => s.lookupMode);
   const clearLookup = useCashier((s) => s.clearLookup);
+  const [openMode, setOpenMode] = useState<'refund' | undefined>();
   const [day, setDay] = useState(chinaToday());
   const [query, setQuery] = useState('');
   const [list, setList] = useState<OrderView[]>([]);
@@ -50,10 +81,11 @@ export function Orders() {
   useEffect(() => {
     if (lookupOrderId) {
       setSelected(lookupOrderId);
+      setOpenMode(lookupMode);
       setShowYima(false);
       clearLookup();
     }
-  }, [lookupOrderId, clearLookup]);
+  }, [lookupOrderId, lookupMode, clearLookup]);
 
   const exportCsv = () =>
     exporter.run(
@@ -70,13 +102,14 @@ export function Orders() {
     );
 
   return (
-    <section className="two-col" aria-label={t('orders.title')}>
+    <section className="two-col" aria-label={t('orders.title')} data-testid="orders">
       <div className="scroll">
         <div className="toolbar">
           <label className="field" htmlFor="orders-search">
             {t('orders.search')}
             <input
               id="orders-search"
+              data-testid="orders-search"
               type="search"
               autoComplete="off"
               value={query}
@@ -102,7 +135,7 @@ export function Orders() {
         </div>
         <ErrorText error={listError ?? exporter.error} />
         <DoneText text={exporter.done} />
-        <table aria-label={t('orders.list')}>
+        <table aria-label={t('orders.list')} data-testid="orders-list">
           <thead>
             <tr>
               <th>{t('orders.col.time')}</th>
@@ -158,13 +191,32 @@ export function Orders() {
         {list.length === 0 && !listError && <p className="msg msg-muted">{t('orders.empty')}</p>}
       </div>
       <div className="scroll">
-        {showYima ? <YimaRefund /> : <OrderPanel id={selected} version={ordersVersion} />}
+        {showYima ? (
+          <YimaRefund />
+        ) : (
+          <OrderPanel
+            id={selected}
+            version={ordersVersion}
+            startMode={openMode}
+            onStarted={() => setOpenMode(undefined)}
+          />
+        )}
       </div>
     </section>
   );
 }
 
-function OrderPanel({ id, version }: { id: string | undefined; version: number }) {
+function OrderPanel({
+  id,
+  version,
+  startMode,
+  onStarted,
+}: {
+  id: string | undefined;
+  version: number;
+  startMode?: 'refund';
+  onStarted: () => void;
+}) {
   const { t, bi } = useT();
   const [detail, setDetail] = useState<OrderDetail | undefined>();
   const [error, setError] = useState<ErrorBody | undefined>();
@@ -174,6 +226,7 @@ function OrderPanel({ id, version }: { id: string | undefined; version: number }
   const [reason, setReason] = useState('');
   const [preview, setPreview] = useState<string | undefined>();
   const action = useAction();
+  const refundAmountRef = useRef<HTMLInputElement>(null);
 
   const load = useCallback(async (orderId: string) => {
     const r = await cashier.orders.get({ id: orderId });
@@ -200,6 +253,19 @@ function OrderPanel({ id, version }: { id: string | undefined; version: number }
     setPreview(undefined);
     action.clear();
   }, [id, action.clear]);
+
+  // Opened by "refund the last sale" (F7): straight into the refund form.
+  useEffect(() => {
+    if (startMode === 'refund' && detail?.order.merchantOrderId === id) {
+      setMode('refund');
+      onStarted();
+    }
+  }, [startMode, detail, id, onStarted]);
+
+  // The refund form opens with the amount focused: the cashier types it at once.
+  useEffect(() => {
+    if (mode === 'refund') refundAmountRef.current?.focus();
+  }, [mode]);
 
   if (!id) return <p className="msg msg-muted">{t('orders.pick')}</p>;
   if (!detail) return <ErrorText error={error} />;
@@ -248,6 +314,17 @@ function OrderPanel({ id, version }: { id: string | undefined; version: number }
     }
   };
 
+  const reprint = async () => {
+    const r = await action.run(
+      () => cashier.orders.reprint({ id: o.merchantOrderId }),
+      () => t('print.sending'),
+    );
+    if (!r) return;
+    const outcome = await watchPrintJobs(r.jobIds);
+    if (outcome.level === 'info') action.succeed(bi(outcome.message));
+    else action.fail(bi(outcome.message));
+  };
+
   const showPreview = async () => {
     if (mode === 'preview') return setMode('none');
     setMode('preview');
@@ -261,20 +338,24 @@ function OrderPanel({ id, version }: { id: string | undefined; version: number }
   };
 
   return (
-    <section aria-label={t('orders.detail')}>
+    <section aria-label={t('orders.detail')} data-testid="order-detail">
       <div className="card">
         <h2>
           <Money fen={o.amountFen} className="big-figure" />{' '}
           <Badge state={o.status} label={t(`status.order.${o.status}` as MessageKey)} />
         </h2>
-        {o.statusMessage && <p className="msg">{bi(o.statusMessage)}</p>}
+        {o.statusMessage && !SETTLED.has(o.status) && (
+          <p className="msg">
+            <Bi m={o.statusMessage} />
+          </p>
+        )}
         <dl className="kv">
           <dt>{t('orders.col.id')}</dt>
-          <dd>{o.merchantOrderId}</dd>
+          <dd data-raw="">{o.merchantOrderId}</dd>
           {o.orderId && (
             <>
               <dt>{t('orders.gatewayId')}</dt>
-              <dd>{o.orderId}</dd>
+              <dd data-raw="">{o.orderId}</dd>
             </>
           )}
           <dt>{t('orders.col.time')}</dt>
@@ -296,7 +377,9 @@ function OrderPanel({ id, version }: { id: string | undefined; version: number }
             <Money fen={o.refundableFen} />
           </dd>
           <dt>{t('orders.operator')}</dt>
-          <dd>{o.operatorId}</dd>
+          <dd>
+            <OperatorName id={o.operatorId} />
+          </dd>
         </dl>
         <div className="toolbar">
           <button
@@ -315,15 +398,7 @@ function OrderPanel({ id, version }: { id: string | undefined; version: number }
           >
             {t('orders.refund')}
           </button>
-          <button
-            type="button"
-            onClick={() =>
-              void action.run(
-                () => cashier.orders.reprint({ id: o.merchantOrderId }),
-                () => t('orders.printed'),
-              )
-            }
-          >
+          <button type="button" onClick={() => void reprint()}>
             {t('orders.reprint')}
           </button>
           <button type="button" aria-expanded={mode === 'preview'} onClick={() => void showPreview()}>
@@ -335,9 +410,12 @@ function OrderPanel({ id, version }: { id: string | undefined; version: number }
               onClick={() =>
                 void action.run(
                   () => cashier.orders.resolve({ merchantOrderId: o.merchantOrderId }),
-                  () => {
+                  (after) => {
                     void load(o.merchantOrderId);
-                    return undefined;
+                    const status = t(`status.order.${after.status}` as MessageKey);
+                    return after.unresolved
+                      ? t('orders.resolvedStill', { status })
+                      : t('orders.resolvedNow', { status });
                   },
                 )
               }
@@ -370,6 +448,7 @@ function OrderPanel({ id, version }: { id: string | undefined; version: number }
               label={`${t('orders.refundAmount')} · ${t('orders.refundMax', { max: formatFen(o.refundableFen) })}`}
               value={amount}
               onChange={setAmount}
+              inputRef={refundAmountRef}
             />
             <PinField id="refund-pin" value={pin} onChange={setPin} />
             <label className="field" htmlFor="refund-reason">
@@ -406,8 +485,12 @@ function OrderPanel({ id, version }: { id: string | undefined; version: number }
                   <td>
                     <Badge state={r.status} label={t(`status.refund.${r.status}` as MessageKey)} />
                   </td>
-                  <td>{r.operatorId}</td>
-                  <td>{r.message ? bi(r.message) : ''}</td>
+                  <td>
+                    <OperatorName id={r.operatorId} />
+                  </td>
+                  <td>
+                    <Bi m={r.message} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -420,8 +503,10 @@ function OrderPanel({ id, version }: { id: string | undefined; version: number }
           {detail.timeline.map((e) => (
             <li key={e.seq}>
               <time dateTime={e.at}>{chinaTime(e.at)}</time>
-              <span className="tl-type">{e.type}</span>
-              {bi(e.summary)}
+              {TIMELINE_LABEL[e.type] && (
+                <span className="tl-type">{t(TIMELINE_LABEL[e.type] as MessageKey)}</span>
+              )}
+              <Bi m={e.summary} />
               {e.detail && (
                 <details>
                   <summary>…</summary>

@@ -10,6 +10,7 @@ import { channelOf, checkPayCode } from '../../../main/shared/paycode';
 import { cashier } from '../cashier';
 import {
   AmountField,
+  Bi,
   checkAmount,
   DoneText,
   ErrorText,
@@ -19,7 +20,7 @@ import {
 } from '../components/common';
 import { Badge, PinField } from '../components/PinField';
 import { type MessageKey, useT } from '../i18n';
-import { chinaTime, useCashier } from '../store';
+import { chinaTime, useCashier, watchPrintJobs } from '../store';
 
 export function Preauth() {
   const { t, bi } = useT();
@@ -34,6 +35,29 @@ export function Preauth() {
   const [amount, setAmount] = useState('');
   const [code, setCode] = useState('');
   const start = useAction();
+  const run = useCashier((s) => s.preauthRun);
+  const [typedFen, setTypedFen] = useState<number | undefined>();
+  const startingFen = run && !run.done ? run.amountFen : start.busy ? typedFen : undefined;
+  const setDraft = useCashier((s) => s.setDraft);
+
+  // Main learns the typed amount: a scan (any scanner) then starts the pre-auth at it.
+  useEffect(() => {
+    const check = checkAmount(amount, maxAmountFen, t);
+    setDraft('preauth', check.ok ? check.fen : undefined);
+  }, [amount, maxAmountFen, setDraft, t]);
+  useEffect(() => () => setDraft('preauth', undefined), [setDraft]);
+
+  // A scan started a pre-auth: the amount is spent; once it has an outcome, show it selected.
+  useEffect(() => {
+    if (!run) return;
+    setAmount('');
+    setCode('');
+    if (run.done && run.id) {
+      start.clear();
+      setSelected(run.id);
+      setLastView(undefined);
+    }
+  }, [run, start.clear]);
 
   const load = useCallback(async () => {
     const r = await cashier.preauth.list({ openOnly });
@@ -54,10 +78,10 @@ export function Preauth() {
     if (!check.ok) return start.fail(check.message);
     const pay = checkPayCode(code);
     if (!pay.ok) return start.fail(bi(pay.message));
+    setTypedFen(check.fen);
     const r = await start.run(
       () => cashier.preauth.start({ amountFen: check.fen, code: pay.code }),
-      (p) =>
-        `${t(`preauth.status.${p.status}` as MessageKey)} ${formatFen(p.amountFen)} ${p.statusMessage ? bi(p.statusMessage) : ''}`,
+      (p) => `${t(`preauth.status.${p.status}` as MessageKey)} ${formatFen(p.amountFen)}`,
     );
     setCode('');
     if (r) {
@@ -69,6 +93,18 @@ export function Preauth() {
   };
 
   const current = list.find((p) => p.id === selected) ?? (lastView?.id === selected ? lastView : undefined);
+  // A pre-auth started by a scan that is no longer open (declined): fetch it from the full list.
+  useEffect(() => {
+    if (!selected || current) return;
+    let live = true;
+    void cashier.preauth.list({}).then((r) => {
+      const found = r.ok ? r.data.find((p) => p.id === selected) : undefined;
+      if (live && found) setLastView(found);
+    });
+    return () => {
+      live = false;
+    };
+  }, [selected, current]);
   // The start form's outcome ("担保中 ¥200.00") speaks of the pre-auth it started: once that one is
   // completed or voided, or another is selected, it would mislead, so it goes.
   const select = (id: string) => {
@@ -82,7 +118,7 @@ export function Preauth() {
   };
 
   return (
-    <section className="two-col" aria-label={t('preauth.title')}>
+    <section className="two-col" aria-label={t('preauth.title')} data-testid="preauth">
       <div className="scroll">
         <form className="card" onSubmit={submit} aria-label={t('preauth.start')}>
           <h2>{t('preauth.start')}</h2>
@@ -105,6 +141,13 @@ export function Preauth() {
               {t('preauth.startSubmit')}
             </button>
           </div>
+          <p className="msg msg-muted">{t('preauth.scanHint')}</p>
+          {startingFen !== undefined && (
+            <p className="msg" aria-live="polite" data-testid="preauth-progress">
+              <span className="spinner spinner-small" aria-hidden="true" />{' '}
+              {t('preauth.running', { amount: formatFen(startingFen) })}
+            </p>
+          )}
           <ErrorText error={start.error} />
           <DoneText text={start.done} />
         </form>
@@ -182,7 +225,7 @@ function PreauthPanel({ p, onChanged }: { p: PreauthView; onChanged: (v: Preauth
   const open = p.status === 'authorized';
   const done = (v: PreauthView) => {
     onChanged(v);
-    return `${t(`preauth.status.${v.status}` as MessageKey)} ${v.statusMessage ? bi(v.statusMessage) : ''}`;
+    return t(`preauth.status.${v.status}` as MessageKey);
   };
 
   const complete = (quick: boolean) => {
@@ -205,20 +248,35 @@ function PreauthPanel({ p, onChanged }: { p: PreauthView; onChanged: (v: Preauth
       },
     );
 
+  const print = async () => {
+    const r = await action.run(
+      () => cashier.orders.reprint({ id: p.id }),
+      () => t('print.sending'),
+    );
+    if (!r) return;
+    const outcome = await watchPrintJobs(r.jobIds);
+    if (outcome.level === 'info') action.succeed(bi(outcome.message));
+    else action.fail(bi(outcome.message));
+  };
+
   return (
-    <section className="card" aria-label={t('preauth.selected')}>
+    <section className="card" aria-label={t('preauth.selected')} data-testid="preauth-selected">
       <h2>
         <Money fen={p.amountFen} className="big-figure" />{' '}
         <Badge state={p.status} label={t(`preauth.status.${p.status}` as MessageKey)} />
       </h2>
-      {p.statusMessage && <p className="msg">{bi(p.statusMessage)}</p>}
+      {p.statusMessage && (
+        <p className="msg">
+          <Bi m={p.statusMessage} />
+        </p>
+      )}
       <dl className="kv">
         <dt>{t('orders.col.id')}</dt>
-        <dd>{p.id}</dd>
+        <dd data-raw="">{p.id}</dd>
         {p.orderId && (
           <>
             <dt>{t('orders.gatewayId')}</dt>
-            <dd>{p.orderId}</dd>
+            <dd data-raw="">{p.orderId}</dd>
           </>
         )}
         <dt>{t('preauth.trace')}</dt>
@@ -280,6 +338,9 @@ function PreauthPanel({ p, onChanged }: { p: PreauthView; onChanged: (v: Preauth
           onClick={() => void action.run(() => cashier.preauth.query({ id: p.id }), done)}
         >
           {t('preauth.query')}
+        </button>
+        <button type="button" data-testid="preauth-print" disabled={action.busy} onClick={() => void print()}>
+          {t('preauth.print')}
         </button>
       </div>
       <ErrorText error={action.error} />

@@ -1,10 +1,11 @@
 /**
- * Settings: merchant and gateway, write-only secrets, scanner and printer (with tests), operators and
- * PINs, language, Yima, diagnostics and an About panel. Every change but the language needs a
- * manager's PIN (main checks it; each form has its PIN field), and the notices about the settings
- * themselves (damaged file, no keyring, demo PINs) stay on top until dealt with.
+ * Settings in sections (店铺与商户 / 设备 / 操作员 / 小票 / 翼码 / 关于). One manager-PIN prompt opens a
+ * session of changes (renderer/src/manager.ts); every form then saves without asking again until it
+ * ends. Fields are checked in the formats the gateway expects before anything is sent, and 测试连接
+ * proves route and credentials with a harmless signed call where main offers it. Unsaved edits
+ * survive a language switch and moving between sections (every section stays mounted).
  */
-import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import type { GatewayEnvironment } from '../../../main/ipc/channels/app';
 import type { PublicSettings, SecretName, SettingsPatch } from '../../../main/ipc/channels/settings';
 import type { Envelope } from '../../../main/ipc/errors';
@@ -12,7 +13,10 @@ import { fenToYuanText } from '../../../main/shared/money';
 import { cashier } from '../cashier';
 import { checkAmount, DoneText, ErrorText, SelectField, TextField, useAction } from '../components/common';
 import { PinField } from '../components/PinField';
-import { type MessageKey, useT } from '../i18n';
+import { type MessageKey, type TFn, useT } from '../i18n';
+import { switchLanguage } from '../language';
+import { lock, managerPin, unlock, useManager } from '../manager';
+import { optional } from '../optional';
 import { useCashier } from '../store';
 import { AuditTrail } from './SettingsAudit';
 import { Devices } from './SettingsDevices';
@@ -20,12 +24,14 @@ import { Operators } from './SettingsOperators';
 
 const ENVIRONMENTS: GatewayEnvironment[] = ['demo', 'test', 'production', 'custom'];
 const AUTH_MODES: PublicSettings['authMode'][] = ['body-signature', 'access-token'];
+export const SETTINGS_SECTIONS = ['shop', 'devices', 'operators', 'receipt', 'yima', 'about'] as const;
+type Section = (typeof SETTINGS_SECTIONS)[number];
 
 export function Settings() {
-  const { t } = useT();
+  const { t, bi } = useT();
   const settings = useCashier((s) => s.settings);
   const [loadError, setLoadError] = useState<string | undefined>();
-  const { bi } = useT();
+  const [section, setSection] = useState<Section>('shop');
 
   useEffect(() => {
     if (settings) return;
@@ -34,23 +40,125 @@ export function Settings() {
       else setLoadError(bi(r.error.message));
     });
   }, [settings, bi]);
+  // Leaving Settings ends the manager's session of changes.
+  useEffect(() => () => lock(), []);
+
+  const panel = (id: Section, children: ReactNode) => (
+    <div
+      role="tabpanel"
+      id={`settings-panel-${id}`}
+      aria-labelledby={`settings-tab-${id}`}
+      data-testid={`settings-panel-${id}`}
+      className="settings-panel"
+      hidden={section !== id}
+    >
+      {children}
+    </div>
+  );
 
   return (
-    <section className="settings-grid" aria-label={t('settings.title')}>
-      <div>
-        {settings && <SettingsNotices settings={settings} />}
-        {settings ? <MerchantForm settings={settings} /> : <p className="msg msg-muted">{loadError}</p>}
-        {settings && <SecretRow settings={settings} name="chinaumsAppKey" label={t('settings.appKey')} />}
-        <Operators />
-        <AuditTrail />
-        <Diagnostics />
+    <section className="settings" aria-label={t('settings.title')} data-testid="settings">
+      <div className="settings-tabs" role="tablist" aria-label={t('settings.sections')}>
+        {SETTINGS_SECTIONS.map((id) => (
+          <button
+            key={id}
+            id={`settings-tab-${id}`}
+            type="button"
+            role="tab"
+            aria-selected={section === id}
+            aria-controls={`settings-panel-${id}`}
+            data-testid={`settings-tab-${id}`}
+            className={section === id ? 'stab stab-active' : 'stab'}
+            onClick={() => setSection(id)}
+          >
+            {t(`settings.section.${id}` as MessageKey)}
+          </button>
+        ))}
       </div>
-      <div>
-        <Devices />
-        {settings && <YimaForm settings={settings} />}
-        <About />
-      </div>
+      <ManagerBar />
+      {!settings && <p className="msg msg-muted">{loadError}</p>}
+      {settings && (
+        <div className="settings-body">
+          {panel(
+            'shop',
+            <>
+              <SettingsNotices settings={settings} />
+              <MerchantForm settings={settings} />
+              <SecretRow settings={settings} name="chinaumsAppKey" label={t('settings.appKey')} />
+              <GatewayTestCard />
+            </>,
+          )}
+          {panel('devices', <Devices />)}
+          {panel(
+            'operators',
+            <>
+              <Operators />
+              <AuditTrail />
+            </>,
+          )}
+          {panel('receipt', <ReceiptForm settings={settings} />)}
+          {panel(
+            'yima',
+            <>
+              <YimaForm settings={settings} />
+            </>,
+          )}
+          {panel(
+            'about',
+            <>
+              <About />
+              <Diagnostics />
+            </>,
+          )}
+        </div>
+      )}
     </section>
+  );
+}
+
+/** One PIN prompt for the whole session of changes; then a countdown and 锁定. */
+function ManagerBar() {
+  const { t, bi } = useT();
+  const manager = useManager();
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  if (manager) {
+    const left = Math.max(0, Math.ceil((manager.until - Date.now()) / 1000));
+    const mm = Math.floor(left / 60);
+    const ss = String(left % 60).padStart(2, '0');
+    return (
+      <div className="manager-bar manager-open" role="status" data-testid="manager-session">
+        <span>{t('manager.open', { left: `${mm}:${ss}` })}</span>
+        <button type="button" data-testid="manager-lock" onClick={() => lock()}>
+          {t('manager.lock')}
+        </button>
+      </div>
+    );
+  }
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (pin.length < 4) return setError(t('manager.pinShort'));
+    setBusy(true);
+    const r = await unlock(pin);
+    setBusy(false);
+    // The field never keeps the PIN: not after a success, not after a failure.
+    setPin('');
+    setError(r.ok ? undefined : bi(r.message));
+  };
+  return (
+    <form className="manager-bar" onSubmit={submit} aria-label={t('manager.title')} data-testid="manager-bar">
+      <span className="manager-hint">{t('manager.hint')}</span>
+      <PinField id="manager-pin" value={pin} onChange={setPin} />
+      <button type="submit" className="primary" disabled={busy} data-testid="manager-unlock">
+        {t('manager.unlock')}
+      </button>
+      {error && (
+        <p role="alert" className="msg msg-error">
+          {error}
+        </p>
+      )}
+    </form>
   );
 }
 
@@ -77,49 +185,47 @@ function SettingsNotices({ settings }: { settings: PublicSettings }) {
 }
 
 /**
- * One settings call at a time, with the manager PIN it carries: on success the store takes the new
- * settings, the PIN field empties and "Saved" shows.
+ * One settings call at a time, with the manager's session: on success the store takes the new
+ * settings and "Saved" shows; PIN_REQUIRED / PIN_INVALID end the session and say so.
  */
 function useSettingsCall() {
   const { t } = useT();
   const action = useAction();
-  const [pin, setPin] = useState('');
-  const save = (
+  const save = async (
     call: (managerPin: string | undefined) => Promise<Envelope<PublicSettings>>,
     after?: () => void,
-  ) =>
-    action.run(
-      () => call(pin || undefined),
+  ) => {
+    const r = await action.run(
+      () => call(managerPin()),
       (s) => {
         useCashier.getState().setSettings(s);
-        setPin('');
         after?.();
         return t('common.saved');
       },
     );
-  return { action, pin, setPin, save };
+    if (!r && useCashier.getState().manager?.via === 'pin') {
+      // A wrong PIN must not stay on as if it had been accepted.
+      const code = action.lastCode();
+      if (code === 'PIN_INVALID' || code === 'PIN_REQUIRED') lock();
+    }
+    return r;
+  };
+  return { action, save };
 }
 
-/** The end of a settings form: the manager PIN, the buttons (by default Save), then the outcome. */
-function SaveRow({
-  id,
-  call,
-  children,
-}: {
-  id: string;
-  call: ReturnType<typeof useSettingsCall>;
-  children?: ReactNode;
-}) {
+/** The end of a settings form: the buttons (by default Save), then the outcome. */
+function SaveRow({ call, children }: { call: ReturnType<typeof useSettingsCall>; children?: ReactNode }) {
   const { t } = useT();
+  const manager = useManager();
   return (
     <>
       <div className="field-row">
-        <PinField id={id} value={call.pin} onChange={call.setPin} />
         {children ?? (
           <button type="submit" className="primary" disabled={call.action.busy}>
             {t('common.save')}
           </button>
         )}
+        {!manager && <span className="msg msg-muted">{t('manager.needed')}</span>}
       </div>
       <ErrorText error={call.action.error} />
       <DoneText text={call.action.done} />
@@ -127,18 +233,65 @@ function SaveRow({
   );
 }
 
+/**
+ * A form draft that follows the saved settings field by field: a field the cashier has not touched
+ * takes the new saved value (a language switch, another window's change); an edited one keeps the edit.
+ */
+function useFollowingDraft<D extends object>(saved: D): [D, (patch: Partial<D>) => void, () => void] {
+  const [draft, setDraft] = useState(saved);
+  const base = useRef(saved);
+  const key = JSON.stringify(saved);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for `saved` (compared by value)
+  useEffect(() => {
+    const before = base.current as Record<string, unknown>;
+    base.current = saved;
+    setDraft((d) => {
+      const next = { ...d } as Record<string, unknown>;
+      for (const [k, v] of Object.entries(saved)) {
+        if (JSON.stringify(next[k]) === JSON.stringify(before[k])) next[k] = v;
+      }
+      return next as D;
+    });
+  }, [key]);
+  const set = (patch: Partial<D>) => setDraft((d) => ({ ...d, ...patch }));
+  const reset = () => setDraft(base.current);
+  return [draft, set, reset];
+}
+
+/** The formats ChinaUMS gives out: 商户号 15 digits, 终端号 8 letters or digits, AppId letters/digits. */
+export function checkMerchant(
+  d: {
+    merchantCode: string;
+    terminalCode: string;
+    appId: string;
+    environment: string;
+    customGatewayUrl: string;
+  },
+  t: TFn,
+): string[] {
+  const problems: string[] = [];
+  if (!/^\d{15}$/.test(d.merchantCode.trim())) problems.push(t('settings.bad.merchantCode'));
+  if (!/^[A-Za-z0-9]{8}$/.test(d.terminalCode.trim())) problems.push(t('settings.bad.terminalCode'));
+  if (!/^[A-Za-z0-9]{1,64}$/.test(d.appId.trim())) problems.push(t('settings.bad.appId'));
+  if (d.environment === 'custom' && !/^https?:\/\/[^\s/]+/.test(d.customGatewayUrl.trim()))
+    problems.push(t('settings.bad.url'));
+  return problems;
+}
+
 function MerchantForm({ settings }: { settings: PublicSettings }) {
   const { t } = useT();
   const call = useSettingsCall();
-  const [draft, setDraft] = useState(() => toDraft(settings));
-  useEffect(() => setDraft(toDraft(settings)), [settings]);
-  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const [draft, set] = useFollowingDraft(toDraft(settings));
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
+    const problems = checkMerchant(draft, t);
     const max = checkAmount(draft.maxAmount, undefined, t);
-    if (!max.ok) return call.action.fail(`${t('settings.maxAmount')}: ${max.message}`);
+    if (!max.ok) problems.push(`${t('settings.maxAmount')}: ${max.message}`);
     const deadline = Number(draft.queryDeadlineSeconds);
+    if (!Number.isInteger(deadline) || deadline < 10 || deadline > 600)
+      problems.push(t('settings.bad.deadline'));
+    if (problems.length > 0 || !max.ok) return call.action.fail(problems.join(t('common.listSep')));
     const patch: SettingsPatch = {
       shopName: draft.shopName,
       merchantCode: draft.merchantCode.trim(),
@@ -148,7 +301,7 @@ function MerchantForm({ settings }: { settings: PublicSettings }) {
       customGatewayUrl: draft.customGatewayUrl.trim(),
       authMode: draft.authMode,
       maxAmountFen: max.fen,
-      queryDeadlineSeconds: Number.isInteger(deadline) ? deadline : -1,
+      queryDeadlineSeconds: deadline,
       language: draft.language,
     };
     // Unchanged fields need no PIN: main asks for one only when something but the language changes.
@@ -172,7 +325,7 @@ function MerchantForm({ settings }: { settings: PublicSettings }) {
   );
 
   return (
-    <form className="card" onSubmit={save} aria-label={t('settings.merchant')}>
+    <form className="card" onSubmit={save} aria-label={t('settings.merchant')} data-testid="merchant-form">
       <h2>{t('settings.merchant')}</h2>
       <div className="field-row">{text('shopName', 'settings.shopName', { maxLength: 40 })}</div>
       <div className="field-row">
@@ -215,7 +368,7 @@ function MerchantForm({ settings }: { settings: PublicSettings }) {
           ]}
         />
       </div>
-      <SaveRow id="merchant-pin" call={call} />
+      <SaveRow call={call} />
     </form>
   );
 }
@@ -287,7 +440,7 @@ function SecretRow({ settings, name, label }: { settings: PublicSettings; name: 
             onChange={setValue}
           />
         </div>
-        <SaveRow id={`secret-${name}-pin`} call={call}>
+        <SaveRow call={call}>
           <button type="submit" disabled={!value || call.action.busy}>
             {t('settings.secretSave', { name: label })}
           </button>
@@ -309,8 +462,8 @@ function SecretRow({ settings, name, label }: { settings: PublicSettings; name: 
 function YimaForm({ settings }: { settings: PublicSettings }) {
   const { t } = useT();
   const call = useSettingsCall();
-  const [y, setY] = useState(settings.yima);
-  useEffect(() => setY(settings.yima), [settings.yima]);
+  const [y, patchY] = useFollowingDraft(settings.yima);
+  const setY = (next: PublicSettings['yima']) => patchY(next);
   const field = (
     key: 'url' | 'isspid' | 'systemId' | 'storeId' | 'posId',
     label: MessageKey,
@@ -370,12 +523,12 @@ function YimaForm({ settings }: { settings: PublicSettings }) {
             value={y.signMode}
             onChange={(signMode) => setY({ ...y, signMode })}
             options={[
-              { value: 'md5-body-key', label: 'MD5 (body + key)' },
-              { value: 'none', label: '—' },
+              { value: 'md5-body-key', label: t('settings.yimaSignMd5') },
+              { value: 'none', label: t('settings.yimaSignNone') },
             ]}
           />
         </div>
-        <SaveRow id="yima-settings-pin" call={call} />
+        <SaveRow call={call} />
       </form>
       <SecretRow settings={settings} name="yimaKey" label={t('settings.yimaKey')} />
     </>
@@ -433,15 +586,148 @@ function About() {
     <div className="card">
       <h2>{t('settings.about')}</h2>
       <dl className="kv">
-        <dt>Version</dt>
+        <dt>{t('about.version')}</dt>
         <dd>
-          {info.name} {info.version} ({info.transport})
+          {t('app.title')} {info.version} ({t(`about.transport.${info.transport}` as MessageKey)})
         </dd>
-        <dt>Gateway</dt>
-        <dd>{info.gatewayUrl}</dd>
-        <dt>Data</dt>
-        <dd>{info.dataDir}</dd>
+        <dt>{t('about.gateway')}</dt>
+        {info.gatewayUrl === 'embedded simulator' ? (
+          <dd>{t('about.simulator')}</dd>
+        ) : (
+          <dd className="wrap" data-raw="">
+            {info.gatewayUrl}
+          </dd>
+        )}
+        <dt>{t('about.data')}</dt>
+        <dd className="wrap" data-raw="">
+          {info.dataDir}
+        </dd>
       </dl>
+      <LanguageRow />
+    </div>
+  );
+}
+
+/** The language: no PIN needed (main lets the cashier switch freely). */
+function LanguageRow() {
+  const { t, lang } = useT();
+  return (
+    <div className="field-row">
+      <span>{t('settings.language')}</span>
+      <button
+        type="button"
+        data-testid="about-lang-zh"
+        aria-pressed={lang === 'zh-CN'}
+        onClick={() => void switchLanguage('zh-CN')}
+      >
+        中文
+      </button>
+      <button
+        type="button"
+        data-testid="about-lang-en"
+        aria-pressed={lang === 'en'}
+        onClick={() => void switchLanguage('en')}
+      >
+        English
+      </button>
+    </div>
+  );
+}
+
+/** 小票: which copies print after a sale, the line under the shop name, and the spoken result. */
+function ReceiptForm({ settings }: { settings: PublicSettings }) {
+  const { t } = useT();
+  const call = useSettingsCall();
+  const [d, set] = useFollowingDraft({
+    receiptCopies: settings.receiptCopies,
+    receiptLogoLine: settings.receiptLogoLine,
+    voice: settings.voice,
+  });
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    await call.save((pin) =>
+      cashier.settings.update({
+        receiptCopies: d.receiptCopies,
+        receiptLogoLine: d.receiptLogoLine.trim(),
+        voice: d.voice,
+        ...(pin ? { managerPin: pin } : {}),
+      }),
+    );
+  };
+  return (
+    <form className="card" onSubmit={save} aria-label={t('settings.receipt')} data-testid="receipt-form">
+      <h2>{t('settings.receipt')}</h2>
+      <div className="field-row">
+        <SelectField
+          id="set-receiptCopies"
+          label={t('settings.receiptCopies')}
+          value={d.receiptCopies}
+          onChange={(receiptCopies) => set({ receiptCopies })}
+          options={(['both', 'customer', 'merchant', 'none'] as const).map((v) => ({
+            value: v,
+            label: t(`settings.copies.${v}` as MessageKey),
+          }))}
+        />
+        <TextField
+          id="set-receiptLogoLine"
+          label={t('settings.receiptLogoLine')}
+          maxLength={40}
+          value={d.receiptLogoLine}
+          onChange={(receiptLogoLine) => set({ receiptLogoLine })}
+        />
+      </div>
+      <label className="check" htmlFor="set-voice">
+        <input
+          id="set-voice"
+          type="checkbox"
+          checked={d.voice}
+          onChange={(e) => set({ voice: e.target.checked })}
+        />
+        {t('settings.voice')}
+      </label>
+      <SaveRow call={call} />
+    </form>
+  );
+}
+
+/** 测试连接: a harmless signed call to the real gateway (CONTRACTS §6), where main offers it. */
+function GatewayTestCard() {
+  const { t, bi } = useT();
+  const [result, setResult] = useState<{ ok: boolean; text: string } | undefined>();
+  const [busy, setBusy] = useState(false);
+  const test = optional.gatewayTest();
+  const run = async () => {
+    if (!test) return;
+    setBusy(true);
+    setResult(undefined);
+    const r = await test({});
+    setBusy(false);
+    setResult(r.ok ? { ok: r.data.ok, text: bi(r.data.message) } : { ok: false, text: bi(r.error.message) });
+  };
+  return (
+    <div className="card" data-testid="gateway-test">
+      <h2>{t('settings.gatewayTest')}</h2>
+      <p className="msg msg-muted">{t('settings.gatewayTestHint')}</p>
+      <div className="field-row">
+        <button
+          type="button"
+          disabled={!test || busy}
+          onClick={() => void run()}
+          data-testid="gateway-test-run"
+        >
+          {busy ? t('common.working') : t('settings.gatewayTestRun')}
+        </button>
+        {!test && <span className="msg msg-muted">{t('common.unavailable')}</span>}
+      </div>
+      {result && (
+        <p
+          role="status"
+          className={result.ok ? 'msg msg-ok' : 'msg msg-error'}
+          data-testid="gateway-test-result"
+        >
+          {result.text}
+        </p>
+      )}
     </div>
   );
 }

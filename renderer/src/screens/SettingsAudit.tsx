@@ -14,10 +14,7 @@ const L = {
   title: { zh: '审计记录', en: 'Audit trail' },
   show: { zh: '查看', en: 'Show' },
   empty: { zh: '还没有记录', en: 'No changes recorded yet' },
-  at: { zh: '时间', en: 'When' },
-  who: { zh: '操作员 / 授权店长', en: 'Operator / allowed by' },
-  area: { zh: '类别', en: 'Area' },
-  what: { zh: '变更（旧 → 新）', en: 'Change (old → new)' },
+  who: { zh: '操作员 / 授权店长', en: 'operator / allowed by' },
 };
 
 const AREAS: Record<string, { zh: string; en: string }> = {
@@ -30,7 +27,7 @@ const AREAS: Record<string, { zh: string; en: string }> = {
 };
 
 export function AuditTrail() {
-  const { bi } = useT();
+  const { bi, lang } = useT();
   const [pin, setPin] = useState('');
   const [entries, setEntries] = useState<AuditEntry[] | undefined>();
   const action = useAction();
@@ -58,35 +55,25 @@ export function AuditTrail() {
       <ErrorText error={action.error} />
       {entries && entries.length === 0 && <p className="msg msg-muted">{bi(L.empty)}</p>}
       {entries && entries.length > 0 && (
-        <table aria-label={bi(L.title)}>
-          <thead>
-            <tr>
-              <th>{bi(L.at)}</th>
-              <th>{bi(L.who)}</th>
-              <th>{bi(L.area)}</th>
-              <th>{bi(L.what)}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((entry) => (
-              <tr key={entry.seq}>
-                <td>{new Date(entry.at).toLocaleString()}</td>
-                <td>
-                  {entry.operatorId}
-                  {entry.managerId && entry.managerId !== entry.operatorId ? ` / ${entry.managerId}` : ''}
-                </td>
-                <td>{AREAS[entry.area] ? bi(AREAS[entry.area]) : entry.area}</td>
-                <td>
-                  {entry.changes.map((c) => (
-                    <div key={c.field}>
-                      <code>{c.field}</code>: {c.old ?? '—'} → {c.new ?? '—'}
-                    </div>
-                  ))}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ol aria-label={bi(L.title)} style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+          {entries.map((entry) => (
+            <li key={entry.seq} style={{ borderTop: '1px solid rgba(128,128,128,.3)', padding: '6px 0' }}>
+              <div>
+                <strong>{AREAS[entry.area] ? bi(AREAS[entry.area]) : entry.area}</strong>
+                {' · '}
+                {new Date(entry.at).toLocaleString(lang)}
+                {' · '}
+                {bi(L.who)}: {entry.operatorId}
+                {entry.managerId && entry.managerId !== entry.operatorId ? ` / ${entry.managerId}` : ''}
+              </div>
+              {entry.changes.map((c) => (
+                <div key={c.field} style={{ overflowWrap: 'anywhere' }}>
+                  <code>{c.field}</code>: {c.old ?? '—'} → {c.new ?? '—'}
+                </div>
+              ))}
+            </li>
+          ))}
+        </ol>
       )}
     </section>
   );

@@ -8,8 +8,9 @@ import type { PublicSettings } from '../../../main/ipc/channels/settings';
 import type { CallOutput } from '../../../main/ipc/contract';
 import { cashier } from '../cashier';
 import { DoneText, ErrorText, SelectField, TextField, useAction } from '../components/common';
+import { deviceLabel } from '../components/StatusBar';
 import { type MessageKey, useT } from '../i18n';
-import { useCashier } from '../store';
+import { useCashier, watchPrintJobs } from '../store';
 
 type ScannerKind = ScannerConfig['kind'];
 type PrinterKind = PrinterConfig['kind'];
@@ -29,14 +30,14 @@ export function Devices() {
 
 /** A device card's heading: its name, then what main last said about it. */
 function DeviceHeading({ title, status }: { title: string; status: DeviceStatus | undefined }) {
-  const { t, bi } = useT();
+  const { t, bi, lang } = useT();
   return (
     <h2>
       {title}
       {status && (
         <span className="msg-muted">
           {' '}
-          · {status.label} {t(`device.${status.state}` as MessageKey)}{' '}
+          · {deviceLabel(status, t, lang)} {t(`device.${status.state}` as MessageKey)}{' '}
           {status.detail ? bi(status.detail) : ''}
         </span>
       )}
@@ -46,8 +47,8 @@ function DeviceHeading({ title, status }: { title: string; status: DeviceStatus 
 
 /** The message after configure: the device and its state. */
 function useDeviceLine() {
-  const { t } = useT();
-  return (s: DeviceStatus) => `${s.label}: ${t(`device.${s.state}` as MessageKey)}`;
+  const { t, lang } = useT();
+  return (s: DeviceStatus) => `${deviceLabel(s, t, lang)}: ${t(`device.${s.state}` as MessageKey)}`;
 }
 
 /** A form draft that starts from the saved value and starts again whenever the saved value changes. */
@@ -118,13 +119,18 @@ function ScannerCard() {
       return saved?.kind === 'hid' && (saved.path ?? '') === draft.hidPath ? saved : undefined;
     }
     if (!draft.serialPath) return undefined;
+    const { usb: _savedUsb, ...savedSerial } = saved?.kind === 'serial' ? saved : { usb: undefined };
+    const usb =
+      usbIdOf(found.serial, draft.serialPath) ??
+      (saved?.kind === 'serial' && saved.path === draft.serialPath ? saved.usb : undefined);
     return {
       kind: 'serial',
       ...SCANNER_SERIAL_DEFAULTS,
-      ...(saved?.kind === 'serial' ? saved : {}),
+      ...savedSerial,
       path: draft.serialPath,
       baudRate: Number(draft.baudRate) || 9600,
       terminator: draft.terminator,
+      ...(usb ? { usb } : {}),
     };
   };
 
@@ -168,6 +174,7 @@ function ScannerCard() {
             </select>
           </label>
           {selectedHid?.keyboardMode && <p className="msg msg-warn">{t('settings.scannerKeyboardMode')}</p>}
+          <p className="msg">{t('settings.scannerHidModes')}</p>
         </div>
       )}
       {draft.kind === 'serial' && (
@@ -204,6 +211,7 @@ function ScannerCard() {
       )}
       <div className="toolbar">
         <button
+          data-testid="scanner-apply"
           type="button"
           className="primary"
           disabled={action.busy}
@@ -222,6 +230,7 @@ function ScannerCard() {
           {t('settings.scannerApply')}
         </button>
         <button
+          data-testid="scanner-test"
           type="button"
           disabled={action.busy}
           onClick={() => {
@@ -255,6 +264,17 @@ function withCurrent(values: string[], current: string): Array<{ value: string; 
   return all.map((v) => ({ value: v, label: v }));
 }
 
+/** A listed serial port's USB ids, so the device is found again under a new COM number. */
+function usbIdOf(ports: PrinterList['serial'], path: string) {
+  const p = ports.find((x) => x.path === path);
+  if (!p?.vendorId || !p.productId) return undefined;
+  return {
+    vendorId: p.vendorId.padStart(4, '0'),
+    productId: p.productId.padStart(4, '0'),
+    ...(p.serialNumber ? { serialNumber: p.serialNumber } : {}),
+  };
+}
+
 interface PrinterDraft {
   kind: PrinterKind;
   host: string;
@@ -274,18 +294,18 @@ function printerDraft(saved: SavedPrinter | undefined): PrinterDraft {
     port: p?.kind === 'tcp' ? String(p.port) : '9100',
     path: p?.kind === 'serial' || p?.kind === 'usb-file' ? p.path : '',
     baudRate: p?.kind === 'serial' ? String(p.baudRate) : '9600',
-    deviceName: p?.kind === 'system' ? p.deviceName : '',
+    deviceName: p?.kind === 'system' ? p.deviceName : p?.kind === 'spooler' ? p.printerName : '',
     paperWidth: saved?.paperWidth ?? '80',
     drawerKick: saved?.drawerKick ?? false,
   };
 }
 
 function PrinterCard() {
-  const { t } = useT();
+  const { t, bi } = useT();
   const status = useCashier((s) => s.printer);
   const saved = useCashier((s) => s.settings?.printer);
   const [draft, set] = useDraftFrom(saved, printerDraft);
-  const [found, setFound] = useState<PrinterList>({ serial: [], usb: [], system: [] });
+  const [found, setFound] = useState<PrinterList>({ serial: [], usb: [], system: [], spooler: [] });
   const action = useAction();
   const deviceLine = useDeviceLine();
   const { kind, path, deviceName } = draft;
@@ -294,13 +314,20 @@ function PrinterCard() {
     if (kind === 'usb-file' && !path && found.usb[0]) set({ path: found.usb[0] });
     if (kind === 'serial' && !path && found.serial[0]) set({ path: found.serial[0].path });
     if (kind === 'system' && !deviceName && found.system[0]) set({ deviceName: found.system[0] });
+    if (kind === 'spooler' && !deviceName && found.spooler[0]) set({ deviceName: found.spooler[0] });
   }, [kind, found, path, deviceName, set]);
 
   const config = (): PrinterConfig => {
     if (kind === 'tcp') return { kind, host: draft.host.trim(), port: Number(draft.port) || 9100 };
-    if (kind === 'serial') return { kind, path, baudRate: Number(draft.baudRate) || 9600 };
+    if (kind === 'serial') {
+      const p = saved?.printer;
+      const usb =
+        usbIdOf(found.serial, path) ?? (p?.kind === 'serial' && p.path === path ? p.usb : undefined);
+      return { kind, path, baudRate: Number(draft.baudRate) || 9600, ...(usb ? { usb } : {}) };
+    }
     if (kind === 'usb-file') return { kind, path };
     if (kind === 'system') return { kind, deviceName };
+    if (kind === 'spooler') return { kind, printerName: deviceName };
     return { kind: 'none' };
   };
 
@@ -313,7 +340,7 @@ function PrinterCard() {
           label={t('settings.printerKind')}
           value={kind}
           onChange={(next) => set({ kind: next })}
-          options={(['none', 'tcp', 'serial', 'usb-file', 'system'] as const).map((k) => ({
+          options={(['none', 'tcp', 'serial', 'usb-file', 'spooler', 'system'] as const).map((k) => ({
             value: k,
             label: t(`settings.printer.${k}` as MessageKey),
           }))}
@@ -386,14 +413,14 @@ function PrinterCard() {
           )}
         </div>
       )}
-      {kind === 'system' && (
+      {(kind === 'system' || kind === 'spooler') && (
         <div className="field-row">
           <SelectField
             id="printer-system"
             label={t('settings.deviceName')}
             value={deviceName}
             onChange={(next) => set({ deviceName: next })}
-            options={withCurrent(found.system, deviceName)}
+            options={withCurrent(kind === 'spooler' ? found.spooler : found.system, deviceName)}
           />
         </div>
       )}
@@ -408,6 +435,7 @@ function PrinterCard() {
       </label>
       <div className="toolbar">
         <button
+          data-testid="printer-apply"
           type="button"
           className="primary"
           disabled={action.busy}
@@ -429,14 +457,20 @@ function PrinterCard() {
           {t('settings.printerApply')}
         </button>
         <button
+          data-testid="printer-test"
           type="button"
           disabled={action.busy}
-          onClick={() =>
-            void action.run(
+          onClick={async () => {
+            const r = await action.run(
               () => cashier.printers.test({}),
-              () => t('orders.printed'),
-            )
-          }
+              () => t('print.sending'),
+            );
+            if (!r) return;
+            // "Sent" is not "printed": wait for the printer's own answer.
+            const outcome = await watchPrintJobs(r.jobIds);
+            if (outcome.level === 'info') action.succeed(bi(outcome.message));
+            else action.fail(bi(outcome.message));
+          }}
         >
           {t('settings.printerTest')}
         </button>

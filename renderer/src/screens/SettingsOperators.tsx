@@ -5,7 +5,8 @@ import { cashier } from '../cashier';
 import { DoneText, ErrorText, TextField, useAction } from '../components/common';
 import { PinField } from '../components/PinField';
 import { type MessageKey, useT } from '../i18n';
-import { useCashier } from '../store';
+import { lock, managerPin, sessionPin, useManager } from '../manager';
+import { loadOperators, useCashier } from '../store';
 
 export function Operators() {
   const { t } = useT();
@@ -17,7 +18,7 @@ export function Operators() {
   const [name, setName] = useState('');
   const [role, setRole] = useState<'cashier' | 'manager'>('cashier');
   const [pin, setPin] = useState('');
-  const [managerPin, setManagerPin] = useState('');
+  const manager = useManager();
   const action = useAction();
 
   const load = useCallback(async () => {
@@ -50,30 +51,40 @@ export function Operators() {
           name: name.trim(),
           role,
           pin: pin || undefined,
-          managerPin: managerPin || undefined,
+          managerPin: managerPin(),
         }),
       () => t('common.saved'),
     );
+    // The new PIN never stays in its field, saved or not.
+    setPin('');
     if (r) {
       setList(r);
-      setPin('');
-    }
+      void loadOperators();
+    } else if (action.lastCode() === 'PIN_INVALID') lock();
   };
 
   const remove = async (o: OperatorView) => {
     const r = await action.run(
-      () => cashier.operators.remove({ id: o.id, managerPin }),
+      () => cashier.operators.remove({ id: o.id, managerPin: sessionPin() ?? '' }),
       () => t('common.saved'),
     );
-    if (r) setList(r);
+    if (r) {
+      setList(r);
+      void loadOperators();
+    }
   };
 
   return (
     <div className="card">
       <h2>{t('settings.operators')}</h2>
-      <p className="msg">
-        {current ? t('settings.signedIn', { name: `${current.name} (${current.id})` }) : ''}
-      </p>
+      {current && (
+        <p className="msg">
+          {t('status.operator')}:{' '}
+          <span data-user-text="">
+            {current.name} ({current.id})
+          </span>
+        </p>
+      )}
       {list.some((o) => o.id === 'manager') && (
         <p className="msg msg-warn">{t('settings.demoManagerWarn')}</p>
       )}
@@ -97,8 +108,8 @@ export function Operators() {
         <tbody>
           {list.map((o) => (
             <tr key={o.id}>
-              <td>{o.id}</td>
-              <td>{o.name}</td>
+              <td data-raw="">{o.id}</td>
+              <td data-user-text="">{o.name}</td>
               <td>{t(`settings.role.${o.role}` as MessageKey)}</td>
               <td>
                 <button
@@ -110,15 +121,16 @@ export function Operators() {
                     setRole(o.role);
                   }}
                 >
-                  ✎ {o.name}
+                  ✎ <span data-user-text="">{o.name}</span>
                 </button>{' '}
                 <button
                   type="button"
                   className="row-button"
-                  disabled={managerPin.length < 4 || o.id === current?.id}
+                  disabled={!manager || o.id === current?.id}
+                  aria-label={t('settings.opRemove', { name: o.name })}
                   onClick={() => void remove(o)}
                 >
-                  {t('settings.opRemove', { name: o.name })}
+                  {t('settings.opRemoveShort')}
                 </button>
               </td>
             </tr>
@@ -149,7 +161,6 @@ export function Operators() {
         </div>
         <div className="field-row">
           <PinField id="op-pin" value={pin} onChange={setPin} label={t('settings.opNewPin')} />
-          <PinField id="op-manager-pin" value={managerPin} onChange={setManagerPin} />
           <button type="submit" disabled={!id || !name || action.busy}>
             {t('settings.opSave')}
           </button>

@@ -1,0 +1,51 @@
+/**
+ * Electron glue for main/updates: electron-updater's platform updater (NSIS on Windows), pointed at the
+ * configured feed, checked at start and every few hours, installed only through the gate — at start
+ * before the first sale, or right after 日结. Thin on purpose: the decisions live in main/updates.
+ */
+import { autoUpdater } from 'electron-updater';
+import { createLogger } from '../log/logger.js';
+import { loadUpdatesConfig } from '../updates/config.js';
+import type { UpdateFacts } from '../updates/facts.js';
+import { createUpdateService, type UpdaterPort } from '../updates/service.js';
+
+const log = createLogger('updates');
+
+export function startUpdates(options: {
+  dataDir: string;
+  facts: UpdateFacts;
+  /** Closes devices, the journal and the services; idempotent (quit calls it too). */
+  stopServices: () => Promise<void>;
+}): () => void {
+  const { config, problem } = loadUpdatesConfig(options.dataDir);
+  if (problem) log.warn('updates.json ignored', { problem });
+  if (!config) return () => undefined;
+
+  autoUpdater.logger = null;
+  autoUpdater.setFeedURL({ provider: 'generic', url: config.feedUrl });
+  const updates = createUpdateService({
+    updater: autoUpdater as unknown as UpdaterPort,
+    feedUrl: config.feedUrl,
+    storeId: () => config.storeId,
+    publicKey: config.publicKeyPem,
+  });
+  updates.onState((s) => log.info('update state', { phase: s.phase, version: s.version }));
+
+  const tryInstall = async (moment: 'startup' | 'after-day-close') => {
+    const decision = await updates.installIfAllowed(
+      { moment, ...options.facts.facts() },
+      options.stopServices,
+    );
+    if (decision.reason !== 'no-update') log.info('update gate', { moment, reason: decision.reason });
+  };
+
+  // At start: a cached, verified download is found again quickly and installs before the first sale.
+  void updates.check().then((s) => (s.phase === 'ready' ? tryInstall('startup') : undefined));
+  const timer = setInterval(() => void updates.check(), config.checkEveryHours * 3_600_000);
+  timer.unref();
+  const off = options.facts.onDayClosed(() => void tryInstall('after-day-close'));
+  return () => {
+    clearInterval(timer);
+    off();
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * The sign-in screen: at start and after 交班 where main has sign-in (auth.signIn), and as the quick
+ * switch from the status bar. Operators are listed as large buttons (tap your name, type the PIN,
+ * Enter); the PIN field never keeps its digits, whatever the answer.
+ */
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import type { OperatorView } from '../../../main/ipc/channels/settings';
+import { cashier } from '../cashier';
+import { PinField } from '../components/PinField';
+import { type MessageKey, useT } from '../i18n';
+import { optional } from '../optional';
+import { loadOperators, useCashier } from '../store';
+
+export function SignIn() {
+  const { t, bi } = useT();
+  const operators = useCashier((s) => s.operators);
+  const current = useCashier((s) => s.operator);
+  const required = useCashier((s) => s.signInRequired);
+  const [selected, setSelected] = useState<string | undefined>();
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const pinRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    void loadOperators();
+  }, []);
+  useEffect(() => {
+    if (!selected && operators.length > 0) {
+      setSelected(operators.find((o) => o.id !== current?.id)?.id ?? operators[0]?.id);
+    }
+  }, [operators, selected, current]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: picking a name moves the focus to the PIN
+  useEffect(() => {
+    pinRef.current?.querySelector('input')?.focus();
+  }, [selected]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!selected) return;
+    if (pin.length < 4) return setError(t('signin.pinShort'));
+    setBusy(true);
+    const typed = pin;
+    setPin('');
+    const signIn = optional.authSignIn();
+    if (signIn) {
+      const r = await signIn({ operatorId: selected, pin: typed });
+      setBusy(false);
+      if (!r.ok) return setError(bi(r.error.message));
+      const op = r.data.operator ?? operators.find((o) => o.id === selected);
+      if (op) useCashier.getState().signedIn(op);
+      return;
+    }
+    const r = await cashier.operators.signIn({ id: selected, pin: typed });
+    setBusy(false);
+    if (!r.ok) return setError(bi(r.error.message));
+    useCashier.getState().signedIn(r.data);
+  };
+
+  return (
+    <section className="signin" aria-label={t('signin.title')} data-testid="signin">
+      <form className="card signin-card" onSubmit={submit}>
+        <h2>{t('signin.title')}</h2>
+        <p className="msg msg-muted">{t('signin.hint')}</p>
+        <fieldset className="signin-ops" aria-label={t('signin.who')}>
+          {operators.map((o: OperatorView) => (
+            <button
+              key={o.id}
+              type="button"
+              aria-pressed={o.id === selected}
+              data-testid={`signin-op-${o.id}`}
+              className={o.id === selected ? 'signin-op signin-op-active' : 'signin-op'}
+              onClick={() => {
+                setSelected(o.id);
+                setError(undefined);
+              }}
+            >
+              <span className="signin-name" data-user-text="">
+                {o.name}
+              </span>
+              {o.name !== t(`settings.role.${o.role}` as MessageKey) && (
+                <span className="signin-role">{t(`settings.role.${o.role}` as MessageKey)}</span>
+              )}
+            </button>
+          ))}
+        </fieldset>
+        <div className="field-row" ref={pinRef}>
+          <PinField id="signin-pin" value={pin} onChange={setPin} label={t('settings.pin')} />
+          <button type="submit" className="primary" disabled={busy || !selected} data-testid="signin-submit">
+            {t('settings.signIn')}
+          </button>
+          {!required && (
+            <button
+              type="button"
+              data-testid="signin-cancel"
+              onClick={() => useCashier.setState({ signInOpen: false })}
+            >
+              {t('common.cancel')}
+            </button>
+          )}
+        </div>
+        {error && (
+          <p role="alert" className="msg msg-error">
+            {error}
+          </p>
+        )}
+      </form>
+    </section>
+  );
+}
