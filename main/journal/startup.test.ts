@@ -11,7 +11,7 @@ import { startAppServices } from '../app/services.js';
 import type { PublicSettings } from '../ipc/channels/settings.js';
 import { checksum } from './format.js';
 import { healthNotice, journalStartNotices } from './startup.js';
-import { JournalStore } from './store.js';
+import { type JournalHealth, JournalStore } from './store.js';
 
 const dirs: string[] = [];
 const mounts: string[] = [];
@@ -33,7 +33,7 @@ async function noticesAtStart(dir: string) {
     const health = await app.router.dispatch('journal.health', {});
     return {
       notices: settings.ok ? ((settings.data as PublicSettings).notices ?? []) : [],
-      health: health.ok ? health.data : undefined,
+      health: health.ok ? (health.data as JournalHealth) : undefined,
     };
   } finally {
     await app.stop();
@@ -129,7 +129,7 @@ describe('journal notices at start', () => {
   );
 
   it.skipIf(process.platform !== 'linux')(
-    'a read-only journal folder at start: no service starts; the error names the folder and why, in both languages',
+    'a read-only journal folder at start: the app starts, says why no record can be written, and names the folder',
     async () => {
       const dir = dataDir();
       const journalDir = path.join(dir, 'journal');
@@ -139,16 +139,17 @@ describe('journal notices at start', () => {
         return;
       }
       mounts.push(journalDir);
-      const failure = await startAppServices({ transport: 'web', dataDir: dir, version: 'test' }).then(
-        () => undefined,
-        (error: unknown) => error,
-      );
-      expect(failure).toBeInstanceOf(DataFolderError);
-      const { problem } = failure as DataFolderError;
-      expect(problem.zh).toContain(dir);
-      expect(problem.en).toContain(dir);
-      expect(problem.en).toMatch(/read-only/);
-      expect(JSON.stringify(problem)).not.toContain('EROFS');
+      const { notices, health } = await noticesAtStart(dir);
+      expect(health).toMatchObject({
+        writable: false,
+        problem: {
+          zh: expect.stringContaining(`数据文件夹是只读的（${journalDir}）`),
+          en: expect.stringContaining(`the data folder is read-only (${journalDir})`),
+        },
+      });
+      const notice = notices.find((n) => n.code === 'journal-unwritable');
+      expect(notice).toMatchObject({ level: 'error', message: health?.problem });
+      expect(JSON.stringify(notices)).not.toContain('EROFS');
     },
     60_000,
   );
