@@ -60,7 +60,7 @@ describe('journal notices at start', () => {
     expect(notice).toMatchObject({ level: 'error' });
     expect(notice?.message.zh).toContain('记录被改动');
     expect(notice?.message.en).toContain('altered');
-    expect(notice?.message.en).toContain('2026-03-10.jsonl line 2');
+    expect(notice?.message.en).toContain('(2026-03-10.jsonl line 2:');
     expect(health).toEqual({ writable: true });
   }, 60_000);
 
@@ -183,9 +183,7 @@ describe('journalStartNotices', () => {
       { writable: true },
       '/d',
     );
-    expect(notice?.message.zh).toContain('3 处问题（记录被删除、顺序被调换）');
-    expect(notice?.message.en).toContain(
-      '3 problem(s) in the receipt journal (deleted, reordered), e.g. a.jsonl line 4',
-    );
+    expect(notice?.message.zh).toContain('3 处问题：记录被删除、顺序被调换（a.jsonl 第 4 行）');
+    expect(notice?.message.en).toContain('3 problem(s): deleted, reordered (a.jsonl line 4: deleted)');
   });
 });
