@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { VerifyReport } from '../ipc/channels/journal.js';
 import {
   chainHash,
   checksum,
@@ -208,6 +209,8 @@ describe('verify finds tampering', () => {
     const report = store.verify();
     expect(report.damaged.map((p) => [p.file, p.kind, p.s])).toEqual([['2026-03-12.jsonl', 'deleted', 4]]);
     expect(report.perFile.map((f) => f.ok)).toEqual([true, false]);
+    // What goes over the wire is the whole report, per file and overall.
+    expect(VerifyReport.parse(report)).toEqual(report);
     store.close();
   });
 
