@@ -9,13 +9,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServices, startAppServices } from '../main/app/services.js';
-import type { Report } from '../main/ipc/channels/reports.js';
 import type { SaleState } from '../main/ipc/channels/sale.js';
 import type { SyncStatus } from '../main/ipc/channels/sync.js';
+import { RECORD } from '../main/journal/records.js';
+import { settlementReport } from '../main/reports/index.js';
+import type { Report } from '../main/reports/types.js';
 import { addCounter } from './src/counters.js';
 import type { Settlement } from './src/reports.js';
 import type { HqService } from './src/service.js';
-import { type Backend, pgliteBackend, postgresBackend, startPgCluster, until } from './test/kit.js';
+import {
+  type Backend,
+  makeCounter,
+  pgliteBackend,
+  postgresBackend,
+  startPgCluster,
+  until,
+} from './test/kit.js';
 import type { PgCluster } from './test/pg-cluster.js';
 
 const WECHAT = '134567890123456789';
@@ -76,6 +85,8 @@ describe.each([['PostgreSQL'], ['PGlite']] as const)('two counters into %s', (ba
       dirs.push(dir);
       const app = await startAppServices({ transport: 'web', dataDir: dir, version: 'test' });
       apps.push(app);
+      // The app starts signed out: the demo manager signs in.
+      await call(app, 'auth.signIn', { operatorId: 'manager', pin: PIN });
       const token = await addCounter(hq.db, { storeId: 'STORE-A', terminalId: terminal });
       expect((await call<SyncStatus>(app, 'sync.status', {})).state).toBe('off');
       // Settings → 总部同步, with the manager's PIN.
@@ -132,4 +143,51 @@ describe.each([['PostgreSQL'], ['PGlite']] as const)('two counters into %s', (ba
     expect(orders.orders).toHaveLength(8);
     expect(orders.orders.every((o) => o.status === 'paid')).toBe(true);
   }, 90_000);
+
+  it('a refund written a day later counts on the day it was written, at head office as at the counter', async () => {
+    let clock = Date.parse('2026-11-30T03:00:00.000Z'); // 11:00 China time, 30 Nov
+    const counter = makeCounter('LATER01', { now: () => clock });
+    const token = await addCounter(hq.db, { storeId: 'STORE-B', terminalId: 'LATER01' });
+    counter.sell(5, (i) => 2_000 + i);
+    const first = counter.store.recordsWrittenOn('2026-11-30')[0];
+    clock += 86_400_000; // the next day
+    const refund = { refundRequestId: 'RLATER0100001', amountFen: 700, channel: 'wechat' };
+    counter.store.append({
+      t: RECORD.refundIntent,
+      k: first?.k as string,
+      od: '2026-11-30',
+      op: 'manager',
+      st: 'paid',
+      un: true,
+      d: refund,
+    });
+    counter.store.append({
+      t: RECORD.refundReply,
+      k: first?.k as string,
+      od: '2026-11-30',
+      op: 'manager',
+      st: 'partially-refunded',
+      un: false,
+      d: { ...refund, outcome: 'ok' },
+    });
+    const uploader = counter.upload({
+      target: () => ({ url: hq.url, token }),
+      idleCheckMs: 100,
+      now: () => clock,
+    });
+    expect(await uploader.drained(15_000)).toBe(true);
+    for (const day of ['2026-11-30', '2026-12-01']) {
+      const own = settlementReport(counter.store, day, clock);
+      const chain = (await (
+        await fetch(`${hq.url}/api/settlement?day=${day}&store=STORE-B`)
+      ).json()) as Settlement;
+      expect(chain.totals.totals).toEqual(own.totals);
+      expect(chain.stores[0]?.counters[0]?.report.byChannel).toEqual(own.byChannel);
+    }
+    expect(settlementReport(counter.store, '2026-12-01', clock).totals).toMatchObject({
+      salesCount: 0,
+      refundsFen: 700,
+    });
+    await counter.close();
+  });
 });

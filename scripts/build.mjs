@@ -45,6 +45,14 @@ await Promise.all([
   }),
   esbuild({
     ...node,
+    // The ECR command-line program for host POS systems (docs/ecr.md): `bin` counter-cashier-ecr.
+    entryPoints: { 'ecr-cli': 'main/ecr/cli.ts' },
+    outdir: 'dist/main',
+    outExtension: { '.js': '.cjs' },
+    banner: { js: '#!/usr/bin/env node' },
+  }),
+  esbuild({
+    ...node,
     entryPoints: { index: 'preload/index.ts' },
     outdir: 'dist/preload',
     outExtension: { '.js': '.cjs' },

@@ -29,7 +29,6 @@ CREATE TABLE records (
   PRIMARY KEY (terminal_id, seq)
 );
 CREATE INDEX records_terminal_od ON records (terminal_id, od);
-CREATE INDEX records_store_od ON records (store_id, od);
 CREATE INDEX records_terminal_at ON records (terminal_id, at);
 
 -- The contiguous high-water mark per counter: every sequence 1..hwm is stored. Counters resume from it.

@@ -9,8 +9,8 @@
  * - The reply carries the contiguous high-water mark: the counter sends from there next time.
  */
 import { createHash } from 'node:crypto';
+import { chainHash, GENESIS, splitChain } from '../../main/journal/format.js';
 import type { BatchReply } from '../../main/sync/protocol.js';
-import { chainHash, GENESIS, splitChain } from './chain.js';
 import type { CounterIdentity } from './counters.js';
 import { type Db, num, type Queryable } from './db.js';
 
@@ -37,6 +37,8 @@ interface Prepared {
   days: string[];
   k: string;
   od: string;
+  at: string;
+  t: string;
   un: boolean | undefined;
   st: string | undefined;
 }
@@ -66,6 +68,8 @@ function prepare(raw: unknown, index: number): Prepared {
     days,
     k: r.k as string,
     od: r.od as string,
+    at: r.at as string,
+    t: r.t as string,
     un: typeof r.un === 'boolean' ? r.un : undefined,
     st: typeof r.st === 'string' ? r.st : undefined,
   };
@@ -108,10 +112,10 @@ export async function ingestBatch(db: Db, who: CounterIdentity, records: unknown
     let hwm = num(state.rows[0]?.hwm);
     if (batch.length === 0) return reply(who, hwm, state.rows[0]?.hwm_hash ?? null, 0, 0, 0);
 
+    // The batch is sorted: one range scan of the primary key finds what is already stored.
     const stored = await q.query<{ seq: unknown; hash: string }>(
-      `SELECT seq, hash FROM records WHERE terminal_id = $1
-         AND seq IN (SELECT value::bigint FROM json_array_elements_text($2::json))`,
-      [who.terminalId, JSON.stringify(batch.map((p) => p.s))],
+      'SELECT seq, hash FROM records WHERE terminal_id = $1 AND seq BETWEEN $2 AND $3',
+      [who.terminalId, (batch[0] as Prepared).s, (batch[batch.length - 1] as Prepared).s],
     );
     const hashOf = new Map(stored.rows.map((row) => [num(row.seq), row.hash]));
     let duplicates = 0;
@@ -136,16 +140,21 @@ export async function ingestBatch(db: Db, who: CounterIdentity, records: unknown
       fresh.length === 0
         ? { rows: [] }
         : await q.query<{ seq: unknown }>(
+            // One parse per record (json_to_recordset), the record itself kept as the text it came as.
             `INSERT INTO records (terminal_id, seq, hash, store_id, at, t, k, od, body)
-             SELECT $1, (e->>'s')::bigint, e->>'h', $2, (e->'r'->>'at')::timestamptz, e->'r'->>'t', e->'r'->>'k',
-                    (e->'r'->>'od')::date, e->'r'
-             FROM json_array_elements($3::json) AS e
+             SELECT $1, x.s, x.h, $2, x.at, x.t, x.k, x.od, x.r
+             FROM json_to_recordset($3::json) AS x(s bigint, h text, at timestamptz, t text, k text, od date, r json)
              ON CONFLICT (terminal_id, seq) DO NOTHING
              RETURNING seq`,
             [
               who.terminalId,
               who.storeId,
-              `[${fresh.map((p) => `{"s":${p.s},"h":"${p.hash}","r":${p.json}}`).join(',')}]`,
+              `[${fresh
+                .map(
+                  (p) =>
+                    `{"s":${p.s},"h":"${p.hash}","at":${JSON.stringify(p.at)},"t":${JSON.stringify(p.t)},"k":${JSON.stringify(p.k)},"od":"${p.od}","r":${p.json}}`,
+                )
+                .join(',')}]`,
             ],
           );
     const insertedSeqs = new Set(inserted.rows.map((row) => num(row.seq)));
@@ -159,14 +168,22 @@ export async function ingestBatch(db: Db, who: CounterIdentity, records: unknown
          ON CONFLICT (terminal_id, day) DO UPDATE SET gen = rollup_terminal_day.gen + 1`,
         [who.terminalId, who.storeId, JSON.stringify([...days])],
       );
+      const elsewhere = batch.filter((p) => insertedSeqs.has(p.s) && p.days.length > 1);
+      if (elsewhere.length > 0) {
+        await q.query(
+          `INSERT INTO written_elsewhere (terminal_id, wd, seq)
+           SELECT $1, x.wd, x.s FROM json_to_recordset($2::json) AS x(wd date, s bigint) ON CONFLICT DO NOTHING`,
+          [who.terminalId, JSON.stringify(elsewhere.map((p) => ({ wd: p.days[1], s: p.s })))],
+        );
+      }
       // Latest `un` per order key in this batch (the batch is in sequence order).
       const latest = new Map<string, Prepared>();
       for (const p of batch) if (insertedSeqs.has(p.s) && p.un !== undefined) latest.set(p.k, p);
       if (latest.size > 0) {
         await q.query(
           `INSERT INTO order_state (terminal_id, k, store_id, od, seq, un, st)
-           SELECT $1, e->>'k', $2, (e->>'od')::date, (e->>'s')::bigint, (e->>'un')::boolean, e->>'st'
-           FROM json_array_elements($3::json) AS e
+           SELECT $1, x.k, $2, x.od, x.s, x.un, x.st
+           FROM json_to_recordset($3::json) AS x(k text, od date, s bigint, un boolean, st text)
            ON CONFLICT (terminal_id, k) DO UPDATE SET seq = EXCLUDED.seq, un = EXCLUDED.un, st = EXCLUDED.st
            WHERE order_state.seq < EXCLUDED.seq`,
           [

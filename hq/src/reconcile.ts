@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { JournalRecord } from '../../main/journal/format.js';
 import { foldSale, RECORD } from '../../main/journal/records.js';
 import { type Db, num } from './db.js';
+import { recordsForDay } from './reports.js';
 
 export const StatementMapping = z
   .object({
@@ -333,12 +334,16 @@ async function oursOf(
 ): Promise<Ours[]> {
   const from = new Date(Date.parse(`${day}T00:00:00.000Z`) - CHINA_OFFSET_MS);
   const to = new Date(from.getTime() + 86_400_000);
-  const { rows } = await db.query<{ terminal_id: string; store_id: string; body: JournalRecord }>(
-    `SELECT terminal_id, store_id, body FROM records
-     WHERE (od = $1::date OR (at >= $2 AND at < $3)) AND ($4::text IS NULL OR store_id = $4)
-     ORDER BY terminal_id, seq`,
-    [day, from.toISOString(), to.toISOString(), storeId ?? null],
+  // The counters with records that day (ingest notes each counter-day), then each one's records by index.
+  const counters = await db.query<{ terminal_id: string; store_id: string }>(
+    `SELECT terminal_id, store_id FROM rollup_terminal_day WHERE day = $1::date AND ($2::text IS NULL OR store_id = $2)
+     ORDER BY terminal_id`,
+    [day, storeId ?? null],
   );
+  const rows: Array<{ terminal_id: string; store_id: string; body: JournalRecord }> = [];
+  for (const c of counters.rows) {
+    for (const body of await recordsForDay(db, c.terminal_id, day)) rows.push({ ...c, body });
+  }
   const out: Ours[] = [];
   const groups = new Map<string, { terminal: string; store: string; records: JournalRecord[] }>();
   for (const row of rows) {

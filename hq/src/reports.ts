@@ -6,29 +6,39 @@
  * Each (counter, day) report is kept in `rollup_terminal_day` and rebuilt only when ingest touched it.
  */
 
-import type { OrderView } from '../../main/ipc/channels/orders.js';
-import type { Report } from '../../main/ipc/channels/reports.js';
 import type { JournalRecord } from '../../main/journal/format.js';
 import { foldSale } from '../../main/journal/records.js';
+import type { OrderView } from '../../main/journal/views.js';
+import {
+  buildReport,
+  factsFromRecords,
+  mergeReports,
+  type Report,
+  sourceFromFacts,
+} from '../../main/reports/index.js';
 import { type Db, num } from './db.js';
-import { buildReport, factsFromRecords, mergeReports } from './report-kit.js';
-
-const CHINA_OFFSET_MS = 8 * 3600 * 1000;
-const dayStart = (day: string) => new Date(Date.parse(`${day}T00:00:00.000Z`) - CHINA_OFFSET_MS);
 
 /** Every record a counter's 日结 of `day` reads: its orders of that day, and whatever was written that day. */
 export async function recordsForDay(db: Db, terminalId: string, day: string): Promise<JournalRecord[]> {
-  const from = dayStart(day);
-  const to = new Date(from.getTime() + 86_400_000);
   const { rows } = await db.query<{ body: JournalRecord | string }>(
-    `SELECT body FROM records WHERE terminal_id = $1 AND (od = $2::date OR (at >= $3 AND at < $4)) ORDER BY seq`,
-    [terminalId, day, from.toISOString(), to.toISOString()],
+    `SELECT seq, body FROM records WHERE terminal_id = $1 AND od = $2::date
+     UNION ALL
+     SELECT r.seq, r.body FROM written_elsewhere w JOIN records r ON r.terminal_id = w.terminal_id AND r.seq = w.seq
+     WHERE w.terminal_id = $1 AND w.wd = $2::date AND r.od <> $2::date
+     ORDER BY seq`,
+    [terminalId, day],
   );
   return rows.map((row) => (typeof row.body === 'string' ? JSON.parse(row.body) : row.body));
 }
 
-export function counterReport(records: JournalRecord[], day: string): Report {
-  return buildReport(factsFromRecords(records), { kind: 'settlement', day });
+/** One counter's 日结 of a day from its replicated records: the counter's own report module, as is. */
+export function counterReport(records: readonly JournalRecord[], day: string, now = Date.now()): Report {
+  return buildReport(sourceFromFacts(factsFromRecords(records)), { kind: 'settlement', day, now });
+}
+
+/** The merge of counters' reports; a day with none is that day's empty report (built the same way). */
+function merged(reports: readonly Report[], day: string): Report {
+  return reports.length > 0 ? mergeReports(reports) : counterReport([], day);
 }
 
 /** Rebuild the stale (counter, day) reports; `day` limits it to one day. Returns how many were rebuilt. */
@@ -84,20 +94,21 @@ export async function settlement(db: Db, day: string, storeId?: string): Promise
   }
   const stores = [...byStore.entries()].map(([id, counters]) => ({
     storeId: id,
-    report: withDay(mergeReports(counters.map((c) => c.report)), day),
+    report: merged(
+      counters.map((c) => c.report),
+      day,
+    ),
     counters,
   }));
   return {
     day,
     ...(storeId ? { storeId } : {}),
-    totals: withDay(mergeReports(stores.map((s) => s.report)), day),
+    totals: merged(
+      stores.map((s) => s.report),
+      day,
+    ),
     stores,
   };
-}
-
-/** An empty merge still names the day asked for. */
-function withDay(report: Report, day: string): Report {
-  return report.day === day ? report : { ...report, day };
 }
 
 /** A counter's orders of a day, folded by the journal's own fold. Newest first. */

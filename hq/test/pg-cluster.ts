@@ -19,7 +19,21 @@ export interface PgCluster {
   dump(database: string, file: string): void;
   /** Drop the database and restore it from a dump (the "restored from an older backup" case). */
   restore(database: string, file: string): void;
+  /** CPU seconds (user + system) the server's processes have used so far: a figure load cannot skew. */
+  cpuSeconds(): number;
   stop(): void;
+}
+
+/** utime + stime of a process, in seconds (Linux /proc; 0 where unreadable). */
+function processCpu(pid: number): { cpu: number; ppid: number } {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return { cpu: ticks / 100, ppid: Number(fields[1]) };
+  } catch {
+    return { cpu: 0, ppid: 0 };
+  }
 }
 
 export function findPostgresBin(): string {
@@ -142,6 +156,16 @@ export async function startPgCluster(options: { fsync?: boolean } = {}): Promise
       psql('postgres', `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       psql('postgres', `CREATE DATABASE ${database}`);
       execFileSync(path.join(bin, 'pg_restore'), ['-d', `${base}/${database}`, file]);
+    },
+    cpuSeconds() {
+      const postmaster = Number(fs.readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      let total = processCpu(postmaster).cpu;
+      for (const entry of fs.readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry)) continue;
+        const p = processCpu(Number(entry));
+        if (p.ppid === postmaster) total += p.cpu;
+      }
+      return total;
     },
     stop,
   };

@@ -7,6 +7,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { checkPrinterConfig, checkScannerConfig, dropSavedNonDevices } from '../devices/paths.js';
+import { createEcrLink } from '../ecr/link.js';
+import { enginePort } from '../ecr/port.js';
 import { Engine } from '../engine/engine.js';
 import { engineHandlers } from '../engine/handlers.js';
 import { createPreauthService } from '../engine/preauth.js';
@@ -27,6 +29,7 @@ import type { SystemPrinter } from '../printing/transports.js';
 import { reportsHandlers } from '../reports/handlers.js';
 import { settlementReport, shiftReport } from '../reports/journal-source.js';
 import { createScannerService } from '../scanners/service.js';
+import type { ScanSource } from '../scanners/types.js';
 import { createPinAttempts } from '../settings/attempts.js';
 import { auditedGate, readAudit } from '../settings/audit.js';
 import { authHandlers } from '../settings/auth-handlers.js';
@@ -50,7 +53,6 @@ import { createPersistentSettings } from '../settings/store.js';
 import type { Simulator } from '../simulator/server.js';
 import { createSyncService } from '../sync/service.js';
 import { createUpdateFacts, type UpdateFacts } from '../updates/facts.js';
-import { yimaJournalOn } from '../yima/app-journal.js';
 import { createYimaService, type YimaService } from '../yima/service.js';
 
 export interface AppServicesOptions {
@@ -269,22 +271,41 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   });
   router.mount(engineHandlers(engine, { preauth }));
   router.mount(reportsHandlers({ store: journal.store, today: () => journal.today() }));
-  const engineLog = createLogger('engine');
-  const recoverPreauths = () =>
-    preauth.recover().catch((error: unknown) => engineLog.error('pre-auth recovery failed', { error }));
-  void engine
-    .start()
-    .then(recoverPreauths)
-    .catch((error: unknown) => engineLog.error('recovery failed', { error }));
-  const preauthRecovery = setInterval(() => void recoverPreauths(), 60_000);
-  preauthRecovery.unref();
-  stops.push(() => clearInterval(preauthRecovery));
+  // One recovery loop for every kind (sales, pre-auths, Yima refunds): started once Yima has registered.
   stops.push(() => engine.stop());
 
   // ── 总部同步: the journal uploads to head office in the background (main/sync, docs/hq.md) ─────
   const sync = createSyncService({ store: journal.store, settings, events });
   router.mount(sync.handlers());
   stops.push(() => sync.stop());
+
+  // ── ECR link: host POS → this counter (docs/ecr.md) ─────────────────────────────────────
+  // The API listens only once a manager turned it on (Settings → ECR). A scan with no sale waiting
+  // takes an open customer-display proposal (the cashier's confirmation), then pays it.
+  const ecr = createEcrLink({
+    port: enginePort(engine, journal, events, () => session?.currentId() !== undefined),
+    settings,
+    operators,
+    events,
+    dataDir: options.dataDir,
+    secretBox: options.secretBox ?? createPlainSecretBox(),
+    version: options.version,
+    requireManager: async (pin) => session?.callManager() ?? (session as Session).requireManager(pin),
+  });
+  router.mount(ecr.handlers());
+  await ecr.start();
+  stops.push(() => ecr.stop());
+  // An amount the cashier typed wins over a display proposal (the router begins it first).
+  const saleWithProposals = {
+    ...engine.sale,
+    awaitingCode: () =>
+      engine.sale.awaitingCode() || (ecr.openProposal() !== undefined && scanners.router.draft === undefined),
+    acceptCode: (code: string, source: ScanSource, deviceId: string) => {
+      const proposal = engine.sale.awaitingCode() ? undefined : ecr.openProposal();
+      if (proposal) ecr.confirmProposal(proposal.id);
+      return engine.sale.acceptCode(code, source, deviceId);
+    },
+  };
 
   // ── scanners (issue 5) ─────────────────────────────────────────────────────────────────
   // HID / serial driver from settings.scanner (or none: keyboard wedge in the renderer), the scan router,
@@ -298,7 +319,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     settings,
     checkScanner: (config, lists) => checkScannerConfig(config, { ...deviceCheck, lists }),
     events,
-    sale: engine.sale,
+    sale: saleWithProposals,
     preauth,
     orders: { findOrder: (id: string) => engine.findOrder(id) },
   });
@@ -345,16 +366,15 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   yima = createYimaService({
     settings,
     operators,
-    // The receipt journal: intent / replies / final under the pos_seq; settlement counts the refunds.
-    journal: yimaJournalOn(journal),
-    events,
+    // The engine's order book: intent / replies / final under the pos_seq in the receipt journal.
+    book: engine.book,
     // The slip of a refunded refund (printing finds it through yima.get); a print failure never changes it.
     printer: { printYimaRefund: (view) => printing.printOrder(view.posSeq) },
     url: () => (yimaDemo && settings.get().environment === 'demo' ? yimaDemo.url : settings.get().yima.url),
   });
   router.mount(yima.handlers());
-  await yima.start();
   stops.push(() => yima.stop());
+  void engine.start().catch((error: unknown) => createLogger('engine').error('recovery failed', { error }));
 
   // ── app-level calls ────────────────────────────────────────────────────────────────────
   router.mount({

@@ -115,6 +115,7 @@ async function start(): Promise<void> {
   await app.whenReady();
   // Set from station.json once the data folder is known; cleared by station.exitKiosk.
   let kiosk = false;
+  let updates: ReturnType<typeof startUpdates> | undefined;
 
   // Deny every permission (camera, notifications, HID/serial/USB from the web side, ...) by default.
   // Scanners and printers are opened by main (node-hid, serialport), never by the renderer.
@@ -162,7 +163,10 @@ async function start(): Promise<void> {
       systemPrinter: createElectronSystemPrinter(),
       overrides,
       station: {
-        state: () => ({ kiosk, startAtLogin: station.startAtLogin }),
+        state: () => {
+          const update = updates?.state();
+          return { kiosk, startAtLogin: station.startAtLogin, ...(update ? { update } : {}) };
+        },
         exitKiosk: () => {
           kiosk = false;
           if (mainWindow && !mainWindow.isDestroyed()) {
@@ -244,7 +248,9 @@ async function start(): Promise<void> {
 
   // Updates: background download; installed only through the gate (at start before the first sale,
   // or right after 日结), with the services stopped first.
-  if (app.isPackaged) startUpdates({ dataDir: running.dataDir, facts: running.updateFacts, stopServices });
+  if (app.isPackaged) {
+    updates = startUpdates({ dataDir: running.dataDir, facts: running.updateFacts, stopServices });
+  }
 }
 
 function createWindow(kiosk: boolean): BrowserWindow {

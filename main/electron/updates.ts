@@ -7,7 +7,7 @@ import { autoUpdater } from 'electron-updater';
 import { createLogger } from '../log/logger.js';
 import { loadUpdatesConfig } from '../updates/config.js';
 import type { UpdateFacts } from '../updates/facts.js';
-import { createUpdateService, type UpdaterPort } from '../updates/service.js';
+import { createUpdateService, type UpdaterPort, type UpdateState } from '../updates/service.js';
 
 const log = createLogger('updates');
 
@@ -16,10 +16,10 @@ export function startUpdates(options: {
   facts: UpdateFacts;
   /** Closes devices, the journal and the services; idempotent (quit calls it too). */
   stopServices: () => Promise<void>;
-}): () => void {
+}): { stop: () => void; state: () => UpdateState | undefined } {
   const { config, problem } = loadUpdatesConfig(options.dataDir);
   if (problem) log.warn('updates.json ignored', { problem });
-  if (!config) return () => undefined;
+  if (!config) return { stop: () => undefined, state: () => undefined };
 
   autoUpdater.logger = null;
   autoUpdater.setFeedURL({ provider: 'generic', url: config.feedUrl });
@@ -44,8 +44,11 @@ export function startUpdates(options: {
   const timer = setInterval(() => void updates.check(), config.checkEveryHours * 3_600_000);
   timer.unref();
   const off = options.facts.onDayClosed(() => void tryInstall('after-day-close'));
-  return () => {
-    clearInterval(timer);
-    off();
+  return {
+    stop: () => {
+      clearInterval(timer);
+      off();
+    },
+    state: () => updates.state(),
   };
 }

@@ -1,13 +1,25 @@
 /**
  * Child process for the crash tests (crash.test.ts): opens the journal + engine in CASHIER_DATA_DIR
  * against the simulator at CASHIER_GATEWAY_URL and runs ONE sale (CRASH_AMOUNT fen, a code ending
- * CRASH_LAST4; with CRASH_VOID=1 a manager then voids it). When the engine reaches the step named by CASHIER_CRASH_AT, the process SIGKILLs itself:
+ * CRASH_LAST4; with CRASH_VOID=1 a manager then voids it, with CRASH_REFUND=1 refunds 400 fen of it). When the engine reaches the step named by CASHIER_CRASH_AT, the process SIGKILLs itself
+ * (CRASH_PREAUTH=1: a pre-auth and its completion instead; CRASH_YIMA_URL: one Yima refund instead):
  * no finally blocks, no flush, exactly like a power cut after the last fsync.
  *
  * `after-send` is a transport-level point: the pay request reached the gateway (its answer, or its
  * failure, is back in the socket) but the client never sees it.
  */
-import { makeKit } from './testkit.js';
+import { defaultSettings } from '../settings/defaults.js';
+import { createYimaService } from '../yima/service.js';
+import { createPreauthService } from './preauth.js';
+import { type Kit, makeKit } from './testkit.js';
+
+const kitDeps = (kit: Kit) => ({
+  engine: kit.engine,
+  gateway: kit.gateway,
+  settings: kit.settings,
+  operators: kit.operators,
+  events: kit.hub,
+});
 
 const crashAt = process.env.CASHIER_CRASH_AT ?? '';
 const die = (name: string) => {
@@ -34,10 +46,53 @@ async function main(): Promise<void> {
     gatewayUrl: process.env.CASHIER_GATEWAY_URL as string,
     fetch: crashingFetch,
     engine: { crashPoint: die },
+    settings: {
+      ...(process.env.CRASH_TERMINAL ? { terminalCode: process.env.CRASH_TERMINAL } : {}),
+      ...(process.env.CRASH_YIMA_URL
+        ? { yima: { ...defaultSettings().yima, url: process.env.CRASH_YIMA_URL } }
+        : {}),
+    },
   });
+  if (process.env.CRASH_PREAUTH === '1') {
+    // A pre-auth, then its completion (the pre-auth crash points are armed for the follow-up).
+    const preauth = createPreauthService({
+      ...kitDeps(kit),
+      dataDir: process.env.CASHIER_DATA_DIR as string,
+    });
+    const started = await preauth.start({ amountFen: 5000, code: '134567890123451234' });
+    await preauth.complete({ id: started.id, amountFen: 4000 });
+    process.stdout.write('{}\n');
+    await kit.close();
+    return;
+  }
+  if (process.env.CRASH_YIMA_URL) {
+    const yima = createYimaService({
+      settings: kit.settings,
+      operators: kit.operators,
+      book: kit.engine.book,
+      timeoutMs: 400,
+      retryDelaysMs: [30],
+      crashPoint: die,
+    });
+    await yima.refund({ orgPosSeq: 'AP2026120100000001', amountFen: 1234, pin: '123456' });
+    process.stdout.write('{}\n');
+    await yima.stop();
+    await kit.close();
+    return;
+  }
   kit.engine.sale.begin({ amountFen: Number(process.env.CRASH_AMOUNT ?? '1000') });
   await kit.engine.sale.acceptCode(`13456789012345${process.env.CRASH_LAST4 ?? '1234'}`, 'manual', 'crash');
   await kit.engine.idle();
+  if (process.env.CRASH_REFUND === '1') {
+    // Then a manager refunds part of it (the refund's crash points are armed only here).
+    const id = kit.engine.sale.current().merchantOrderId as string;
+    await kit.engine.refundOrder({
+      merchantOrderId: id,
+      amountFen: 400,
+      pin: '123456',
+      reason: 'crash test',
+    });
+  }
   if (process.env.CRASH_VOID === '1') {
     // Then a manager voids it (the void's crash points are armed only here for a paid sale).
     const id = kit.engine.sale.current().merchantOrderId as string;

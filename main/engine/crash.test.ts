@@ -5,10 +5,16 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_YIMA_KEY, defaultSettings } from '../settings/defaults.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
+import { createYimaService } from '../yima/service.js';
+import { createYimaSimulator } from '../yima/simulator.js';
+import { createPreauthService } from './preauth.js';
 import { compare, makeKit } from './testkit.js';
 
 const runner = path.join(import.meta.dirname, 'crash-runner.ts');
@@ -19,6 +25,7 @@ interface Case {
   last4: string;
   point: string;
   void?: boolean;
+  refund?: boolean;
 }
 
 const SCENARIOS = [
@@ -49,6 +56,16 @@ const SCENARIOS = [
     last4: '1234',
     void: true,
     points: ['after-void-intent', 'after-void-reply'],
+  },
+  // A manager's partial refund of a paid sale, killed between its intent and its answer: recovery asks
+  // query-refund with the same refundRequestId. Not there → failed, the sale stays paid; there →
+  // exactly that part refunded. Never a void of the sale.
+  {
+    scenario: 'paid, partial refund',
+    amount: 1000,
+    last4: '1234',
+    refund: true,
+    points: ['after-refund-intent', 'after-refund-reply'],
   },
 ];
 const CASES: Case[] = SCENARIOS.flatMap((s) => s.points.map((point) => ({ ...s, point })));
@@ -96,6 +113,7 @@ describe('crash at every step boundary, restart, recover', () => {
         CRASH_AMOUNT: String(c.amount),
         CRASH_LAST4: c.last4,
         CRASH_VOID: c.void ? '1' : '0',
+        CRASH_REFUND: c.refund ? '1' : '0',
       });
       const killed = exit.signal === 'SIGKILL';
       // Restart here: open the same journal, recover.
@@ -134,9 +152,115 @@ describe('crash at every step boundary, restart, recover', () => {
         expect(orders[0]?.view.status).toBe(bankVoided ? 'voided' : 'paid');
         expect(bankVoided).toBe(c.point === 'after-void-reply');
       }
+      if (c.refund) {
+        const refunded = c.point === 'after-refund-reply' ? 400 : 0;
+        expect(orders[0]?.view).toMatchObject({
+          status: refunded ? 'partially-refunded' : 'paid',
+          refundedFen: refunded,
+          refundableFen: 1000 - refunded,
+          unresolved: false,
+        });
+        expect(ledger[0]?.refundedFen).toBe(refunded);
+        expect(voidRequests).toHaveLength(0);
+      }
       expect(kit.journal.verify().damaged).toEqual([]);
       await kit.close();
     } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('kill -9 around a pre-auth completion and a Yima refund, restart, recover', () => {
+  it.each(['after-preauth-intent', 'after-preauth-reply'])(
+    'pre-auth completion, killed %s',
+    async (point) => {
+      const terminal = point === 'after-preauth-intent' ? 'CRASHPA1' : 'CRASHPA2';
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crash-preauth-'));
+      try {
+        const exit = await runChild({
+          CASHIER_DATA_DIR: dir,
+          CASHIER_GATEWAY_URL: sim.url,
+          CASHIER_CRASH_AT: point,
+          CRASH_PREAUTH: '1',
+          // Its own terminal: systemTraceNums are unique per terminal and day at the (shared) simulator.
+          CRASH_TERMINAL: terminal,
+        });
+        expect(exit.signal).toBe('SIGKILL');
+        const kit = makeKit({ dataDir: dir, gatewayUrl: sim.url, settings: { terminalCode: terminal } });
+        createPreauthService({
+          engine: kit.engine,
+          gateway: kit.gateway,
+          settings: kit.settings,
+          operators: kit.operators,
+          events: kit.hub,
+          dataDir: dir,
+        });
+        await kit.engine.start();
+        await kit.engine.idle();
+        const [view] = kit.journal.preauths();
+        const truth = sim.preauthLedger().find((p) => p.merchantOrderId === view?.id);
+        // The completion reached the bank only when the kill came after its answer.
+        const completed = point === 'after-preauth-reply';
+        expect(truth?.state).toBe(completed ? 'completed' : 'authorized');
+        expect(view).toMatchObject({
+          status: completed ? 'completed' : 'authorized',
+          unresolved: false,
+          ...(completed ? { completedFen: 4000 } : {}),
+        });
+        // Found by query, never by a second completion.
+        expect(sim.requests().filter((r) => r.endpoint === 'preauthComplete')).toHaveLength(
+          completed ? 1 : 0,
+        );
+        expect(kit.journal.verify().ok).toBe(true);
+        await kit.close();
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it.each(['after-yima-intent', 'after-yima-reply'])('Yima refund, killed %s', async (point) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crash-yima-'));
+    const yimaSim = createYimaSimulator({ key: DEMO_YIMA_KEY });
+    const server = http.createServer((req, res) => {
+      if (!yimaSim.handle(req, res)) res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const yimaUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${yimaSim.path}`;
+    try {
+      const exit = await runChild({
+        CASHIER_DATA_DIR: dir,
+        CASHIER_GATEWAY_URL: sim.url,
+        CASHIER_CRASH_AT: point,
+        CRASH_YIMA_URL: yimaUrl,
+      });
+      expect(exit.signal).toBe('SIGKILL');
+      const kit = makeKit({
+        dataDir: dir,
+        gatewayUrl: sim.url,
+        settings: { yima: { ...defaultSettings().yima, url: yimaUrl } },
+      });
+      const yima = createYimaService({
+        settings: kit.settings,
+        operators: kit.operators,
+        book: kit.engine.book,
+        timeoutMs: 400,
+        retryDelaysMs: [30],
+      });
+      await kit.engine.start();
+      await expect.poll(() => yima.list()[0]?.status, { timeout: 10_000 }).toBe('refunded');
+      const posSeq = yima.list()[0]?.posSeq;
+      // Refunded once, and every request carried the same pos_seq (a resend, never a new refund).
+      expect(yimaSim.refunded()).toEqual([{ posSeq, txAmt: 1234 }]);
+      expect(new Set(yimaSim.requests.map((r) => r.posSeq))).toEqual(new Set([posSeq]));
+      expect(yimaSim.requests.length).toBe(point === 'after-yima-intent' ? 1 : 2);
+      expect(kit.journal.store.openSet()).toEqual([]);
+      await yima.stop();
+      await kit.close();
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

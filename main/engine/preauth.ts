@@ -1,7 +1,8 @@
 /**
- * Pre-authorization (担保, POS通 v1): activate once per terminal, then preauthorize, complete, void, the
- * quick variants (by 银商订单号) and queries. Journaled like sales: `preauth.intent` before every request,
- * `preauth.reply` after, key = our merchantOrderId for the pre-auth (prefix P).
+ * Pre-authorization (担保, POS通 v1), a kind on the engine's order book: activate once per terminal, then
+ * preauthorize, complete, void, the quick variants (by 银商订单号) and queries. Records:
+ * `preauth.intent` before every request, `preauth.reply` after, key = our id for the pre-auth (prefix P);
+ * their status is derived by `next` (main/journal/records.ts), recovery runs in the book's one loop.
  *
  * systemTraceNum (6 digits, unique per China day per merchant + terminal, spec §2 note 1): every v1 call
  * takes a fresh one. It is reserved durably first (`trace.reserve` record, fsync'd) and only then used, so
@@ -9,26 +10,33 @@
  * reserved today, read from today's journal file.
  *
  * Reversal (冲正) is documented as unsupported and not offered. An unknown pre-auth is queried until the
- * deadline, then left "needs attention" and queried again by recovery.
+ * deadline, then shown "needs attention" and queried again by recovery until it is definite.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { interpretPreauthQuery } from '../gateway/codes.js';
 import type { CallResult, PosLinkClient } from '../gateway/types.js';
 import type { EventHub, PartialHandlers } from '../ipc/router.js';
-import { RECORD } from '../journal/records.js';
+import {
+  type PreauthCore,
+  type PreauthFolded,
+  type PreauthOp,
+  type PreauthReplyData,
+  preauthUnresolved,
+  preauthView,
+  RECORD,
+} from '../journal/records.js';
 import type { PreauthView } from '../journal/views.js';
-import { createLogger } from '../log/logger.js';
 import type { OperatorService, SettingsService } from '../settings/types.js';
 import { AppError, type Bilingual } from '../shared/errors.js';
 import { checkPayCode, last4 } from '../shared/paycode.js';
-import { type Engine, makeId, orderWriter } from './engine.js';
-
-const log = createLogger('preauth');
+import type { OperationKind } from './core/book.js';
+import { isNotSent, makeId } from './core/wire.js';
+import type { Engine } from './engine.js';
 
 export interface PreauthService {
   handlers(): PartialHandlers;
-  /** Query every unresolved pre-auth once (start, timer). */
+  /** Query every unresolved pre-auth once (the engine's recovery loop does this on its own). */
   recover(): Promise<void>;
   start(input: { amountFen: number; code: string }): Promise<PreauthView>;
   complete(input: { id: string; amountFen: number; quick?: boolean }): Promise<PreauthView>;
@@ -46,20 +54,27 @@ export interface PreauthDeps {
   events: EventHub;
   dataDir: string;
   now?: () => number;
-  /** Between queries of an unknown pre-auth (ms). Default 5 000; first after 3 000. */
+  /** Between queries of an unknown pre-auth (ms). Default: the engine's schedule. */
   queryEveryMs?: number;
   firstQueryMs?: number;
 }
 
-type Op = 'start' | 'complete' | 'quickComplete' | 'void' | 'quickVoid' | 'query' | 'activate';
+type FollowUp = 'complete' | 'quickComplete' | 'void' | 'quickVoid';
+
+const ATTENTION: Bilingual = {
+  zh: '担保结果未知，请勿重复操作，稍后将自动查询',
+  en: 'Pre-auth outcome unknown: do not repeat it; it will be queried again',
+};
 
 export function createPreauthService(deps: PreauthDeps): PreauthService {
-  const journal = deps.engine.journal;
-  const now = deps.now ?? Date.now;
+  const { engine } = deps;
+  const book = engine.book;
+  const journal = engine.journal;
+  const now = deps.now ?? engine.now;
+  const firstQueryMs = deps.firstQueryMs ?? engine.schedule.firstQueryMs;
+  const queryEveryMs = deps.queryEveryMs ?? engine.schedule.queryEveryMs;
   const activationFile = path.join(deps.dataDir, 'preauth-activation.json');
-  const busy = new Set<string>();
   const op = () => deps.operators.current().id;
-  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
 
   function reserveTrace(purpose: string, key: string): string {
     const today = journal.today();
@@ -83,17 +98,16 @@ export function createPreauthService(deps: PreauthDeps): PreauthService {
     return `${s.merchantCode}|${s.terminalCode}`;
   }
 
-  function isActivated(): boolean {
+  function readActivations(): Record<string, string> {
     try {
-      const data = JSON.parse(fs.readFileSync(activationFile, 'utf8')) as Record<string, string>;
-      return Boolean(data[activationKey()]);
+      return JSON.parse(fs.readFileSync(activationFile, 'utf8')) as Record<string, string>;
     } catch {
-      return false;
+      return {};
     }
   }
 
   async function ensureActivated(): Promise<void> {
-    if (isActivated()) return;
+    if (readActivations()[activationKey()]) return;
     const key = `ACT-${activationKey()}`;
     const systemTraceNum = reserveTrace('activate', key);
     const result = await deps.gateway.preauth.activate({ systemTraceNum });
@@ -109,55 +123,48 @@ export function createPreauthService(deps: PreauthDeps): PreauthService {
         en: `Terminal activation failed: ${result.errInfo ?? result.outcome}`,
       });
     }
-    let data: Record<string, string> = {};
-    try {
-      data = JSON.parse(fs.readFileSync(activationFile, 'utf8')) as Record<string, string>;
-    } catch {
-      // first activation
-    }
+    const data = readActivations();
     data[activationKey()] = new Date(now()).toISOString();
     const tmp = `${activationFile}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(data));
     fs.renameSync(tmp, activationFile);
   }
 
-  function view(id: string): PreauthView & { unresolved: boolean } {
-    const v = journal.preauth(id);
+  function core(id: string, od?: string): PreauthCore {
+    const v = journal.preauth(id, od);
     if (!v) throw new AppError('NOT_FOUND', { zh: `找不到担保 ${id}`, en: `No such pre-auth: ${id}` });
-    return v;
+    return book.state(id, v.day) as PreauthCore;
   }
 
-  function publicView(v: PreauthView & { unresolved: boolean }): PreauthView {
+  function publicView(v: PreauthFolded): PreauthView {
     const { unresolved: _u, ...rest } = v;
     return rest;
   }
 
-  const write = orderWriter(journal, op, (id, st, un) =>
-    deps.events.emit('txn.progress', {
-      merchantOrderId: id,
-      operation: 'preauth',
-      step: un ? 'querying' : 'resolved',
-      message: { zh: `担保：${st}`, en: `Pre-auth: ${st}` },
-      at: new Date(now()).toISOString(),
-    }),
-  );
+  function write(id: string, od: string, draft: Parameters<typeof book.write>[2], operator?: string) {
+    const after = book.write(id, od, draft, operator) as PreauthCore;
+    const v = preauthView(after);
+    book.progress(id, 'preauth', v.unresolved ? 'querying' : 'resolved', {
+      zh: `担保：${v.status}`,
+      en: `Pre-auth: ${v.status}`,
+    });
+    return after;
+  }
 
   function replyData<T>(
     result: CallResult<T>,
-    o: Op,
-    extra: Record<string, unknown> = {},
-  ): Record<string, unknown> {
+    o: PreauthOp,
+    extra: Partial<PreauthReplyData> = {},
+  ): PreauthReplyData {
     const body = (result.body ?? {}) as Record<string, unknown>;
-    const pick = (k: string) => (body[k] !== undefined && body[k] !== '' ? { [k]: body[k] } : {});
+    const pick = (k: string) => (typeof body[k] === 'string' && body[k] !== '' ? { [k]: body[k] } : {});
+    const outcome = result.outcome === 'ok' || result.outcome === 'declined' ? result.outcome : 'unknown';
+    const detail = (result as { detail?: string }).detail;
     return {
       op: o,
-      outcome: result.outcome,
+      outcome,
       ...(result.errCode ? { errCode: result.errCode } : {}),
-      ...(result.errInfo
-        ? { errInfo: result.errInfo }
-        : result.outcome === 'unknown'
-          ? { errInfo: result.detail }
-          : {}),
+      ...(result.errInfo ? { errInfo: result.errInfo } : detail ? { errInfo: detail } : {}),
       ...pick('orderId'),
       ...pick('authorizationCode'),
       ...pick('transactionDate'),
@@ -166,21 +173,62 @@ export function createPreauthService(deps: PreauthDeps): PreauthService {
     };
   }
 
+  /** One query of a pre-auth; true when its state is definite. */
+  async function queryOnce(id: string, od: string): Promise<boolean> {
+    const s = book.state(id, od) as PreauthCore;
+    const deadline = Date.parse(s.createdAt) + deps.settings.get().queryDeadlineSeconds * 1000;
+    const systemTraceNum = reserveTrace('query', id);
+    const result = await deps.gateway.preauth.query({
+      systemTraceNum,
+      ...(s.orderId ? { originalOrderId: s.orderId } : {}),
+      originalSystemTraceNum: s.systemTraceNum,
+    });
+    const q = interpretPreauthQuery(result);
+    const data = replyData(result, 'query', {
+      queryState: q.state,
+      ...(q.orderId ? { orderId: q.orderId } : {}),
+      ...(q.authorizationCode ? { authorizationCode: q.authorizationCode } : {}),
+      // What a completion found by query completed: the amount its intent asked for.
+      ...(q.state === 'completed' && s.open ? { amountFen: s.open.amountFen } : {}),
+      ...(q.state === 'not-found' && now() >= deadline ? { afterDeadline: true } : {}),
+    });
+    const definite = ['authorized', 'completed', 'voided', 'failed'].includes(q.state);
+    const after = write(id, od, {
+      t: 'preauth.reply',
+      d: { ...data, outcome: definite ? 'ok' : data.outcome },
+    });
+    return !preauthUnresolved(after);
+  }
+
+  /** Query until the deadline; still unknown → needs attention (recovery keeps querying). */
+  async function settleUnknown(id: string, od: string, deadline: number): Promise<void> {
+    await book.sleep(firstQueryMs);
+    while (!book.stopped) {
+      if (await queryOnce(id, od)) return;
+      if (now() + queryEveryMs >= deadline) break;
+      await book.sleep(queryEveryMs);
+    }
+    const s = book.state(id, od) as PreauthCore;
+    if (preauthUnresolved(s) && !s.attention) {
+      write(id, od, { t: 'order.mark', d: { message: ATTENTION, reason: 'preauth-unknown' } });
+    }
+  }
+
   async function start(input: { amountFen: number; code: string }): Promise<PreauthView> {
     const check = checkPayCode(input.code);
     if (!check.ok) throw new AppError('BAD_INPUT', check.message);
+    if (!Number.isSafeInteger(input.amountFen) || input.amountFen < 1) {
+      throw new AppError('BAD_INPUT', { zh: '金额无效', en: 'Invalid amount' });
+    }
     if (input.amountFen > deps.settings.get().maxAmountFen) {
       throw new AppError('BAD_INPUT', { zh: '金额超过上限', en: 'Amount above the limit' });
     }
     await ensureActivated();
     const id = makeId('P', deps.settings.get().terminalCode, now(), journal.nextSeq);
+    const od = journal.today();
     const systemTraceNum = reserveTrace('preauthorize', id);
-    journal.write({
-      t: RECORD.preauthIntent,
-      k: id,
-      op: op(),
-      st: 'pending',
-      un: true,
+    write(id, od, {
+      t: 'preauth.intent',
       d: {
         op: 'start',
         amountFen: input.amountFen,
@@ -189,129 +237,78 @@ export function createPreauthService(deps: PreauthDeps): PreauthService {
         systemTraceNum,
       },
     });
-    const od = journal.today();
-    busy.add(id);
-    try {
+    const startedAt = now();
+    await book.hold(id, async () => {
       const result = await deps.gateway.preauth.preauthorize({
         systemTraceNum,
         transactionAmount: input.amountFen,
         merchantOrderId: id,
         payCode: check.code,
       });
-      if (result.outcome === 'ok') {
-        write(id, od, RECORD.preauthReply, 'authorized', false, replyData(result, 'start'));
-      } else if (result.outcome === 'declined') {
-        write(id, od, RECORD.preauthReply, 'declined', false, replyData(result, 'start'));
-      } else {
-        write(id, od, RECORD.preauthReply, 'unknown', true, replyData(result, 'start'));
-        const deadline = now() + deps.settings.get().queryDeadlineSeconds * 1000;
-        await sleep(deps.firstQueryMs ?? 3000);
-        while (now() < deadline) {
-          if (await queryOnce(id)) break;
-          await sleep(deps.queryEveryMs ?? 5000);
-        }
-        const after = view(id);
-        if (after.unresolved && after.status !== 'needs-attention') {
-          write(id, od, RECORD.mark, 'needs-attention', true, {
-            message: {
-              zh: '担保结果未知，请勿重复操作，稍后将自动查询',
-              en: 'Pre-auth outcome unknown: do not repeat it; it will be queried again',
-            } satisfies Bilingual,
-          });
-        }
+      const data = replyData(result, 'start');
+      // Never left the machine: nothing was authorized.
+      const after = write(id, od, {
+        t: 'preauth.reply',
+        d: isNotSent(result) ? { ...data, outcome: 'declined', notSent: true } : data,
+      });
+      if (preauthUnresolved(after)) {
+        await settleUnknown(id, od, startedAt + deps.settings.get().queryDeadlineSeconds * 1000);
       }
-    } finally {
-      busy.delete(id);
-    }
-    return publicView(view(id));
-  }
-
-  /** One query of a pre-auth; true when its state is definite. */
-  async function queryOnce(id: string): Promise<boolean> {
-    const v = view(id);
-    const systemTraceNum = reserveTrace('query', id);
-    const result = await deps.gateway.preauth.query({
-      systemTraceNum,
-      ...(v.orderId ? { originalOrderId: v.orderId } : {}),
-      originalSystemTraceNum: v.systemTraceNum,
     });
-    const q = interpretPreauthQuery(result);
-    const data = replyData(result, 'query', {
-      queryState: q.state,
-      ...(q.orderId ? { orderId: q.orderId } : {}),
-    });
-    if (q.authorizationCode) data.authorizationCode = q.authorizationCode;
-    const map: Partial<Record<typeof q.state, PreauthView['status']>> = {
-      authorized: 'authorized',
-      completed: 'completed',
-      voided: 'voided',
-      failed: 'declined',
-    };
-    const status = map[q.state];
-    if (status) {
-      write(id, v.day, RECORD.preauthReply, status, false, { ...data, outcome: 'ok' });
-      return true;
-    }
-    if (q.state === 'not-found' && v.status === 'pending') {
-      write(id, v.day, RECORD.preauthReply, 'unknown', true, data);
-      return false;
-    }
-    write(id, v.day, RECORD.preauthReply, v.status === 'pending' ? 'unknown' : v.status, true, data);
-    return false;
+    return publicView(journal.preauth(id, od) as PreauthFolded);
   }
 
   async function followUp(
-    kind: 'complete' | 'quickComplete' | 'void' | 'quickVoid',
+    kind: FollowUp,
     id: string,
     amountFen: number,
-    extra: Record<string, unknown> = {},
+    managerId?: string,
   ): Promise<PreauthView> {
-    const v = view(id);
-    if (busy.has(id))
+    const s = core(id);
+    if (book.isBusy(id))
       throw new AppError('CONFLICT', { zh: '该担保正在处理中', en: 'This pre-auth is being worked on' });
-    if (v.status !== 'authorized') {
+    if (s.state !== 'authorized' || s.open) {
       throw new AppError('CONFLICT', {
         zh: '只有担保中的订单可以完成或撤销',
         en: 'Only an authorized pre-auth can be completed or voided',
       });
     }
-    if (kind.endsWith('omplete') && amountFen > v.amountFen) {
+    const completing = kind === 'complete' || kind === 'quickComplete';
+    if (completing && (!Number.isSafeInteger(amountFen) || amountFen < 1 || amountFen > s.amountFen)) {
       throw new AppError('BAD_INPUT', {
         zh: '完成金额不能超过担保金额',
         en: 'Completion cannot exceed the authorized amount',
       });
     }
     const quick = kind === 'quickComplete' || kind === 'quickVoid';
-    if (quick && !v.orderId)
+    if (quick && !s.orderId)
       throw new AppError('CONFLICT', { zh: '缺少银商订单号', en: 'No 银商订单号 for a quick operation' });
-    if (!quick && (!v.authorizationCode || !v.transactionDate)) {
+    if (!quick && (!s.authorizationCode || !s.transactionDate)) {
       throw new AppError('CONFLICT', {
         zh: '缺少授权码或交易日期',
         en: 'Authorization code or date missing',
       });
     }
-    busy.add(id);
-    try {
+    const od = s.day;
+    await book.hold(id, async () => {
       const systemTraceNum = reserveTrace(kind, id);
-      const pending: PreauthView['status'] = kind.endsWith('omplete') ? 'completing' : 'authorized';
-      write(id, v.day, RECORD.preauthIntent, pending, true, {
-        op: kind,
-        amountFen,
-        systemTraceNum,
-        ...extra,
+      write(id, od, {
+        t: 'preauth.intent',
+        d: { op: kind, amountFen, systemTraceNum, ...(managerId ? { managerId } : {}) },
       });
+      engine.crash('after-preauth-intent');
       const common = { systemTraceNum, transactionAmount: amountFen };
       const full = {
         ...common,
-        authorizationCode: v.authorizationCode as string,
-        originalTransactionDate: v.transactionDate as string,
-        originalSystemTraceNum: v.systemTraceNum,
+        authorizationCode: s.authorizationCode as string,
+        originalTransactionDate: s.transactionDate as string,
+        originalSystemTraceNum: s.systemTraceNum,
       };
       const quickReq = {
         ...common,
-        orderId: v.orderId as string,
-        ...(v.transactionDate ? { originalTransactionDate: v.transactionDate } : {}),
-        originalSystemTraceNum: v.systemTraceNum,
+        orderId: s.orderId as string,
+        ...(s.transactionDate ? { originalTransactionDate: s.transactionDate } : {}),
+        originalSystemTraceNum: s.systemTraceNum,
       };
       const result: CallResult<unknown> =
         kind === 'complete'
@@ -321,42 +318,30 @@ export function createPreauthService(deps: PreauthDeps): PreauthService {
             : kind === 'quickComplete'
               ? await deps.gateway.preauth.quickComplete(quickReq)
               : await deps.gateway.preauth.quickVoid(quickReq);
-      const done: PreauthView['status'] = kind.endsWith('omplete') ? 'completed' : 'voided';
+      engine.crash('after-preauth-reply');
       const data = replyData(result, kind, { amountFen });
-      if (result.outcome === 'ok') write(id, v.day, RECORD.preauthReply, done, false, data);
-      else if (result.outcome === 'declined')
-        write(id, v.day, RECORD.preauthReply, 'authorized', false, data);
-      else {
-        write(
-          id,
-          v.day,
-          RECORD.preauthReply,
-          pending === 'completing' ? 'completing' : 'unknown',
-          true,
-          data,
-        );
-        await queryOnce(id).catch((error: unknown) => log.warn('pre-auth query failed', { id, error }));
-      }
-    } finally {
-      busy.delete(id);
-    }
-    return publicView(view(id));
+      const after = write(id, od, {
+        t: 'preauth.reply',
+        d: isNotSent(result) ? { ...data, outcome: 'declined', notSent: true } : data,
+      });
+      if (preauthUnresolved(after)) await queryOnce(id, od);
+    });
+    return publicView(journal.preauth(id, od) as PreauthFolded);
   }
 
-  async function recover(): Promise<void> {
-    for (const entry of journal.store.openSet()) {
-      if (!entry.k.startsWith('P') || busy.has(entry.k)) continue;
-      if (!journal.preauth(entry.k, entry.od)) continue;
-      busy.add(entry.k);
-      try {
-        await queryOnce(entry.k);
-      } catch (error) {
-        log.warn('pre-auth recovery failed', { id: entry.k, error });
-      } finally {
-        busy.delete(entry.k);
+  const kind: OperationKind = {
+    name: 'preauth',
+    intent: RECORD.preauthIntent,
+    async recover(id, od) {
+      if (await queryOnce(id, od)) return;
+      const s = book.state(id, od) as PreauthCore;
+      const deadline = Date.parse(s.createdAt) + deps.settings.get().queryDeadlineSeconds * 1000;
+      if (preauthUnresolved(s) && !s.attention && now() >= deadline) {
+        write(id, od, { t: 'order.mark', d: { message: ATTENTION, reason: 'preauth-unknown' } });
       }
-    }
-  }
+    },
+  };
+  book.register(kind);
 
   const service: PreauthService = {
     reserveTrace,
@@ -364,20 +349,18 @@ export function createPreauthService(deps: PreauthDeps): PreauthService {
     complete: ({ id, amountFen, quick }) => followUp(quick ? 'quickComplete' : 'complete', id, amountFen),
     async void({ id, pin, quick }) {
       const manager = await deps.operators.requireManager(pin);
-      return followUp(quick ? 'quickVoid' : 'void', id, view(id).amountFen, { managerId: manager.id });
+      return followUp(quick ? 'quickVoid' : 'void', id, core(id).amountFen, manager.id);
     },
     async query(id) {
-      if (!busy.has(id)) {
-        busy.add(id);
-        try {
-          await queryOnce(id);
-        } finally {
-          busy.delete(id);
-        }
-      }
-      return publicView(view(id));
+      const s = core(id);
+      if (!book.isBusy(id)) await book.hold(id, () => queryOnce(id, s.day));
+      return publicView(journal.preauth(id, s.day) as PreauthFolded);
     },
-    recover,
+    async recover() {
+      for (const entry of journal.store.openSet()) {
+        if (journal.preauth(entry.k, entry.od)) await book.recoverOne(entry.k, entry.od);
+      }
+    },
     handlers: () => ({
       'preauth.list': ({ openOnly }) =>
         journal.preauths(openOnly === undefined ? {} : { openOnly }).map((v) => publicView(v)),

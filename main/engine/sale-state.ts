@@ -47,6 +47,8 @@ export const SaleState = z.object({
   message: Bilingual.optional(),
   declineCode: z.string().optional(),
   paidFen: Fen.optional(),
+  /** A sale a host POS started over the ECR link: its transaction id and reference, shown on checkout. */
+  ecr: z.object({ ecrId: z.string(), ref: z.string().optional() }).optional(),
   /** Orders left unresolved that block a new sale until resolved or parked. */
   unresolvedCount: z.number().int().min(0),
   updatedAt: Instant,

@@ -5,13 +5,16 @@
 import { createPosLinkClient } from '../gateway/client.js';
 import type { PosLinkClient } from '../gateway/types.js';
 import { EventHub } from '../ipc/router.js';
-import { Journal } from '../journal/journal.js';
+import { Journal, type JournalOptions } from '../journal/journal.js';
 import { createMemoryOperators, createMemorySettings } from '../settings/memory.js';
-import type { Settings } from '../settings/types.js';
+import type { OperatorService, Settings, SettingsService } from '../settings/types.js';
 import { Engine, type EngineDeps } from './engine.js';
 
 export interface Kit {
   engine: Engine;
+  settings: SettingsService;
+  operators: OperatorService;
+  hub: EventHub;
   journal: Journal;
   gateway: PosLinkClient;
   events: Array<{ name: string; payload: unknown }>;
@@ -27,6 +30,8 @@ export function makeKit(options: {
   /** One clock for the journal (its China day) and the engine (ids, deadlines, the day-end warning). */
   now?: () => number;
   engine?: Partial<EngineDeps>;
+  /** Journal options passed through (e.g. an injected file layer). */
+  journal?: Pick<JournalOptions, 'store'>;
 }): Kit {
   const settings = createMemorySettings({ queryDeadlineSeconds: 2, ...options.settings });
   const operators = createMemoryOperators();
@@ -37,6 +42,7 @@ export function makeKit(options: {
     dataDir: options.dataDir,
     operatorId: () => operators.current().id,
     ...(options.now ? { now: options.now } : {}),
+    ...options.journal,
   });
   const gateway = createPosLinkClient({
     baseUrl: options.gatewayUrl,
@@ -59,6 +65,9 @@ export function makeKit(options: {
   });
   return {
     engine,
+    settings,
+    operators,
+    hub,
     journal,
     gateway,
     events,

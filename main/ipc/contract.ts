@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { appCalls, appEvents } from './channels/app.js';
 import { authCalls, authEvents } from './channels/auth.js';
 import { devicesCalls, devicesEvents } from './channels/devices.js';
+import { ecrCalls, ecrEvents } from './channels/ecr.js';
 import { gatewayCalls, gatewayEvents } from './channels/gateway.js';
 import { journalCalls, journalEvents } from './channels/journal.js';
 import { ordersCalls, ordersEvents } from './channels/orders.js';
@@ -37,6 +38,7 @@ export const calls = {
   ...gatewayCalls,
   ...syncCalls,
   ...stationCalls,
+  ...ecrCalls,
 } as const;
 
 export const events = {
@@ -49,6 +51,7 @@ export const events = {
   ...journalEvents,
   ...gatewayEvents,
   ...syncEvents,
+  ...ecrEvents,
 } as const;
 
 export type Calls = typeof calls;

@@ -98,11 +98,22 @@ export const channelRules: Readonly<Record<string, ChannelRule>> = {
   'operators.signIn': pub,
   'operators.current': pub,
   'diagnostics.collect': op,
+  // ECR link: the counter's side (docs/ecr.md); setting it up and its token are the manager's
+  'ecr.status': op,
+  'ecr.configure': mgr('managerPin'),
+  'ecr.setToken': mgr('managerPin'),
+  'ecr.approve': mgr('pin'),
+  'ecr.reject': mgr('pin'),
+  'ecr.confirmProposal': op,
+  'ecr.dismissProposal': op,
   // channels other parts add (declared ahead so they merge with a role)
   'gateway.status': op,
   'gateway.test': op,
   'sync.status': op,
   'journal.health': pub,
+  // the counter PC: its state is shown to all; leaving kiosk mode takes a manager's PIN
+  'station.state': op,
+  'station.exitKiosk': mgr('pin'),
 };
 
 export function ruleFor(channel: string): ChannelRule | undefined {

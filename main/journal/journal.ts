@@ -7,7 +7,13 @@ import path from 'node:path';
 import { fenToYuanText, parseYuanToFen } from '../shared/money.js';
 import { dayOfOurId, type JournalRecord } from './format.js';
 import { foldPreauth, foldSale, type OrderState, RECORD } from './records.js';
-import { type AppendInput, type JournalHealth, JournalStore, type VerifyReport } from './store.js';
+import {
+  type AppendInput,
+  type JournalHealth,
+  JournalStore,
+  type JournalStoreOptions,
+  type VerifyReport,
+} from './store.js';
 import type { OrderDetail, OrderView, PreauthView } from './views.js';
 
 export interface JournalOptions {
@@ -16,6 +22,8 @@ export interface JournalOptions {
   now?: () => number;
   /** Operator recorded by the generic `append` when none is given. */
   operatorId?: () => string;
+  /** Store options passed through (tests inject file-call failures with `fs`). */
+  store?: Pick<JournalStoreOptions, 'fs' | 'probeMs'>;
 }
 
 export interface GenericAppendOptions {
@@ -43,6 +51,7 @@ export class Journal {
     const store = JournalStore.open({
       dir: path.join(options.dataDir, 'journal'),
       ...(options.now ? { now: options.now } : {}),
+      ...options.store,
     });
     return new Journal(store, options);
   }
@@ -153,13 +162,14 @@ export class Journal {
       const amount =
         /^\d+(\.\d{1,2})?$/.test(query) && query.includes('.') ? parseYuanToFen(query) : undefined;
       const isLast4 = /^\d{4}$/.test(query);
+      const whole = /^\d{1,13}$/.test(query) ? parseYuanToFen(query) : undefined;
       orders = orders.filter(
         (o) =>
           o.merchantOrderId.includes(query) ||
           (o.orderId?.includes(query) ?? false) ||
           (isLast4 && o.codeLast4 === query) ||
           (amount?.ok === true && (o.amountFen === amount.fen || o.paidFen === amount.fen)) ||
-          (/^\d+$/.test(query) && !isLast4 && o.amountFen === Number(query) * 100),
+          (whole?.ok === true && !isLast4 && o.amountFen === whole.fen),
       );
       if (orders.length === 0 && query.length > 8) {
         const found = this.findOrder(query);
@@ -168,6 +178,18 @@ export class Journal {
     }
     orders.reverse();
     return orders.slice(0, input.limit ?? 500);
+  }
+
+  /** The sale an ECR asked for (pay intent `d.ecr.ecrId`), searched from today back. */
+  findByEcrId(ecrId: string): OrderState | undefined {
+    for (const day of this.store.days().reverse().slice(0, LOOKUP_DAYS)) {
+      for (const r of this.store.recordsWrittenOn(day)) {
+        if (r.t !== RECORD.payIntent) continue;
+        const ecr = r.d.ecr as { ecrId?: unknown } | undefined;
+        if (ecr?.ecrId === ecrId) return this.order(r.k, r.od);
+      }
+    }
+    return undefined;
   }
 
   /** Orders with work left, oldest first, across all days. */

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAppServices } from '../app/services.js';
-import type { PublicSettings } from '../ipc/channels/settings.js';
+import type { PublicSettings } from '../settings/public.js';
 import { checksum } from './format.js';
 import { healthNotice, journalStartNotices } from './startup.js';
 import { type JournalHealth, JournalStore } from './store.js';

@@ -110,7 +110,8 @@ export function createPrintQueue(options: QueueOptions): PrintQueue {
           reason: error.reason,
         });
         const wait = backoff[job.view.attempts - 1];
-        if (wait === undefined || error.reason === 'unavailable') {
+        // No printer, or a driver that cannot take raw bytes: trying again cannot help.
+        if (wait === undefined || error.reason === 'unavailable' || error.reason === 'unsupported') {
           update(job, { state: 'failed' }, error.bilingual);
           return;
         }

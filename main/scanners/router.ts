@@ -77,6 +77,11 @@ export class ScanRouter {
   private accepting = false;
   private pending: Promise<void> = Promise.resolve();
   private draftAmountFen: number | undefined;
+
+  /** The amount typed on checkout and not yet charged (a scan confirms it). */
+  get draft(): number | undefined {
+    return this.draftAmountFen;
+  }
   private sale: SaleSink | undefined;
   private preauth: PreauthSink | undefined;
   private orders: OrderLookup | undefined;

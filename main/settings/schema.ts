@@ -8,6 +8,7 @@
  */
 import type Conf from 'conf';
 import { z } from 'zod';
+import { EcrSettings } from '../ecr/types.js';
 import { PrinterConfig } from '../printing/types.js';
 import { ScannerConfig } from '../scanners/types.js';
 import { defaultSettings } from './defaults.js';
@@ -18,7 +19,7 @@ export const PrinterSettingsSchema = z
   .strict();
 
 export const SettingsSchema = PublicSettings.omit({ secrets: true, secretsProtection: true, notices: true })
-  .extend({ scanner: ScannerConfig, printer: PrinterSettingsSchema })
+  .extend({ scanner: ScannerConfig, printer: PrinterSettingsSchema, ecr: EcrSettings.optional() })
   .strict();
 
 /** The layout of settings.json. Bump it, and add a migration below, whenever a stored field changes. */

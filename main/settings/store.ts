@@ -212,7 +212,7 @@ export function createPersistentSettings(options: PersistentSettingsOptions): Pe
       write({ ...current, ...flat, yima: { ...current.yima, ...yima }, hq: { ...current.hq, ...hq } });
       return publicView();
     },
-    setDevice(patch: { scanner?: Settings['scanner']; printer?: PrinterSettings }) {
+    setDevice(patch: { scanner?: Settings['scanner']; printer?: PrinterSettings; ecr?: Settings['ecr'] }) {
       write({ ...current, ...patch });
     },
     setSecret(name, value) {

@@ -2,6 +2,7 @@
  * The settings service as main-process code sees it. Only main ever holds secrets in clear; the
  * renderer gets `publicView()` (secrets reduced to set / not set).
  */
+import type { EcrSettings } from '../ecr/types.js';
 import type { PrinterConfig } from '../printing/types.js';
 import type { ScannerConfig } from '../scanners/types.js';
 import type { OperatorView, PublicSettings, SecretName, SettingsPatch } from './public.js';
@@ -18,6 +19,8 @@ export interface PrinterSettings {
 export interface Settings extends Omit<PublicSettings, 'secrets' | 'secretsProtection' | 'notices'> {
   scanner: ScannerConfig;
   printer: PrinterSettings;
+  /** The ECR link (main/ecr); absent until a manager first sets it up. */
+  ecr?: EcrSettings;
 }
 
 export interface SettingsService {
@@ -26,7 +29,7 @@ export interface SettingsService {
   secret(name: SecretName): string | undefined;
   publicView(): PublicSettings;
   update(patch: SettingsPatch): PublicSettings;
-  setDevice(patch: { scanner?: ScannerConfig; printer?: PrinterSettings }): void;
+  setDevice(patch: { scanner?: ScannerConfig; printer?: PrinterSettings; ecr?: EcrSettings }): void;
   setSecret(name: SecretName, value: string): PublicSettings;
   clearSecret(name: SecretName): PublicSettings;
   onChange(listener: (settings: Settings) => void): () => void;

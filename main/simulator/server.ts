@@ -24,12 +24,14 @@ import { readBody } from './read-body.js';
 
 const log = createLogger('simulator');
 
-export type FaultKind = 'latency' | 'timeout' | 'http-500' | 'malformed' | 'drop';
+export type FaultKind = 'latency' | 'timeout' | 'http-500' | 'malformed' | 'drop' | 'errcode';
 
 export interface Fault {
   kind: FaultKind;
   /** latency: real milliseconds to wait before answering. */
   ms?: number;
+  /** errcode: the errCode answered instead of the real reply (e.g. "96", "9999", "57"). */
+  code?: string;
   /**
    * Whether the request is processed (money moves) before the fault hits. Default true: the worst case
    * for the client. `timeout` with commit false = the request never reached the bank.
@@ -303,6 +305,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return send(res, 500, '<html><body>500 Internal Server Error</body></html>');
       case 'malformed':
         return send(res, 200, JSON.stringify(reply.body).slice(0, 24));
+      case 'errcode':
+        return send(res, 200, {
+          errCode: fault?.code ?? '9999',
+          errInfo: `模拟应答 ${fault?.code ?? '9999'}`,
+        });
       default:
         return send(res, 200, reply.body);
     }

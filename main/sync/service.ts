@@ -2,11 +2,12 @@
  * 总部同步 in the app: the uploader, configured from settings (hq.url, hq.storeId, the hqToken secret)
  * or, for tests and managed installs, CASHIER_HQ_URL / CASHIER_HQ_TOKEN; the `sync.status` call and event.
  */
-import type { SyncStatus } from '../ipc/channels/sync.js';
+
 import type { EventHub, PartialHandlers } from '../ipc/router.js';
 import type { JournalStore } from '../journal/store.js';
 import type { SettingsService } from '../settings/types.js';
 import { journalSource } from './source.js';
+import type { SyncStatus } from './status.js';
 import { createUploader, type SyncTarget, type Uploader, type UploaderOptions } from './uploader.js';
 
 export interface SyncServiceOptions {

@@ -12,22 +12,16 @@
  * It stays out of a sale's way: nothing runs on the append path (a listener only sets a flag), batches
  * are small, and it yields to the event loop (setImmediate) between batches.
  */
-import type { Bilingual } from '../ipc/errors.js';
+
 import type { JournalRecord } from '../journal/format.js';
 import { createLogger } from '../log/logger.js';
+import type { Bilingual } from '../shared/errors.js';
 import { BatchReply, HwmReply, SYNC_PATHS } from './protocol.js';
+import type { SyncStatus } from './status.js';
 
 const log = createLogger('sync');
 
-export interface SyncStatus {
-  state: 'off' | 'synced' | 'behind' | 'offline';
-  /** Records this counter holds that head office does not (yet). */
-  behind?: number;
-  /** Offline: since the first failed attempt; synced: when the server last confirmed. */
-  since?: string;
-  /** Why it is not syncing, when there is something a person should know. */
-  message?: Bilingual;
-}
+export type { SyncStatus };
 
 /** What the uploader reads: the journal store (readFrom, the last sequence, appends). */
 export interface RecordSource {
@@ -60,6 +54,12 @@ export interface UploaderOptions {
   idleCheckMs?: number;
   /** Wait this long after an append before uploading, so a sale's records go together. */
   settleMs?: number;
+  /**
+   * While catching up, no batch starts within this long of the last append (a sale is under way: its
+   * intent is written, its reply is coming), unless batches have waited `maxDeferMs` already.
+   */
+  quietMs?: number;
+  maxDeferMs?: number;
   onStatus?: (status: SyncStatus) => void;
   random?: () => number;
 }
@@ -107,6 +107,9 @@ export function createUploader(options: UploaderOptions): Uploader {
   const backoff = options.backoff ?? { initialMs: 1_000, maxMs: 5 * 60_000 };
   const idleCheckMs = options.idleCheckMs ?? 60_000;
   const settleMs = options.settleMs ?? 200;
+  const quietMs = options.quietMs ?? 250;
+  const maxDeferMs = options.maxDeferMs ?? 5_000;
+  let lastAppendAt = Number.NEGATIVE_INFINITY;
   const random = options.random ?? Math.random;
 
   let running = false;
@@ -139,6 +142,7 @@ export function createUploader(options: UploaderOptions): Uploader {
   const unsubscribe = options.source.onAppend(() => {
     // The sale path: set a flag and wake the loop, nothing else.
     appended = true;
+    lastAppendAt = now();
     if (current.state === 'synced') wake.abort();
   });
 
@@ -248,8 +252,12 @@ export function createUploader(options: UploaderOptions): Uploader {
         failures = 0;
         offlineSince = undefined;
         if (sent > 0) {
-          // Let the sale path run before the next batch.
+          // Let the sale path run before the next batch, and keep out of a sale that is under way.
           await yieldTurn();
+          const deferStarted = now();
+          while (running && now() - lastAppendAt < quietMs && now() - deferStarted < maxDeferMs) {
+            await pause(Math.max(10, quietMs - (now() - lastAppendAt)));
+          }
           continue;
         }
         const last = options.source.lastSeq();

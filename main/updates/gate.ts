@@ -37,7 +37,9 @@ export type GateReason =
   | 'sale-in-progress'
   | 'unresolved-orders'
   | 'printing'
-  | 'journal-not-synced';
+  | 'journal-not-synced'
+  /** The release was halted on the feed after it was downloaded (checked again just before installing). */
+  | 'halted';
 
 export interface GateDecision {
   install: boolean;
@@ -58,18 +60,24 @@ const MESSAGES: Record<GateReason, Bilingual> = {
     en: 'An order with an unknown outcome is still open: the update waits',
   },
   printing: { zh: '小票仍在打印，暂不安装更新', en: 'Receipts are still printing: the update waits' },
+  halted: {
+    zh: '此版本的发布已被暂停，不会安装',
+    en: 'The release of this version was halted: it will not be installed',
+  },
   'journal-not-synced': {
     zh: '交易记录尚未全部上传总部，暂不安装更新',
     en: 'Not every journal record has reached head office yet: the update waits',
   },
 };
 
+export const decision = (reason: GateReason): GateDecision => ({
+  install: reason === 'install',
+  reason,
+  message: MESSAGES[reason],
+});
+
 export function gate(f: GateFacts): GateDecision {
-  const decide = (reason: GateReason): GateDecision => ({
-    install: reason === 'install',
-    reason,
-    message: MESSAGES[reason],
-  });
+  const decide = decision;
   if (!f.updateReady) return decide('no-update');
   if (f.moment === 'trading') return decide('not-now');
   if (f.moment === 'startup' && f.salesSinceStart > 0) return decide('not-now');

@@ -15,7 +15,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import { createLogger } from '../log/logger.js';
 import type { Bilingual } from '../shared/errors.js';
-import { type GateDecision, type GateFacts, gate } from './gate.js';
+import { decision, type GateDecision, type GateFacts, gate } from './gate.js';
 import { parseRollout, type RolloutVerdict, rolloutVerdict } from './rollout.js';
 import { sha512File, verifyUpdate } from './signature.js';
 
@@ -144,12 +144,12 @@ export function createUpdateService(options: UpdateServiceOptions): UpdateServic
   updater.autoDownload = false;
   updater.autoInstallOnAppQuit = false;
   updater.allowDowngrade = false;
+  const rolloutUrl = new URL(
+    'rollout.json',
+    options.feedUrl.endsWith('/') ? options.feedUrl : `${options.feedUrl}/`,
+  ).toString();
   updater.isUserWithinRollout = async (info) => {
-    const url = new URL(
-      'rollout.json',
-      options.feedUrl.endsWith('/') ? options.feedUrl : `${options.feedUrl}/`,
-    );
-    const rollout = parseRollout(await fetchText(url.toString()));
+    const rollout = parseRollout(await fetchText(rolloutUrl));
     lastVerdict = rolloutVerdict(rollout, info.version, options.storeId());
     log.info('rollout', { version: info.version, verdict: lastVerdict });
     return lastVerdict === 'in';
@@ -245,13 +245,21 @@ export function createUpdateService(options: UpdateServiceOptions): UpdateServic
       return () => listeners.delete(listener);
     },
     async installIfAllowed(facts, beforeInstall) {
-      const decision = gate({ ...facts, updateReady: current.phase === 'ready' });
-      if (!decision.install) return decision;
-      log.info('installing update', { version: current.version });
+      const verdict = gate({ ...facts, updateReady: current.phase === 'ready' });
+      if (!verdict.install) return verdict;
+      // A release halted since it was downloaded is not installed. An unreachable feed does not stop a
+      // verified download from installing.
+      const text = await fetchText(rolloutUrl);
+      const version = current.version ?? '';
+      if (text !== undefined && rolloutVerdict(parseRollout(text), version, options.storeId()) === 'halted') {
+        set('halted', version);
+        return decision('halted');
+      }
+      log.info('installing update', { version });
       await beforeInstall();
       // Silent per-user NSIS install, then the app starts again.
       updater.quitAndInstall(true, true);
-      return decision;
+      return verdict;
     },
   };
 }

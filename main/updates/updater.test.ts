@@ -265,6 +265,22 @@ describe('updates from a loopback generic feed, through the real electron-update
     expect(quitAndInstall).toHaveBeenCalledWith(true, true);
   });
 
+  it('halted after the download: not installed at the next safe moment', async () => {
+    publish();
+    const { updater, updates } = service('SH-001');
+    await updates.check();
+    fs.writeFileSync(
+      path.join(feedDir, 'rollout.json'),
+      JSON.stringify({ version: '1.1.0', stores: 'all', halt: true }),
+    );
+    const quitAndInstall = vi.fn();
+    updater.quitAndInstall = quitAndInstall;
+    const result = await updates.installIfAllowed(calm, async () => undefined);
+    expect(result).toMatchObject({ install: false, reason: 'halted' });
+    expect(updates.state().phase).toBe('halted');
+    expect(quitAndInstall).not.toHaveBeenCalled();
+  });
+
   it('nothing downloaded → the gate never installs', async () => {
     publish({ version: '1.0.0' });
     const { updater, updates } = service();

@@ -1,14 +1,17 @@
 /**
- * The Yima service on the app's real receipt journal (main/journal): records durable and checksummed,
- * the refund counted in the settlement report, recovery on reopen.
+ * The Yima kind on the app's real receipt journal and the engine's order book: records durable and
+ * checksummed with their derived status, the facts the settlement needs (channel yima, pay mode YIMA),
+ * recovery on reopen through the book's one loop.
  */
 import { describe, expect, it } from 'vitest';
+import { OrderBook } from '../engine/core/book.js';
+import { EventHub } from '../ipc/router.js';
 import { Journal } from '../journal/journal.js';
+import { YIMA_CHANNEL } from '../journal/records.js';
 import { settlementReport } from '../reports/journal-source.js';
 import { defaultSettings } from '../settings/defaults.js';
 import { createMemoryOperators, createMemorySettings } from '../settings/memory.js';
-import { dayOfPosSeq, yimaJournalOn } from './app-journal.js';
-import { createYimaService } from './service.js';
+import { createYimaService, dayOfPosSeq } from './service.js';
 import { yimaFixtures } from './test-fixtures.js';
 
 const KEY = 'app-journal-key';
@@ -19,20 +22,30 @@ function service(
   journal: Journal,
   extra: { inlineWaitMs?: number; retryDelaysMs?: number[] } = {},
 ) {
+  const book = new OrderBook({
+    journal,
+    events: new EventHub(),
+    now: Date.now,
+    operatorId: () => 'cashier',
+    recoveryEveryMs: 3_600_000,
+  });
   const s = createYimaService({
     settings: createMemorySettings({ yima: { ...defaultSettings().yima, url } }, { yimaKey: KEY }),
     operators: createMemoryOperators(),
-    journal: yimaJournalOn(journal),
+    book,
     timeoutMs: 400,
     retryDelaysMs: extra.retryDelaysMs ?? [30],
     inlineWaitMs: extra.inlineWaitMs ?? 5_000,
   });
-  cleanups.push(() => s.stop());
+  cleanups.push(async () => {
+    await s.stop();
+    await book.stop();
+  });
   return s;
 }
 
 describe('Yima on the app journal', () => {
-  it('journals intent → replies → final under the pos_seq, and the settlement counts the refund', async () => {
+  it('journals intent → replies → final under the pos_seq, with the facts the settlement counts', async () => {
     const dataDir = tempDir('yima-app-journal-');
     const journal = Journal.open({ dataDir });
     cleanups.push(() => journal.store.close());
@@ -44,8 +57,10 @@ describe('Yima on the app journal', () => {
     const records = journal.store.recordsWrittenOn(day).filter((r) => r.k === view.posSeq);
     expect(records.map((r) => r.t)).toEqual(['yima.intent', 'yima.reply', 'yima.reply', 'yima.final']);
     expect(records.every((r) => r.od === dayOfPosSeq(view.posSeq) && r.op === 'manager')).toBe(true);
+    expect(records.map((r) => r.st)).toEqual(['pending', 'processing', 'refunded', 'refunded']);
     expect(records.at(-1)?.un).toBe(false);
     expect(records[0]?.un).toBe(true);
+    expect(records.at(-1)?.d).toMatchObject({ amountFen: 2_598, channel: YIMA_CHANNEL, payMode: 'YIMA' });
     expect(journal.store.openSet().map((e) => e.k)).not.toContain(view.posSeq);
 
     const report = settlementReport(journal.store, day);

@@ -1,24 +1,33 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { OrderBook } from '../engine/core/book.js';
+import { EventHub } from '../ipc/router.js';
+import { Journal } from '../journal/journal.js';
 import { DEMO_YIMA_KEY, defaultSettings } from '../settings/defaults.js';
 import { createMemoryOperators, createMemorySettings } from '../settings/memory.js';
 import { startSimulator } from '../simulator/server.js';
 import { startYimaDemo, type YimaDemo } from './demo.js';
-import { createFileYimaJournal } from './journal.js';
 import { createYimaService } from './service.js';
 import { yimaFixtures } from './test-fixtures.js';
 
 const { cleanups, tempDir } = yimaFixtures();
 
 async function refundThrough(demo: YimaDemo, format: 'json' | 'xml') {
-  const dir = tempDir('yima-demo-');
+  const journal = Journal.open({ dataDir: tempDir('yima-demo-') });
+  cleanups.push(() => journal.close());
+  const book = new OrderBook({
+    journal,
+    events: new EventHub(),
+    now: Date.now,
+    operatorId: () => 'cashier',
+    recoveryEveryMs: 3_600_000,
+  });
   const service = createYimaService({
     settings: createMemorySettings(
       { yima: { ...defaultSettings().yima, format } },
       { yimaKey: DEMO_YIMA_KEY },
     ),
     operators: createMemoryOperators(),
-    journal: createFileYimaJournal(path.join(dir, 'yima.jsonl')),
+    book,
     url: () => demo.url,
     retryDelaysMs: [20],
   });

@@ -2,16 +2,15 @@
  * The Yima refund service end to end over real loopback HTTP against the Yima simulator, with a real
  * file journal in a temporary folder.
  */
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { Router } from '../ipc/router.js';
+import { OrderBook } from '../engine/core/book.js';
+import { EventHub, Router } from '../ipc/router.js';
+import { Journal } from '../journal/journal.js';
 import { defaultSettings } from '../settings/defaults.js';
 import { createMemoryOperators, createMemorySettings } from '../settings/memory.js';
-import { createFileYimaJournal, type YimaJournal } from './journal.js';
 import { createYimaService, type YimaService } from './service.js';
 import { attachSign } from './sign.js';
 import { createYimaSimulator, type YimaSimulatorOptions } from './simulator.js';
@@ -28,17 +27,31 @@ const { cleanups, listen, tempDir, startSim: startYimaSim } = yimaFixtures();
 const startSim = (options: Partial<YimaSimulatorOptions> = {}) =>
   startYimaSim({ key: KEY, holdMs: 5_000, ...options });
 
-function tempJournal(): { journal: YimaJournal; file: string } {
-  const file = path.join(tempDir('yima-test-'), 'yima.jsonl');
-  return { journal: createFileYimaJournal(file), file };
+/** A real receipt journal in a temporary folder; `file` reads back its Yima records. */
+function tempJournal(): { journal: Journal; file: Journal } {
+  const journal = Journal.open({ dataDir: tempDir('yima-test-') });
+  cleanups.push(() => journal.close());
+  return { journal, file: journal };
+}
+
+function yimaRecords(journal: Journal) {
+  return journal.store
+    .days()
+    .flatMap((day) => journal.store.recordsWrittenOn(day))
+    .filter((r) => r.t.startsWith('yima.'))
+    .map((r) => ({ type: r.t, data: r.d as { outcome?: string; problem?: string } }));
 }
 
 function makeService(
   url: string,
-  journal: YimaJournal,
-  extra: Partial<Parameters<typeof createYimaService>[0]> & { format?: 'json' | 'xml'; key?: string } = {},
+  journal: Journal,
+  extra: Partial<Parameters<typeof createYimaService>[0]> & {
+    format?: 'json' | 'xml';
+    key?: string;
+    now?: () => number;
+  } = {},
 ): YimaService {
-  const { format = 'json', key = KEY, ...rest } = extra;
+  const { format = 'json', key = KEY, now = Date.now, ...rest } = extra;
   const settings = createMemorySettings(
     { yima: { ...defaultSettings().yima, url, format } },
     { yimaKey: key },
@@ -46,7 +59,13 @@ function makeService(
   const service = createYimaService({
     settings,
     operators: createMemoryOperators(),
-    journal,
+    book: new OrderBook({
+      journal,
+      events: new EventHub(),
+      now,
+      operatorId: () => 'cashier',
+      recoveryEveryMs: 3_600_000,
+    }),
     timeoutMs: 400,
     retryDelaysMs: [30],
     inlineWaitMs: 5_000,
@@ -56,11 +75,8 @@ function makeService(
   return service;
 }
 
-function journalTypes(file: string): string[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => (JSON.parse(line) as { type: string }).type);
+function journalTypes(journal: Journal): string[] {
+  return yimaRecords(journal).map((r) => r.type);
 }
 
 describe('Yima refund over loopback HTTP', () => {
@@ -241,11 +257,7 @@ describe('Yima refund over loopback HTTP', () => {
     expect(seen).toHaveLength(2);
     expect(seen[1]!.posSeq).toBe(seen[0]!.posSeq);
     expect(seen[1]!.body.equals(seen[0]!.body)).toBe(true);
-    const replies = readFileSync(file, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as { type: string; data: { outcome?: string; problem?: string } })
-      .filter((r) => r.type === 'yima.reply');
+    const replies = yimaRecords(file).filter((r) => r.type === 'yima.reply');
     expect(replies[0]!.data.outcome).toBe('no-answer');
     expect(replies[0]!.data.problem).toContain('sign mismatch');
     expect(replies[1]!.data.outcome).toBe('refunded');
@@ -286,7 +298,7 @@ describe('Yima refund over loopback HTTP', () => {
       code: 'PIN_INVALID',
     });
     expect(sim.requests).toHaveLength(0);
-    expect(() => readFileSync(file)).toThrow();
+    expect(yimaRecords(file)).toEqual([]);
   });
 
   it('IPC: yima.refund and yima.list through the router, with the contract checking input', async () => {
@@ -311,11 +323,16 @@ describe('Yima refund over loopback HTTP', () => {
     const first = makeService(url, journal, { now: () => fixed });
     await first.start();
     const a = await first.refund({ orgPosSeq: ORG, amountFen: 100, pin: PIN });
-    const b = await first.refund({ orgPosSeq: ORG, amountFen: 101, pin: PIN });
+    // The same original again: refused unless a manager confirms it.
+    await expect(first.refund({ orgPosSeq: ORG, amountFen: 101, pin: PIN })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('a manager must confirm'),
+    });
+    const b = await first.refund({ orgPosSeq: ORG, amountFen: 101, pin: PIN, confirmDuplicate: true });
     await first.stop();
     const second = makeService(url, journal, { now: () => fixed });
     await second.start();
-    const c = await second.refund({ orgPosSeq: ORG, amountFen: 102, pin: PIN });
+    const c = await second.refund({ orgPosSeq: ORG, amountFen: 102, pin: PIN, confirmDuplicate: true });
     const seqs = [a.posSeq, b.posSeq, c.posSeq];
     expect(new Set(seqs).size).toBe(3);
     expect(seqs.every((s) => s.length > 12 && s.length <= 32 && /^[A-Za-z0-9]+$/.test(s))).toBe(true);
@@ -340,7 +357,9 @@ describe('Yima refund over loopback HTTP', () => {
 
     const { sim, url } = await startSim();
     const second = makeService(url, journal);
-    expect(second.list()).toEqual([]);
+    // The journal is the state: the refund is listed, still unresolved, before anything is resent.
+    expect(second.list()).toMatchObject([{ posSeq: pending.posSeq, status: 'processing' }]);
+    expect(sim.requests).toHaveLength(0);
     await second.start();
     expect(second.get(pending.posSeq)?.status).not.toBe('refunded');
     await expect.poll(() => second.get(pending.posSeq)?.status, { timeout: 5_000 }).toBe('refunded');

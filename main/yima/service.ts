@@ -1,17 +1,29 @@
 /**
- * Yima (翼码) account refunds: manager PIN, validation of every wire field, a journaled intent before the
- * request leaves, the identical message resent with the same pos_seq while the answer is 9998 or missing,
- * the outcome journaled, printed and shown. Unresolved refunds are resumed on start.
+ * Yima (翼码) account refunds, a kind on the engine's order book: manager PIN, validation of every wire
+ * field, a journaled intent before the request leaves, the identical message resent with the same
+ * pos_seq while the answer is 9998 or missing, the outcome journaled, printed and shown. The state of a
+ * refund is the fold of its journal records (main/journal/records.ts); unresolved refunds are resumed by
+ * the book's one recovery loop. Refunding an original that already has a refund needs a manager's
+ * explicit confirmation (`confirmDuplicate`).
  */
 
-import type { EventHub, PartialHandlers } from '../ipc/router.js';
+import type { OperationKind, OrderBook } from '../engine/core/book.js';
+import type { PartialHandlers } from '../ipc/router.js';
+import {
+  foldYima,
+  RECORD,
+  YIMA_CHANNEL,
+  type YimaCore,
+  type YimaReplyData,
+  yimaView,
+} from '../journal/records.js';
 import { createLogger } from '../log/logger.js';
 import type { OperatorService, SettingsService } from '../settings/types.js';
 import { AppError, type Bilingual, badInput } from '../shared/errors.js';
+import { formatFen } from '../shared/money.js';
 import { type AttemptOutcome, sendOnce } from './client.js';
-import type { YimaJournal, YimaJournalRecord, YimaStatus } from './journal.js';
 import type { YimaRefundView } from './types.js';
-import { chinaStamp, encodeRequest, messageBytes, WireRefundRequest, type YimaFormat } from './wire.js';
+import { chinaStamp, encodeRequest, messageBytes, WireRefundRequest } from './wire.js';
 
 const log = createLogger('yima');
 
@@ -21,6 +33,8 @@ export interface YimaRefundInput {
   memo?: string | undefined;
   split?: Array<{ merchantId?: string | undefined; sellerAccount?: string | undefined; divAmtFen: number }>;
   pin: string;
+  /** The manager confirms refunding an original that already has a refund. */
+  confirmDuplicate?: boolean | undefined;
 }
 
 export interface YimaPrinter {
@@ -30,8 +44,8 @@ export interface YimaPrinter {
 export interface YimaServiceOptions {
   settings: SettingsService;
   operators: Pick<OperatorService, 'requireManager'>;
-  journal: YimaJournal;
-  events?: Pick<EventHub, 'emit'>;
+  /** The engine's order book: journal, busy set, sleeps, events, the recovery loop. */
+  book: OrderBook;
   printer?: YimaPrinter | undefined;
   /** Where requests go; default settings.yima.url (demo mode: the embedded simulator). */
   url?: () => string;
@@ -43,11 +57,12 @@ export interface YimaServiceOptions {
   attentionAfterMs?: number;
   /** How long `refund` waits for a final answer before returning 'processing' (resends go on). */
   inlineWaitMs?: number;
-  now?: () => number;
+  /** Test hook at the step boundaries (crash tests kill the process here). */
+  crashPoint?: (name: 'after-yima-intent' | 'after-yima-reply') => void;
 }
 
 export interface YimaService {
-  /** Rebuild state from the journal and resume every unresolved refund (same pos_seq, same message). */
+  /** Resume every unresolved refund now (same pos_seq, same message); the book's loop goes on after. */
   start(): Promise<void>;
   refund(input: YimaRefundInput): Promise<YimaRefundView>;
   list(): YimaRefundView[];
@@ -59,220 +74,191 @@ export interface YimaService {
 
 export const DEFAULT_RETRY_DELAYS_MS = [3_000, 5_000, 5_000, 10_000, 10_000, 30_000, 60_000];
 
-interface Entry {
-  view: YimaRefundView;
-  isspid: string;
-  format: YimaFormat;
-  text: string;
-  seqNo: number;
-  attempts: number;
-  firstAt: number;
-  timer: NodeJS.Timeout | undefined;
-  running: Promise<void> | undefined;
-  waiters: Set<() => void>;
+/** How many of the most recent journal days the list reads (plus every still-open refund). */
+const RECENT_DAYS = 40;
+
+/** YR + yyyyMMddHHmmss… → yyyy-MM-dd (the China day the pos_seq was made). */
+export function dayOfPosSeq(posSeq: string): string | undefined {
+  const m = /^YR(\d{4})(\d{2})(\d{2})\d{6}/.exec(posSeq);
+  return m ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
 }
 
-const FINAL: ReadonlySet<string> = new Set(['refunded', 'failed']);
-
 export function createYimaService(options: YimaServiceOptions): YimaService {
-  const { settings, operators, journal } = options;
-  const now = options.now ?? Date.now;
+  const { settings, operators, book } = options;
+  const journal = book.journal;
+  const now = () => book.now();
   const timeoutMs = options.timeoutMs ?? 15_000;
   const delays = options.retryDelaysMs?.length ? options.retryDelaysMs : DEFAULT_RETRY_DELAYS_MS;
   const attentionAfterMs = options.attentionAfterMs ?? 10 * 60_000;
   const inlineWaitMs = options.inlineWaitMs ?? 12_000;
   const urlOf = options.url ?? (() => settings.get().yima.url);
-  const entries = new Map<string, Entry>();
-  let lastSeqNo = 0;
+  const waiters = new Map<string, Set<() => void>>();
   let stopped = false;
   const stopping = new AbortController();
+  const halted = new Promise<void>((resolve) => stopping.signal.addEventListener('abort', () => resolve()));
+  const drives = new Set<Promise<void>>();
 
-  const iso = () => new Date(now()).toISOString();
+  const od = (posSeq: string) => dayOfPosSeq(posSeq) ?? journal.today();
+  const state = (posSeq: string): YimaCore | undefined => foldYima(book.records(posSeq, od(posSeq)));
+  const final = (s: YimaCore | undefined) => s?.status === 'refunded' || s?.status === 'failed';
 
-  function emitChanged(entry: Entry, step?: 'journaled' | 'sending' | 'querying' | 'resolved') {
-    if (!options.events) return;
-    try {
-      const status =
-        entry.view.status === 'refunded'
-          ? 'refunded'
-          : entry.view.status === 'failed'
-            ? 'declined'
-            : entry.view.status === 'needs-attention'
-              ? 'needs-attention'
-              : entry.view.status === 'pending'
-                ? 'pending'
-                : 'unknown';
-      if (step) {
-        options.events.emit('txn.progress', {
-          merchantOrderId: entry.view.posSeq,
-          operation: 'yima-refund',
-          step,
-          attempt: entry.attempts,
-          message: entry.view.message ?? progressMessage(step),
-          at: iso(),
-        });
-      }
-      options.events.emit('orders.changed', { merchantOrderId: entry.view.posSeq, status });
-    } catch (error) {
-      log.warn('event not sent', { error });
-    }
+  function wake(posSeq: string) {
+    const set = waiters.get(posSeq);
+    if (!set) return;
+    waiters.delete(posSeq);
+    for (const w of set) w();
   }
 
-  async function record(
-    entry: Entry,
-    type: 'yima.intent' | 'yima.reply' | 'yima.final',
-    data: Record<string, unknown>,
-  ) {
-    await journal.append(type, entry.view.posSeq, data, {
-      operatorId: entry.view.operatorId,
-      status: entry.view.status,
-      unresolved: !FINAL.has(entry.view.status),
-    });
+  function progress(s: YimaCore, step: 'journaled' | 'sending' | 'querying' | 'resolved') {
+    book.progress(s.posSeq, 'yima-refund', step, s.message ?? progressMessage(step), { attempt: s.attempts });
   }
 
-  function settle(entry: Entry) {
-    const waiters = [...entry.waiters];
-    entry.waiters.clear();
-    for (const waiter of waiters) waiter();
-  }
-
-  function schedule(entry: Entry) {
-    if (stopped || FINAL.has(entry.view.status)) return;
-    const delay = delays[Math.min(Math.max(entry.attempts - 1, 0), delays.length - 1)]!;
-    entry.timer = setTimeout(() => {
-      entry.timer = undefined;
-      void run(entry);
-    }, delay);
-  }
-
-  function run(entry: Entry): Promise<void> {
-    if (entry.running) return entry.running;
-    entry.running = attempt(entry).finally(() => {
-      entry.running = undefined;
-      settle(entry);
-      schedule(entry);
-    });
-    return entry.running;
-  }
-
-  async function attempt(entry: Entry) {
-    if (stopped || FINAL.has(entry.view.status)) return;
+  /** One attempt: the identical message, the same pos_seq. Journals its answer (none when stopped). */
+  async function attempt(posSeq: string): Promise<YimaCore | undefined> {
+    const s = state(posSeq);
+    if (!s || final(s) || stopped) return s;
     const current = settings.get().yima;
     const key = settings.secret('yimaKey') ?? '';
-    entry.attempts++;
-    emitChanged(entry, entry.attempts === 1 ? 'sending' : 'querying');
+    const n = s.attempts + 1;
+    progress({ ...s, attempts: n }, n === 1 ? 'sending' : 'querying');
     let outcome: AttemptOutcome;
     try {
-      outcome = await sendOnce(messageBytes(entry.format, entry.text), {
+      outcome = await sendOnce(messageBytes(s.format, s.text), {
         url: urlOf(),
-        format: entry.format,
+        format: s.format,
         signMode: current.signMode,
         key,
         timeoutMs,
-        posSeq: entry.view.posSeq,
-        isspid: entry.isspid,
+        posSeq,
+        isspid: s.isspid,
         signal: stopping.signal,
       });
     } catch (error) {
       outcome = { kind: 'no-answer', problem: error instanceof Error ? error.message : String(error) };
     }
-    if (stopped && outcome.kind === 'no-answer') return;
-    apply(entry, outcome);
-    const replyData: Record<string, unknown> = { attempt: entry.attempts, outcome: outcome.kind };
-    if (outcome.kind === 'no-answer') replyData.problem = outcome.problem;
+    if (stopped && outcome.kind === 'no-answer') return s;
+    options.crashPoint?.('after-yima-reply');
+    const d: YimaReplyData = { attempt: n, outcome: outcome.kind };
+    if (outcome.kind === 'no-answer') d.problem = outcome.problem;
     else {
-      replyData.resultId = outcome.resultId;
-      replyData.comment = outcome.comment;
+      d.resultId = outcome.resultId;
+      d.comment = outcome.comment;
     }
-    if (outcome.raw !== undefined) replyData.raw = outcome.raw;
+    if (outcome.raw !== undefined) d.raw = outcome.raw;
+    if (now() - Date.parse(s.createdAt) > attentionAfterMs) d.attention = true;
+    let after: YimaCore;
     try {
-      await record(entry, 'yima.reply', replyData);
-      if (FINAL.has(entry.view.status)) {
-        await record(entry, 'yima.final', {
-          status: entry.view.status,
-          resultId: entry.view.resultId,
-          message: entry.view.message,
-          amountFen: entry.view.amountFen,
-          orgPosSeq: entry.view.orgPosSeq,
-        });
+      after = book.write(posSeq, s.day, { t: 'yima.reply', d }, s.operatorId) as YimaCore;
+      if (final(after)) {
+        after = book.write(
+          posSeq,
+          s.day,
+          {
+            t: 'yima.final',
+            d: {
+              status: after.status as 'refunded' | 'failed',
+              ...(after.resultId !== undefined ? { resultId: after.resultId } : {}),
+              ...(after.message ? { message: after.message } : {}),
+              amountFen: after.amountFen,
+              orgPosSeq: after.orgPosSeq,
+              channel: YIMA_CHANNEL,
+              payMode: 'YIMA',
+            },
+          },
+          s.operatorId,
+        ) as YimaCore;
       }
     } catch (error) {
-      // The outcome stands; a refund is never re-sent under a new pos_seq because of a journal error.
-      log.error('journal write failed after a Yima reply', { posSeq: entry.view.posSeq, error });
+      // Not durable: the refund stays open in the journal and the same pos_seq is sent again later.
+      log.error('journal write failed after a Yima reply', { posSeq, error });
+      return s;
     }
     log.info('yima attempt', {
-      posSeq: entry.view.posSeq,
-      attempt: entry.attempts,
+      posSeq,
+      attempt: n,
       outcome: outcome.kind,
       ...(outcome.kind === 'no-answer' ? { problem: outcome.problem } : { resultId: outcome.resultId }),
     });
-    emitChanged(entry, FINAL.has(entry.view.status) ? 'resolved' : 'querying');
-    if (entry.view.status === 'refunded' && options.printer) {
-      const view = { ...entry.view };
+    progress(after, final(after) ? 'resolved' : 'querying');
+    if (after.status === 'refunded' && options.printer) {
+      const view = yimaView(after);
       try {
         await Promise.resolve(options.printer.printYimaRefund(view));
       } catch (error) {
         // A print failure never changes the refund.
-        log.warn('Yima refund slip not printed', { posSeq: view.posSeq, error });
+        log.warn('Yima refund slip not printed', { posSeq, error });
       }
     }
+    return after;
   }
 
-  function apply(entry: Entry, outcome: AttemptOutcome) {
-    const view = entry.view;
-    view.updatedAt = iso();
-    switch (outcome.kind) {
-      case 'refunded':
-        view.status = 'refunded';
-        view.resultId = outcome.resultId;
-        view.message = { zh: `退款成功：${outcome.comment || '成功'}`, en: 'Refunded' };
-        return;
-      case 'failed':
-        view.status = 'failed';
-        view.resultId = outcome.resultId;
-        view.message = failedMessage(outcome.resultId, outcome.comment);
-        return;
-      case 'processing':
-        view.resultId = outcome.resultId;
-        view.status = now() - entry.firstAt > attentionAfterMs ? 'needs-attention' : 'processing';
-        view.message = {
-          zh: `翼码处理中（${outcome.comment || '9998'}），正在以同一流水号重发（第 ${entry.attempts} 次）`,
-          en: `Yima is processing; resending the same pos_seq (attempt ${entry.attempts})`,
-        };
-        return;
-      case 'no-answer':
-        view.status = now() - entry.firstAt > attentionAfterMs ? 'needs-attention' : 'processing';
-        view.message = {
-          zh: `未收到有效应答，正在以同一流水号重发（第 ${entry.attempts} 次）`,
-          en: `No valid answer (${outcome.problem}); resending the same pos_seq (attempt ${entry.attempts})`,
-        };
-        return;
-    }
+  /** Attempts until final or stopped, waiting the retry delays in between (sleeps end on stop). */
+  function drive(posSeq: string, first = 0): Promise<void> {
+    const flow = (async () => {
+      try {
+        for (let i = first; !stopped && !book.stopped; i += 1) {
+          if (i > 0)
+            await Promise.race([book.sleep(delays[Math.min(i - 1, delays.length - 1)] as number), halted]);
+          if (stopped || book.stopped) return;
+          const after = await attempt(posSeq);
+          wake(posSeq);
+          if (!after || final(after)) return;
+        }
+      } finally {
+        wake(posSeq);
+      }
+    })();
+    drives.add(flow);
+    return flow.finally(() => drives.delete(flow));
   }
 
-  function waitFinal(entry: Entry, ms: number): Promise<void> {
-    if (FINAL.has(entry.view.status) || ms <= 0) return Promise.resolve();
+  /** The rest of the schedule after one attempt already made. */
+  const driveAfter = (posSeq: string) => drive(posSeq, 1);
+
+  function waitFinal(posSeq: string, ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
     return new Promise((resolve) => {
-      const deadline = now() + ms;
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
-        entry.waiters.delete(check);
+        waiters.get(posSeq)?.delete(check);
         resolve();
       }
       function check() {
-        if (FINAL.has(entry.view.status) || now() >= deadline || stopped) done();
-        else entry.waiters.add(check);
+        if (final(state(posSeq)) || stopped) done();
+        else {
+          const set = waiters.get(posSeq) ?? new Set();
+          set.add(check);
+          waiters.set(posSeq, set);
+        }
       }
-      entry.waiters.add(check);
+      check();
     });
   }
 
   function nextPosSeq(posId: string): { posSeq: string; seqNo: number } {
-    lastSeqNo++;
+    // The journal sequence is durable and never reused: a restart in the same second cannot repeat it.
+    const seqNo = journal.nextSeq;
     const tail = posId.replace(/[^A-Za-z0-9]/g, '').slice(-10);
-    const posSeq = `YR${chinaStamp(now())}${String(lastSeqNo % 1_000_000).padStart(6, '0')}${tail}`;
-    return { posSeq, seqNo: lastSeqNo };
+    const posSeq = `YR${chinaStamp(now())}${String(seqNo % 1_000_000).padStart(6, '0')}${tail}`;
+    return { posSeq, seqNo };
+  }
+
+  /** Every Yima refund of the recent days and every open one, oldest first. */
+  function all(): YimaCore[] {
+    const byKey = new Map<string, { od: string }>();
+    for (const day of journal.store.days().slice().sort().slice(-RECENT_DAYS)) {
+      for (const r of journal.store.recordsWrittenOn(day)) {
+        if (r.t === RECORD.yimaIntent) byKey.set(r.k, { od: r.od });
+      }
+    }
+    for (const e of journal.store.openSet()) if (dayOfPosSeq(e.k)) byKey.set(e.k, { od: e.od });
+    const out: YimaCore[] = [];
+    for (const [k, v] of byKey) {
+      const s = foldYima(book.records(k, v.od));
+      if (s) out.push(s);
+    }
+    return out;
   }
 
   async function refund(input: YimaRefundInput): Promise<YimaRefundView> {
@@ -285,16 +271,27 @@ export function createYimaService(options: YimaServiceOptions): YimaService {
     if (current.format === 'json' && current.signMode !== 'none' && !key) {
       throw unavailable('未设置翼码密钥', 'The Yima key is not set');
     }
-    for (const other of entries.values()) {
-      if (other.view.orgPosSeq === input.orgPosSeq && !FINAL.has(other.view.status)) {
-        throw new AppError('CONFLICT', {
-          zh: `该笔支付已有一笔退款正在处理（${other.view.posSeq}），请等待结果`,
-          en: `A refund of this payment is still being processed (${other.view.posSeq}); wait for its result`,
-        });
-      }
+    const health = book.writable();
+    if (!health.writable) throw new AppError('JOURNAL_UNAVAILABLE', health.problem as Bilingual);
+    const earlier = all().filter((o) => o.orgPosSeq === input.orgPosSeq && o.status !== 'failed');
+    const open = earlier.find((o) => !final(o));
+    if (open) {
+      throw new AppError('CONFLICT', {
+        zh: `该笔支付已有一笔退款正在处理（${open.posSeq}），请等待结果`,
+        en: `A refund of this payment is still being processed (${open.posSeq}); wait for its result`,
+      });
+    }
+    if (earlier.length > 0 && input.confirmDuplicate !== true) {
+      const done = earlier.reduce((sum, o) => sum + o.amountFen, 0);
+      throw new AppError('CONFLICT', {
+        zh: `该笔支付已退款 ${earlier.length} 笔（共 ${formatFen(done)}）：确需再次退款请经理确认`,
+        en: `This payment already has ${earlier.length} refund(s) (${formatFen(done)} in all): a manager must confirm another`,
+      });
+    }
+    if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0) {
+      throw new AppError('BAD_INPUT', { zh: '退款金额无效', en: 'Invalid refund amount' });
     }
     const { posSeq, seqNo } = nextPosSeq(current.posId);
-    if (entries.has(posSeq)) throw new Error(`pos_seq already used: ${posSeq}`);
     const memo = input.memo?.trim() ? input.memo : undefined;
     const request = {
       request_type: 'account_refund_request' as const,
@@ -323,125 +320,68 @@ export function createYimaService(options: YimaServiceOptions): YimaService {
           : {}),
       },
     };
-    if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0) {
-      throw new AppError('BAD_INPUT', { zh: '退款金额无效', en: 'Invalid refund amount' });
-    }
     const checked = WireRefundRequest.safeParse(request);
     if (!checked.success) throw badInput(checked.error, 'Yima refund');
     const message = encodeRequest(checked.data, { format: current.format, signMode: current.signMode, key });
-    const at = iso();
-    const entry: Entry = {
-      view: {
-        posSeq,
-        orgPosSeq: input.orgPosSeq,
-        amountFen: input.amountFen,
-        status: 'pending',
-        operatorId: manager.id,
-        createdAt: at,
-        updatedAt: at,
-      },
-      isspid: current.isspid,
-      format: message.format,
-      text: message.text,
-      seqNo,
-      attempts: 0,
-      firstAt: now(),
-      timer: undefined,
-      running: undefined,
-      waiters: new Set(),
-    };
+    const day = od(posSeq);
     // The intent is durable before anything leaves; if this throws, nothing was sent.
-    await record(entry, 'yima.intent', {
+    const s = book.write(
       posSeq,
-      seqNo,
-      isspid: current.isspid,
-      orgPosSeq: input.orgPosSeq,
-      amountFen: input.amountFen,
-      ...(memo !== undefined ? { memo } : {}),
-      ...(input.split?.length ? { split: input.split } : {}),
-      format: message.format,
-      message: message.text,
-    });
-    entries.set(posSeq, entry);
-    emitChanged(entry, 'journaled');
-    const settled = waitFinal(entry, inlineWaitMs);
-    void run(entry);
-    await settled;
-    return { ...entry.view };
-  }
-
-  async function start() {
-    const records = await journal.records();
-    rebuild(records);
-    for (const entry of entries.values()) {
-      if (!FINAL.has(entry.view.status)) {
-        log.info('resuming an unresolved Yima refund', { posSeq: entry.view.posSeq });
-        void run(entry);
-      }
-    }
-  }
-
-  function rebuild(records: YimaJournalRecord[]) {
-    for (const r of records) {
-      if (!r.type.startsWith('yima.')) continue;
-      const d = r.data;
-      if (r.type === 'yima.intent') {
-        const seqNo = typeof d.seqNo === 'number' ? d.seqNo : 0;
-        lastSeqNo = Math.max(lastSeqNo, seqNo);
-        if (entries.has(r.key)) continue;
-        entries.set(r.key, {
-          view: {
-            posSeq: r.key,
-            orgPosSeq: String(d.orgPosSeq ?? ''),
-            amountFen: Number(d.amountFen),
-            status: 'pending',
-            operatorId: r.operatorId,
-            createdAt: r.at,
-            updatedAt: r.at,
-          },
-          isspid: String(d.isspid ?? ''),
-          format: d.format === 'xml' ? 'xml' : 'json',
-          text: String(d.message ?? ''),
+      day,
+      {
+        t: 'yima.intent',
+        d: {
+          posSeq,
           seqNo,
-          attempts: 0,
-          firstAt: Date.parse(r.at) || now(),
-          timer: undefined,
-          running: undefined,
-          waiters: new Set(),
-        });
-        continue;
-      }
-      const entry = entries.get(r.key);
-      if (!entry || FINAL.has(entry.view.status)) continue;
-      entry.view.updatedAt = r.at;
-      if (r.type === 'yima.reply') {
-        entry.attempts = Math.max(entry.attempts, typeof d.attempt === 'number' ? d.attempt : 0);
-        if (typeof d.resultId === 'string') entry.view.resultId = d.resultId;
-      }
-      if (isStatus(r.status)) entry.view.status = r.status;
-      if (r.type === 'yima.final' || FINAL.has(entry.view.status)) {
-        const message = d.message as Bilingual | undefined;
-        if (message && typeof message.zh === 'string') entry.view.message = message;
-        else if (entry.view.status === 'failed') {
-          entry.view.message = failedMessage(String(d.resultId ?? ''), String(d.comment ?? ''));
-        }
-      }
-    }
+          isspid: current.isspid,
+          orgPosSeq: input.orgPosSeq,
+          amountFen: input.amountFen,
+          ...(memo !== undefined ? { memo } : {}),
+          ...(input.split?.length ? { split: input.split } : {}),
+          format: message.format,
+          message: message.text,
+          channel: YIMA_CHANNEL,
+          payMode: 'YIMA',
+          ...(earlier.length > 0 ? { duplicateConfirmed: true } : {}),
+        },
+      },
+      manager.id,
+    ) as YimaCore;
+    progress(s, 'journaled');
+    options.crashPoint?.('after-yima-intent');
+    const settled = waitFinal(posSeq, inlineWaitMs);
+    book.spawn(posSeq, () => drive(posSeq));
+    await settled;
+    return yimaView(state(posSeq) as YimaCore);
   }
 
-  /** Newest first. */
+  const kind: OperationKind = {
+    name: 'yima',
+    intent: RECORD.yimaIntent,
+    async recover(posSeq) {
+      log.info('resuming an unresolved Yima refund', { posSeq });
+      const after = await attempt(posSeq);
+      wake(posSeq);
+      // Not final: keep resending on the retry schedule in the background (the key stays held).
+      if (after && !final(after) && !stopped) book.spawn(posSeq, () => driveAfter(posSeq));
+    },
+  };
+  book.register(kind);
+
   const list = () =>
-    [...entries.values()]
-      .map((e) => ({ ...e.view }))
+    all()
+      .map(yimaView)
       .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
 
   return {
-    start,
+    async start() {
+      for (const s of all()) if (!final(s)) await book.recoverOne(s.posSeq, s.day);
+    },
     refund,
     list,
     get: (posSeq) => {
-      const entry = entries.get(posSeq);
-      return entry ? { ...entry.view } : undefined;
+      const s = state(posSeq);
+      return s ? yimaView(s) : undefined;
     },
     handlers: () => ({
       'yima.refund': (input) => refund(input),
@@ -450,30 +390,9 @@ export function createYimaService(options: YimaServiceOptions): YimaService {
     async stop() {
       stopped = true;
       stopping.abort();
-      for (const entry of entries.values()) {
-        if (entry.timer) clearTimeout(entry.timer);
-        entry.timer = undefined;
-        settle(entry);
-      }
-      await Promise.allSettled([...entries.values()].map((e) => e.running));
+      for (const k of [...waiters.keys()]) wake(k);
+      await Promise.allSettled([...drives]);
     },
-  };
-}
-
-function isStatus(value: unknown): value is YimaStatus {
-  return (
-    value === 'pending' ||
-    value === 'processing' ||
-    value === 'refunded' ||
-    value === 'failed' ||
-    value === 'needs-attention'
-  );
-}
-
-function failedMessage(resultId: string, comment: string): Bilingual {
-  return {
-    zh: `翼码退款失败：${comment || '未说明原因'}（${resultId}）`,
-    en: `Yima refund failed: ${comment || 'no reason given'} (${resultId})`,
   };
 }
 

@@ -1,6 +1,6 @@
 /** The head-office API as the page uses it (same origin). Types come from the service's own modules. */
-import type { OrderView } from '../../../main/ipc/channels/orders.js';
-import type { Report, Totals } from '../../../main/ipc/channels/reports.js';
+import type { OrderView } from '../../../main/journal/views.js';
+import type { Report, Totals } from '../../../main/reports/types.js';
 import type { Reconciliation } from '../../src/reconcile.js';
 import type { CounterSync, Settlement, UnresolvedOrder } from '../../src/reports.js';
 

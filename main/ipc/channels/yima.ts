@@ -15,6 +15,8 @@ export const yimaCalls = {
         memo: z.string().max(64).optional(),
         split: z.array(YimaSplit).max(20).optional(),
         pin: Pin,
+        /** A manager confirms refunding an original that already has a refund. */
+        confirmDuplicate: z.boolean().optional(),
       })
       .strict(),
     output: YimaRefundView,

@@ -61,7 +61,7 @@ export class FrameDecoder {
 
 export interface HelperOptions {
   /** What to run: powershell.exe with the helper script, or a stand-in. */
-  command: () => { command: string; args: string[] };
+  command: () => { command: string; args: string[]; env?: Record<string, string> };
   /** How long the helper may take to say it is ready (PowerShell compiles the C# first). */
   startMs?: number;
   /** Added to each request's own time before the helper is deemed stuck and killed. */
@@ -108,9 +108,13 @@ export function createHelperClient(options: HelperOptions): HelperClient {
   let closed = false;
 
   function start(): Live {
-    const { command, args } = options.command();
+    const { command, args, env } = options.command();
     starts += 1;
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(command, args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+      ...(env ? { env: { ...process.env, ...env } } : {}),
+    });
     const pending = new Map<number, Pending>();
     const decoder = new FrameDecoder();
     let stderr = '';

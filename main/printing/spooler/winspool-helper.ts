@@ -262,20 +262,27 @@ public static class RawSpool {
 }
 `;
 
-/** The PowerShell that compiles and runs it. stdout carries frames only, so nothing else may print there. */
+/** The environment variable that carries the C# source to PowerShell. */
+export const HELPER_SOURCE_ENV = 'COUNTER_CASHIER_SPOOL_CS';
+
+/**
+ * The PowerShell that compiles and runs it. stdout carries frames only, so nothing else may print there.
+ * The C# comes in through the environment (set by us when we spawn it): the command line stays short.
+ */
 export const HELPER_POWERSHELL = `$ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
-Add-Type -ReferencedAssemblies System.Web.Extensions -TypeDefinition @'
-${HELPER_CSHARP}'@
+Add-Type -AssemblyName System.Web.Extensions
+$json = [System.Web.Script.Serialization.JavaScriptSerializer].Assembly.Location
+Add-Type -ReferencedAssemblies $json -TypeDefinition $env:${HELPER_SOURCE_ENV}
 [RawSpool]::Run()
 `;
 
 /**
- * powershell.exe with the script as -EncodedCommand (base64 of UTF-16LE): no script file on disk that
- * another program could swap, and no execution-policy prompt. Windows limits a command line to 32,767
- * characters; a test keeps the script under that.
+ * powershell.exe with the script as -EncodedCommand (base64 of UTF-16LE) and the C# in one environment
+ * variable: no script file on disk that another program could swap, and no execution-policy prompt.
+ * Windows limits a command line and each variable to 32,767 characters; a test keeps both well under.
  */
-export function helperCommand(): { command: string; args: string[] } {
+export function helperCommand(): { command: string; args: string[]; env: Record<string, string> } {
   const root = process.env.SystemRoot ?? 'C:\\Windows';
   return {
     command: `${root}\\System32\\WindowsPowerShell\\v1.0\\powershell.exe`,
@@ -288,5 +295,6 @@ export function helperCommand(): { command: string; args: string[] } {
       '-EncodedCommand',
       Buffer.from(HELPER_POWERSHELL, 'utf16le').toString('base64'),
     ],
+    env: { [HELPER_SOURCE_ENV]: HELPER_CSHARP },
   };
 }

@@ -15,7 +15,7 @@ import { FIXED_NOW, saleDetail } from '../fixtures.js';
 import { createPrintingService } from '../service.js';
 import { createHelperClient, encodeFrame, FrameDecoder } from './helper-process.js';
 import { winspoolSpooler } from './winspool.js';
-import { HELPER_CSHARP, HELPER_POWERSHELL, helperCommand } from './winspool-helper.js';
+import { HELPER_CSHARP, HELPER_POWERSHELL, HELPER_SOURCE_ENV, helperCommand } from './winspool-helper.js';
 
 const standin = path.resolve(import.meta.dirname, '../testing/winspool-standin.mjs');
 const PRINTERS = [
@@ -126,6 +126,29 @@ describe('winspool helper client against a stand-in process', () => {
     expect((error as { bilingual: { zh: string } }).bilingual.zh).toContain(zh);
   });
 
+  it('a driver that cannot take RAW fails the job at once (no retries); an offline printer is retried', async () => {
+    const s = spooler();
+    const settings = createMemorySettings();
+    const service = createPrintingService({
+      settings,
+      events: new EventHub(),
+      getOrder: (id) => (id === saleDetail.order.merchantOrderId ? saleDetail : undefined),
+      spooler: s,
+      backoffMs: [5, 5],
+      now: () => new Date(FIXED_NOW),
+    });
+    const attemptsFor = async (printerName: string) => {
+      settings.setDevice({
+        printer: { printer: { kind: 'spooler', printerName }, paperWidth: '80', drawerKick: false },
+      });
+      const [jobId] = await service.printOrder(saleDetail.order.merchantOrderId, { copy: 'customer' });
+      await service.idle();
+      return service.jobs().find((j) => j.jobId === jobId);
+    };
+    expect(await attemptsFor('XPS Microsoft Print to PDF')).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(await attemptsFor('Offline XP-58')).toMatchObject({ state: 'failed', attempts: 3 });
+  });
+
   it('a helper that dies mid-job fails that job, and the next job starts a new helper', async () => {
     const s = spooler();
     await s.list();
@@ -163,12 +186,21 @@ describe('winspool helper client against a stand-in process', () => {
 });
 
 describe('the helper source', () => {
-  it('fits on a Windows command line as -EncodedCommand', () => {
-    const { args } = helperCommand();
+  it('fits a Windows command line (-EncodedCommand) and environment variable with room to spare', () => {
+    const { command, args, env } = helperCommand();
+    const line = [command, ...args].join(' ');
+    expect(line.length).toBeLessThan(4_000);
     const encoded = args[args.length - 1] as string;
-    expect(encoded.length + 200).toBeLessThan(32_767);
     expect(Buffer.from(encoded, 'base64').toString('utf16le')).toBe(HELPER_POWERSHELL);
-    expect(HELPER_POWERSHELL).toContain(HELPER_CSHARP);
+    expect(HELPER_POWERSHELL).toContain(`$env:${HELPER_SOURCE_ENV}`);
+    expect(env[HELPER_SOURCE_ENV]).toBe(HELPER_CSHARP);
+    expect(HELPER_CSHARP.length).toBeLessThan(24_000);
+  });
+
+  it('is exactly what docs/printing.md reviews line by line', () => {
+    const docs = fs.readFileSync(path.resolve(import.meta.dirname, '../../../docs/printing.md'), 'utf8');
+    expect(/```powershell\n([\s\S]*?)```/.exec(docs)?.[1]).toBe(HELPER_POWERSHELL);
+    expect(/```csharp\n([\s\S]*?)```/.exec(docs)?.[1]).toBe(HELPER_CSHARP);
   });
 
   const mcs = ['/usr/bin/mcs'].find((p) => fs.existsSync(p));

@@ -34,6 +34,11 @@ export const LATIN_ALLOWED_IN_ZH = new Set([
   'system_id',
   'pos_seq',
   'POS',
+  // The OS, and the modes and command set printed in scanner and printer manuals.
+  'Windows',
+  'HID-POS',
+  'USB-CDC',
+  'ESC',
   'English',
   'EN',
   'DEMO',

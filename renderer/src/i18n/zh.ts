@@ -323,7 +323,7 @@ export const zh = {
   'settings.printer.serial': '串口',
   'settings.printer.usb-file': 'USB 设备文件',
   'settings.printer.spooler': '已安装打印机（原始 ESC/POS）',
-  'settings.printer.system': '系统打印机（HTML 页面，非 ESC/POS 打印机）',
+  'settings.printer.system': '系统打印机（网页方式，用于非 ESC/POS 打印机）',
   'settings.host': '主机',
   'settings.port': '端口',
   'settings.devicePath': '设备路径',

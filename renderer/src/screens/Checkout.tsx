@@ -11,6 +11,7 @@ import type { ErrorBody } from '../../../main/ipc/errors';
 import { fenToYuanText, formatFen } from '../../../main/shared/money';
 import { cashier } from '../cashier';
 import { acceptAmountTyping, Bi, checkAmount, ErrorText, normalizeAmountText } from '../components/common';
+import { EcrProposal } from '../components/EcrProposal';
 import { HotkeyBar } from '../components/Hotkeys';
 import { Keypad, type PadKey } from '../components/Keypad';
 import { type MessageKey, type TFn, useT } from '../i18n';
@@ -252,6 +253,7 @@ export function Checkout() {
   return (
     <section className="checkout" aria-label={t('checkout.title')} data-testid="checkout">
       <div className="co-main">
+        <EcrProposal />
         <label className="amount-box" htmlFor="amount-input">
           <span className="amount-label">{t('checkout.amount')}</span>
           <span className="amount-line">

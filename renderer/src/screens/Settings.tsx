@@ -21,6 +21,7 @@ import { useCashier } from '../store';
 import { AuditTrail } from './SettingsAudit';
 import { Devices } from './SettingsDevices';
 import { Operators } from './SettingsOperators';
+import { StationCard } from './SettingsStation';
 
 const ENVIRONMENTS: GatewayEnvironment[] = ['demo', 'test', 'production', 'custom'];
 const AUTH_MODES: PublicSettings['authMode'][] = ['body-signature', 'access-token'];
@@ -107,6 +108,7 @@ export function Settings() {
             'about',
             <>
               <About />
+              <StationCard />
               <Diagnostics />
             </>,
           )}
