@@ -6,25 +6,29 @@ test.describe('pre-auth', () => {
   test('pre-auth, then complete', async ({ app }) => {
     const { page } = app;
     await page.keyboard.press('F3');
-    const start = page.getByRole('form', { name: '发起担保' });
-    await start.getByLabel('金额（元）').fill('200.00');
-    await start.getByLabel(/付款码/).fill(WECHAT_OK);
-    await start.getByLabel(/付款码/).press('Enter');
-    await expect(start.getByRole('status')).toContainText('担保中', { timeout: 20_000 });
+    const start = page.getByTestId('preauth-start');
+    await page.locator('#preauth-amount').fill('200.00');
+    await page.locator('#preauth-code').fill(WECHAT_OK);
+    await page.locator('#preauth-code').press('Enter');
+    await expect(start.getByRole('status')).toContainText('¥200.00', { timeout: 20_000 });
 
-    const open = page.getByRole('table', { name: '进行中的担保' });
+    const open = page.getByTestId('preauth-open');
     await expect(open).toContainText('¥200.00');
-    const panel = page.getByRole('region', { name: '当前担保单' });
-    await expect(panel).toContainText('担保中');
-    await panel.getByLabel('完成金额（元）').fill('150.00');
-    await panel.getByRole('button', { name: '担保完成' }).press('Enter');
-    await expect(panel.getByRole('status')).toContainText('已完成', { timeout: 20_000 });
+    const panel = page.getByTestId('preauth-selected');
+    await expect(panel.getByTestId('preauth-status')).toHaveAttribute('data-status', 'authorized');
+    await page.locator('#preauth-complete-amount').fill('150.00');
+    // Completing is the manager's: the PIN in the panel elevates the session, and does not stay.
+    await page.locator('#preauth-pin').fill(MANAGER_PIN);
+    await panel.getByTestId('preauth-complete').press('Enter');
+    await expect(panel.getByTestId('preauth-status')).toHaveAttribute('data-status', 'completed', {
+      timeout: 20_000,
+    });
+    await expect(page.locator('#preauth-pin')).toHaveValue('');
     await expect(open).not.toContainText('¥200.00');
-    // The start form no longer says "担保中 ¥200.00" about a pre-auth that is completed.
+    // The start form no longer speaks of a pre-auth that is completed.
     await expect(start.getByRole('status')).toBeHidden();
-    await expect(start).not.toContainText('担保中');
-    await page.getByLabel('显示全部').check();
-    await expect(open).toContainText('已完成');
+    await page.locator('#preauth-all').check();
+    await expect(open.locator('.st-completed')).toHaveCount(1);
     await open.getByRole('button', { name: /¥200\.00/ }).press('Enter');
     await expect(panel.getByTestId('preauth-completed')).toHaveText('¥150.00');
     await saveScreenshot(page, 'preauth');
@@ -33,14 +37,19 @@ test.describe('pre-auth', () => {
   test('pre-auth, then void with the manager PIN', async ({ app }) => {
     const { page } = app;
     await page.keyboard.press('F3');
-    const start = page.getByRole('form', { name: '发起担保' });
-    await start.getByLabel('金额（元）').fill('88.00');
-    await start.getByLabel(/付款码/).fill(WECHAT_OK);
-    await start.getByLabel(/付款码/).press('Enter');
-    const panel = page.getByRole('region', { name: '当前担保单' });
-    await expect(panel).toContainText('担保中', { timeout: 20_000 });
-    await panel.getByLabel('店长 PIN').fill(MANAGER_PIN);
-    await panel.getByRole('button', { name: '担保撤销' }).press('Enter');
-    await expect(panel.getByRole('status')).toContainText('已撤销', { timeout: 20_000 });
+    await page.locator('#preauth-amount').fill('88.00');
+    await page.locator('#preauth-code').fill(WECHAT_OK);
+    await page.locator('#preauth-code').press('Enter');
+    const panel = page.getByTestId('preauth-selected');
+    await expect(panel.getByTestId('preauth-status')).toHaveAttribute('data-status', 'authorized', {
+      timeout: 20_000,
+    });
+    await page.locator('#preauth-pin').fill(MANAGER_PIN);
+    await panel.getByTestId('preauth-void').press('Enter');
+    await expect(panel.getByTestId('preauth-status')).toHaveAttribute('data-status', 'voided', {
+      timeout: 20_000,
+    });
+    // The PIN does not stay for the next action.
+    await expect(page.locator('#preauth-pin')).toHaveValue('');
   });
 });

@@ -23,38 +23,38 @@ test.describe('settlement', () => {
     // A decline charges nothing and counts nowhere.
     await charge(page, '8.00');
     await wedgeScan(page, WECHAT_DECLINE_61);
-    await expect(resultPanel(page)).toContainText('收款失败', { timeout: 20_000 });
+    await expect(resultPanel(page)).toHaveAttribute('data-phase', 'declined', { timeout: 20_000 });
     await page.keyboard.press('Enter');
 
     // Void the ¥12.34 sale, refund ¥5.00 of the ¥20.00 one.
     await openOrder(page, '12.34');
-    const detail = page.getByRole('region', { name: '订单详情' });
-    await detail.getByRole('button', { name: '撤销（当日）' }).press('Enter');
-    await detail.getByLabel('店长 PIN').fill(MANAGER_PIN);
-    await detail.getByLabel('店长 PIN').press('Enter');
-    await expect(detail).toContainText('已撤销', { timeout: 20_000 });
+    const detail = page.getByTestId('order-detail');
+    await detail.getByTestId('order-void').press('Enter');
+    await page.locator('#void-pin').fill(MANAGER_PIN);
+    await page.locator('#void-pin').press('Enter');
+    await expect(detail.getByTestId('order-status')).toHaveAttribute('data-status', 'voided', {
+      timeout: 20_000,
+    });
     await openOrder(page, '20.00');
-    await detail.getByRole('button', { name: '退款', exact: true }).press('Enter');
-    await detail.getByLabel(/退款金额/).fill('5.00');
-    await detail.getByLabel('店长 PIN').fill(MANAGER_PIN);
-    await detail.getByLabel('店长 PIN').press('Enter');
+    await detail.getByTestId('order-refund').press('Enter');
+    await page.locator('#refund-amount').fill('5.00');
+    await page.locator('#refund-pin').fill(MANAGER_PIN);
+    await page.locator('#refund-pin').press('Enter');
     await expect(detail.getByTestId('refundable')).toHaveText('¥15.00', { timeout: 20_000 });
 
     await page.keyboard.press('F4');
-    const totals = page.getByRole('table', { name: '合计' });
-    await expect(totals.getByRole('row', { name: /收款/ })).toContainText('2');
-    await expect(totals.getByRole('row', { name: /收款/ })).toContainText('¥32.34');
-    await expect(totals.getByRole('row', { name: /撤销/ })).toContainText('¥12.34');
-    await expect(totals.getByRole('row', { name: /退款/ })).toContainText('¥5.00');
-    await expect(totals.getByRole('row', { name: /净额/ })).toContainText('¥15.00');
+    const totals = page.getByTestId('report-totals');
+    await expect(totals.getByTestId('row-sales')).toContainText('2');
+    await expect(totals.getByTestId('row-sales')).toContainText('¥32.34');
+    await expect(totals.getByTestId('row-voids')).toContainText('¥12.34');
+    await expect(totals.getByTestId('row-refunds')).toContainText('¥5.00');
+    await expect(totals.getByTestId('row-net')).toContainText('¥15.00');
     await expect(page.getByTestId('report-net')).toHaveText('¥15.00');
-    const byChannel = page.getByRole('table', { name: '按渠道' });
-    await expect(byChannel.getByRole('row', { name: /微信支付/ })).toContainText('¥0.00'); // 12.34 − 12.34
-    await expect(byChannel.getByRole('row', { name: /支付宝/ })).toContainText('¥15.00');
-    await expect(page.getByText('没有未确定的订单')).toBeVisible();
-    await expect(
-      page.getByRole('img', { name: '每小时销售额' }).locator('.recharts-bar-rectangle').first(),
-    ).toBeAttached();
+    const byChannel = page.getByTestId('report-by-channel');
+    await expect(byChannel.getByTestId('row-wechat')).toContainText('¥0.00'); // 12.34 − 12.34
+    await expect(byChannel.getByTestId('row-alipay')).toContainText('¥15.00');
+    await expect(page.getByTestId('report-unresolved')).toHaveAttribute('data-count', '0');
+    await expect(page.getByTestId('report-chart').locator('.recharts-bar-rectangle').first()).toBeAttached();
 
     // The same figures from main, summed independently from the orders list.
     const sums = await page.evaluate(async () => {
@@ -73,10 +73,12 @@ test.describe('settlement', () => {
     await saveScreenshot(page, 'settlement');
 
     // Shift handover for the operator at the counter shows the same sales.
-    await page.getByRole('button', { name: '交班' }).press('Enter');
-    await expect(page.getByRole('table', { name: '合计' }).getByRole('row', { name: /收款/ })).toContainText(
-      '¥32.34',
-    );
+    await page.getByTestId('report-kind-shift').press('Enter');
+    await expect(page.getByTestId('report-totals').getByTestId('row-sales')).toContainText('¥32.34');
     await saveScreenshot(page, 'settlement-shift');
+    // 交班 prints the shift and signs the cashier out: the sign-in screen is back.
+    await page.getByTestId('hand-over').click();
+    await expect(page.getByTestId('signin')).toBeVisible({ timeout: 20_000 });
+    await saveScreenshot(page, 'signin-after-handover');
   });
 });

@@ -25,10 +25,26 @@ export async function typeAmount(page: Page, yuan: string): Promise<void> {
   await page.keyboard.type(yuan, { delay: 90 });
 }
 
-/** Like a keyboard-wedge scanner: fast keys then Enter, with the focus wherever the screen put it. */
+/**
+ * Like a keyboard-wedge scanner: a burst of keydowns then Enter, at the element that has focus, into the
+ * page's real wedge detector. The burst is dispatched in the page in one go, so a loaded test machine
+ * cannot stretch it into "typing"; real OS keystroke timing is scanner-wedge.spec.ts's subject.
+ */
 export async function wedgeScan(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 10 });
-  await page.keyboard.press('Enter');
+  await page.evaluate((keys) => {
+    const target = document.activeElement ?? document.body;
+    for (const key of [...keys, 'Enter']) {
+      target.dispatchEvent(
+        new KeyboardEvent('keydown', {
+          key,
+          code: key === 'Enter' ? 'Enter' : `Digit${key}`,
+          bubbles: true,
+          cancelable: true,
+          composed: true,
+        }),
+      );
+    }
+  }, code);
 }
 
 /** The fallback when the scanner fails: the manual code field, reached by Tab. */

@@ -140,6 +140,7 @@ export const useCashier = create<CashierState>()((set, get) => ({
       signInRequired: false,
       lastPaidId: undefined,
     });
+    void loadOperatorState();
   },
   signedOut() {
     set({
@@ -246,6 +247,30 @@ export async function loadOperators(): Promise<void> {
   if (r.ok) useCashier.setState({ operators: r.data });
 }
 
+/** What only a signed-in operator may read: the sale, devices, print problems, unresolved orders. */
+export async function loadOperatorState(): Promise<void> {
+  const store = useCashier;
+  const [sale, operator, scanner, printer, jobs] = await Promise.all([
+    cashier.sale.current({}),
+    cashier.operators.current({}),
+    cashier.scanners.status({}),
+    cashier.printers.status({}),
+    cashier.printers.jobs({}),
+  ]);
+  if (jobs.ok) {
+    // Oldest first, so the newest ends up first in the list.
+    for (const job of [...jobs.data].reverse()) {
+      if (job.state === 'retrying' || job.state === 'failed') store.getState().notePrintJob(job);
+    }
+  }
+  if (sale.ok) store.setState({ sale: sale.data, progress: sale.data.progress });
+  if (operator.ok) store.setState({ operator: operator.data });
+  if (scanner.ok) store.setState({ scanner: scanner.data });
+  if (printer.ok) store.setState({ printer: printer.data });
+  await store.getState().refreshUnresolved();
+  void loadOperators();
+}
+
 let started = false;
 
 /** Load what main knows and subscribe to its events. Called once at start-up. */
@@ -308,15 +333,7 @@ export async function startStore(): Promise<void> {
   void optional
     .syncStatus()?.({})
     .then((r) => r.ok && store.setState({ sync: r.data }));
-  const [info, settings, sale, operator, scanner, printer, jobs] = await Promise.all([
-    cashier.app.info({}),
-    cashier.settings.get({}),
-    cashier.sale.current({}),
-    cashier.operators.current({}),
-    cashier.scanners.status({}),
-    cashier.printers.status({}),
-    cashier.printers.jobs({}),
-  ]);
+  const [info, settings] = await Promise.all([cashier.app.info({}), cashier.settings.get({})]);
   if (info.ok) store.setState({ info: info.data });
   if (settings.ok) {
     store.getState().setSettings(settings.data);
@@ -325,25 +342,16 @@ export async function startStore(): Promise<void> {
     const worst = worstNotice(settings.data.notices);
     if (worst && !store.getState().notice) store.setState({ notice: worst });
   }
-  if (jobs.ok) {
-    // Oldest first, so the newest ends up first in the list.
-    for (const job of [...jobs.data].reverse()) {
-      if (job.state === 'retrying' || job.state === 'failed') store.getState().notePrintJob(job);
-    }
-  }
-  if (sale.ok)
-    store.setState({
-      sale: sale.data,
-      progress: sale.data.progress,
-    });
-  if (operator.ok) store.setState({ operator: operator.data });
-  // Where main has sign-in (auth.state), the app starts signed out: the sign-in screen comes first.
+  // Where main has sign-in (auth.state), the app starts signed out: the sign-in screen comes first,
+  // and what only a signed-in operator may read is loaded once someone is.
   const authState = optional.authState();
+  let signedIn = true;
   if (authState) {
     const a = await authState({});
     if (a.ok) {
       store.setState({ operators: a.data.operators, authSetup: a.data.setup });
-      if (a.data.signedIn && a.data.operator) store.setState({ operator: a.data.operator });
+      signedIn = a.data.signedIn && Boolean(a.data.operator);
+      if (signedIn && a.data.operator) store.setState({ operator: a.data.operator });
       else store.setState({ operator: undefined, signInOpen: true, signInRequired: true });
     }
     onOptional<AuthState>('auth.changed', (x) => {
@@ -354,9 +362,8 @@ export async function startStore(): Promise<void> {
     });
     watchAuth();
   }
-  if (scanner.ok) store.setState({ scanner: scanner.data });
-  if (printer.ok) store.setState({ printer: printer.data });
-  await store.getState().refreshUnresolved();
+  if (signedIn) await loadOperatorState();
+
   sendContext();
   store.setState({ ready: true });
 }

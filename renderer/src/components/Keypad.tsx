@@ -33,6 +33,7 @@ export function Keypad({ onKey, disabled }: { onKey: (key: PadKey) => void; disa
       tabIndex={-1}
       disabled={disabled}
       aria-label={name}
+      data-testid={`pad-${k === '.' ? 'point' : k}`}
       onMouseDown={(e) => e.preventDefault()}
       onClick={() => onKey(k)}
     >
@@ -40,7 +41,7 @@ export function Keypad({ onKey, disabled }: { onKey: (key: PadKey) => void; disa
     </button>
   );
   return (
-    <fieldset className="keypad" aria-label={t('checkout.keypad')}>
+    <fieldset className="keypad" aria-label={t('checkout.keypad')} data-testid="keypad">
       <div className="pad-digits">{DIGITS.map((d) => key(d, d))}</div>
       <div className="pad-side">
         {key('back', '⌫', 'pad-key pad-back', t('checkout.backspace'))}

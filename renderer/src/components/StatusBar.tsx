@@ -10,6 +10,7 @@ import { cashier } from '../cashier';
 import { type Lang, type MessageKey, type TFn, useT } from '../i18n';
 import { switchLanguage } from '../language';
 import { chinaTime, useCashier } from '../store';
+import { Bi } from './common';
 
 /** A device's own label, in the UI language: main names some as "中文 English". */
 export function deviceLabel(status: DeviceStatus | undefined, t: TFn, lang: Lang): string {
@@ -123,7 +124,7 @@ function PrintAlert() {
     }
   };
   return (
-    <div role="alert" aria-label={t('print.problem')} className="print-alert" title={newest.title}>
+    <div role="alert" aria-label={t('print.problem')} className="print-alert" data-testid="print-alert">
       <span className="print-alert-text">
         {text}
         {problems.length > 1 ? ` ${t('print.more', { n: problems.length - 1 })}` : ''}
@@ -132,6 +133,7 @@ function PrintAlert() {
       <button
         type="button"
         className="sb-button primary"
+        data-testid="print-reprint"
         disabled={newest.state !== 'failed' && newest.state !== 'retrying'}
         onClick={() => void reprint()}
       >
@@ -191,7 +193,7 @@ export function StatusBar() {
           title={noticeText}
           className={`sb-notice notice-${notice?.level ?? 'info'}`}
         >
-          {noticeText}
+          <Bi m={notice?.message} />
         </p>
         <button
           type="button"

@@ -116,7 +116,14 @@ const FIELD_LABELS: Record<string, MessageKey> = {
 export function ErrorText({ error, label }: { error: ErrorBody | undefined; label?: string }) {
   const { t, bi } = useT();
   if (!error) return null;
-  if (error.code === 'BAD_INPUT' && error.fields && error.fields.length > 0) {
+  // A schema refusal (main's "参数无效（path: …）") reads as the fields in words; a domain refusal
+  // already says what is wrong in both languages and is shown as it is.
+  if (
+    error.code === 'BAD_INPUT' &&
+    error.fields &&
+    error.fields.length > 0 &&
+    error.message.zh.startsWith('参数无效')
+  ) {
     const names = error.fields.map((f) => {
       const leaf = f.path.split('.').pop() ?? f.path;
       const key = FIELD_LABELS[leaf];
@@ -234,20 +241,25 @@ export function OperatorName({ id }: { id: string }) {
 }
 
 /**
- * A message from main in the UI language. In English, words the gateway itself sent in Chinese (its
- * errInfo, quoted in main's English text) are marked as a Chinese quotation, not passed off as copy.
+ * A message from main in the UI language. Parts that are not copy are marked as such: in English,
+ * words the gateway itself sent in Chinese (its errInfo, quoted in main's English text) as a Chinese
+ * quotation; in either language, paths and environment variable names as data.
  */
+const RAW_IN_EN =
+  /([\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+|[A-Z][A-Z0-9]*_[A-Z0-9_]+|(?:[A-Za-z]:)?[\\/][^\s，。；）)]+)/;
+const RAW_IN_ZH = /([A-Z][A-Z0-9]*_[A-Z0-9_]+|(?:[A-Za-z]:)?[\\/][^\s，。；）)]+)/;
+
 export function Bi({ m }: { m: Bilingual | undefined }) {
   const { bi, lang } = useT();
   const text = bi(m);
-  if (lang !== 'en' || !/[\u3400-\u9fff]/.test(text)) return <>{text}</>;
-  const parts = text.split(/([\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+)/);
+  const parts = text.split(lang === 'en' ? RAW_IN_EN : RAW_IN_ZH);
+  if (parts.length === 1) return <>{text}</>;
   return (
     <>
       {parts.map((part, i) =>
         i % 2 === 1 ? (
           // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed string
-          <span key={i} lang="zh-CN" data-raw="">
+          <span key={i} data-raw="" {...(/[\u3400-\u9fff]/.test(part) ? { lang: 'zh-CN' } : {})}>
             {part}
           </span>
         ) : (

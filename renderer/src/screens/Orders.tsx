@@ -20,7 +20,10 @@ import {
 } from '../components/common';
 import { Badge, PinField } from '../components/PinField';
 import { ReceiptPreview } from '../components/ReceiptPreview';
+import { ordersCsv } from '../csv';
 import { type MessageKey, useT } from '../i18n';
+import { en } from '../i18n/en';
+import { zh } from '../i18n/zh';
 import { chinaTime, chinaToday, useCashier, watchPrintJobs } from '../store';
 import { YimaRefund } from './YimaRefund';
 
@@ -47,7 +50,7 @@ const TIMELINE_LABEL: Record<string, MessageKey> = {
 };
 
 export function Orders() {
-  const { t } = useT();
+  const { t, lang } = useT();
   const ordersVersion = useCashier((s) => s.ordersVersion);
   const lookupOrderId = useCashier((s) => s.lookupOrderId);
   const lookupMode = useCashier((s) => s.lookupMode);
@@ -89,15 +92,20 @@ export function Orders() {
 
   const exportCsv = () =>
     exporter.run(
-      () => cashier.orders.export({ day, format: 'csv' }),
+      () => cashier.orders.export({ day, format: 'json' }),
       (file) => {
-        const url = URL.createObjectURL(new Blob([file.content], { type: file.mimeType }));
+        // The journal's JSON, written out as a CSV in the UI language with China time (csv.ts).
+        const orders = JSON.parse(file.content) as OrderView[];
+        const names = new Map(useCashier.getState().operators.map((o) => [o.id, o.name]));
+        const csv = ordersCsv(orders, lang === 'en' ? en : zh, (id) => names.get(id) ?? id);
+        const fileName = file.fileName.replace(/\.json$/, '.csv');
+        const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
         const a = document.createElement('a');
         a.href = url;
-        a.download = file.fileName;
+        a.download = fileName;
         a.click();
         setTimeout(() => URL.revokeObjectURL(url), 10_000);
-        return t('orders.exported', { name: file.fileName });
+        return t('orders.exported', { name: fileName });
       },
     );
 
@@ -126,7 +134,7 @@ export function Orders() {
               onChange={(e) => e.target.value && setDay(e.target.value)}
             />
           </label>
-          <button type="button" onClick={() => void exportCsv()}>
+          <button type="button" data-testid="orders-export" onClick={() => void exportCsv()}>
             {t('orders.export')}
           </button>
           <button type="button" aria-pressed={showYima} onClick={() => setShowYima((v) => !v)}>
@@ -342,7 +350,9 @@ function OrderPanel({
       <div className="card">
         <h2>
           <Money fen={o.amountFen} className="big-figure" />{' '}
-          <Badge state={o.status} label={t(`status.order.${o.status}` as MessageKey)} />
+          <span data-testid="order-status" data-status={o.status}>
+            <Badge state={o.status} label={t(`status.order.${o.status}` as MessageKey)} />
+          </span>
         </h2>
         {o.statusMessage && !SETTLED.has(o.status) && (
           <p className="msg">
@@ -384,6 +394,7 @@ function OrderPanel({
         <div className="toolbar">
           <button
             type="button"
+            data-testid="order-void"
             disabled={!canVoid}
             aria-expanded={mode === 'void'}
             onClick={() => open('void')}
@@ -392,16 +403,22 @@ function OrderPanel({
           </button>
           <button
             type="button"
+            data-testid="order-refund"
             disabled={!canRefund}
             aria-expanded={mode === 'refund'}
             onClick={() => open('refund')}
           >
             {t('orders.refund')}
           </button>
-          <button type="button" onClick={() => void reprint()}>
+          <button type="button" data-testid="order-reprint" onClick={() => void reprint()}>
             {t('orders.reprint')}
           </button>
-          <button type="button" aria-expanded={mode === 'preview'} onClick={() => void showPreview()}>
+          <button
+            type="button"
+            data-testid="order-preview"
+            aria-expanded={mode === 'preview'}
+            onClick={() => void showPreview()}
+          >
             {t('orders.preview')}
           </button>
           {o.unresolved && (
@@ -468,7 +485,9 @@ function OrderPanel({
         <ErrorText error={action.error} />
         <DoneText text={action.done} />
         {mode === 'preview' && preview !== undefined && (
-          <ReceiptPreview html={preview} label={t('orders.receipt')} />
+          <div data-testid="receipt-preview">
+            <ReceiptPreview html={preview} label={t('orders.receipt')} />
+          </div>
         )}
       </div>
       {detail.refunds.length > 0 && (
@@ -499,10 +518,12 @@ function OrderPanel({
       )}
       <div className="card">
         <h3>{t('orders.timeline')}</h3>
-        <ol className="timeline" aria-label={t('orders.timeline')}>
+        <ol className="timeline" aria-label={t('orders.timeline')} data-testid="timeline">
           {detail.timeline.map((e) => (
             <li key={e.seq}>
-              <time dateTime={e.at}>{chinaTime(e.at)}</time>
+              <time dateTime={e.at} data-type={e.type}>
+                {chinaTime(e.at)}
+              </time>
               {TIMELINE_LABEL[e.type] && (
                 <span className="tl-type">{t(TIMELINE_LABEL[e.type] as MessageKey)}</span>
               )}

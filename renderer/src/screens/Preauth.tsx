@@ -20,6 +20,7 @@ import {
 } from '../components/common';
 import { Badge, PinField } from '../components/PinField';
 import { type MessageKey, useT } from '../i18n';
+import { optional } from '../optional';
 import { chinaTime, useCashier, watchPrintJobs } from '../store';
 
 export function Preauth() {
@@ -120,7 +121,7 @@ export function Preauth() {
   return (
     <section className="two-col" aria-label={t('preauth.title')} data-testid="preauth">
       <div className="scroll">
-        <form className="card" onSubmit={submit} aria-label={t('preauth.start')}>
+        <form className="card" onSubmit={submit} aria-label={t('preauth.start')} data-testid="preauth-start">
           <h2>{t('preauth.start')}</h2>
           <div className="field-row">
             <AmountField
@@ -165,7 +166,7 @@ export function Preauth() {
             </label>
           </div>
           <ErrorText error={listError} />
-          <table aria-label={t('preauth.open')}>
+          <table aria-label={t('preauth.open')} data-testid="preauth-open">
             <thead>
               <tr>
                 <th>{t('orders.col.time')}</th>
@@ -228,9 +229,17 @@ function PreauthPanel({ p, onChanged }: { p: PreauthView; onChanged: (v: Preauth
     return t(`preauth.status.${v.status}` as MessageKey);
   };
 
-  const complete = (quick: boolean) => {
+  const complete = async (quick: boolean) => {
     const check = checkAmount(amount, undefined, t);
     if (!check.ok) return action.fail(check.message);
+    // Completing moves money after the fact: a manager's PIN elevates the session first (auth.elevate).
+    const elevate = optional.authElevate();
+    if (pin && elevate) {
+      const typed = pin;
+      setPin('');
+      const ok = await action.run(() => elevate({ pin: typed }));
+      if (!ok) return;
+    }
     void action.run(
       () =>
         quick
@@ -263,7 +272,9 @@ function PreauthPanel({ p, onChanged }: { p: PreauthView; onChanged: (v: Preauth
     <section className="card" aria-label={t('preauth.selected')} data-testid="preauth-selected">
       <h2>
         <Money fen={p.amountFen} className="big-figure" />{' '}
-        <Badge state={p.status} label={t(`preauth.status.${p.status}` as MessageKey)} />
+        <span data-testid="preauth-status" data-status={p.status}>
+          <Badge state={p.status} label={t(`preauth.status.${p.status}` as MessageKey)} />
+        </span>
       </h2>
       {p.statusMessage && (
         <p className="msg">
@@ -310,12 +321,13 @@ function PreauthPanel({ p, onChanged }: { p: PreauthView; onChanged: (v: Preauth
         <button
           type="button"
           className="primary"
+          data-testid="preauth-complete"
           disabled={!open || action.busy}
-          onClick={() => complete(false)}
+          onClick={() => void complete(false)}
         >
           {t('preauth.complete')}
         </button>
-        <button type="button" disabled={!open || action.busy} onClick={() => complete(true)}>
+        <button type="button" disabled={!open || action.busy} onClick={() => void complete(true)}>
           {t('preauth.quickComplete')}
         </button>
       </div>
@@ -324,6 +336,7 @@ function PreauthPanel({ p, onChanged }: { p: PreauthView; onChanged: (v: Preauth
         <button
           type="button"
           className="danger"
+          data-testid="preauth-void"
           disabled={!open || pin.length < 4 || action.busy}
           onClick={() => voidIt(false)}
         >

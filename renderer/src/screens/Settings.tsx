@@ -11,7 +11,15 @@ import type { PublicSettings, SecretName, SettingsPatch } from '../../../main/ip
 import type { Envelope } from '../../../main/ipc/errors';
 import { fenToYuanText } from '../../../main/shared/money';
 import { cashier } from '../cashier';
-import { checkAmount, DoneText, ErrorText, SelectField, TextField, useAction } from '../components/common';
+import {
+  Bi,
+  checkAmount,
+  DoneText,
+  ErrorText,
+  SelectField,
+  TextField,
+  useAction,
+} from '../components/common';
 import { PinField } from '../components/PinField';
 import { type MessageKey, type TFn, useT } from '../i18n';
 import { switchLanguage } from '../language';
@@ -25,7 +33,7 @@ import { StationCard } from './SettingsStation';
 
 const ENVIRONMENTS: GatewayEnvironment[] = ['demo', 'test', 'production', 'custom'];
 const AUTH_MODES: PublicSettings['authMode'][] = ['body-signature', 'access-token'];
-export const SETTINGS_SECTIONS = ['shop', 'devices', 'operators', 'receipt', 'yima', 'about'] as const;
+export const SETTINGS_SECTIONS = ['shop', 'devices', 'operators', 'receipt', 'yima', 'hq', 'about'] as const;
 type Section = (typeof SETTINGS_SECTIONS)[number];
 
 export function Settings() {
@@ -104,6 +112,7 @@ export function Settings() {
               <YimaForm settings={settings} />
             </>,
           )}
+          {panel('hq', <HqForm settings={settings} />)}
           {panel(
             'about',
             <>
@@ -166,7 +175,7 @@ function ManagerBar() {
 
 /** What main says about the settings themselves: damaged files, no keyring, demo PINs still open. */
 function SettingsNotices({ settings }: { settings: PublicSettings }) {
-  const { t, bi } = useT();
+  const { t } = useT();
   const notices = settings.notices ?? [];
   if (notices.length === 0) return null;
   return (
@@ -179,7 +188,7 @@ function SettingsNotices({ settings }: { settings: PublicSettings }) {
             n.level === 'info' ? 'msg msg-muted' : n.level === 'warning' ? 'msg msg-warn' : 'msg msg-error'
           }
         >
-          {bi(n.message)}
+          <Bi m={n.message} />
         </p>
       ))}
     </section>
@@ -533,6 +542,51 @@ function YimaForm({ settings }: { settings: PublicSettings }) {
         <SaveRow call={call} />
       </form>
       <SecretRow settings={settings} name="yimaKey" label={t('settings.yimaKey')} />
+    </>
+  );
+}
+
+/** 总部同步: where this counter's journal uploads (head office issues the token: npm run hq -- add-counter). */
+function HqForm({ settings }: { settings: PublicSettings }) {
+  const { t } = useT();
+  const call = useSettingsCall();
+  const [hq, patchHq] = useFollowingDraft(settings.hq);
+  return (
+    <>
+      <form
+        className="card"
+        aria-label={t('settings.hq')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void call.save((managerPin) =>
+            cashier.settings.update({
+              hq: { url: hq.url.trim(), storeId: hq.storeId.trim() },
+              ...(managerPin ? { managerPin } : {}),
+            }),
+          );
+        }}
+      >
+        <h2>{t('settings.hq')}</h2>
+        <p className="msg msg-muted">{t('settings.hqHelp')}</p>
+        <div className="field-row">
+          <TextField
+            id="hq-url"
+            label={t('settings.hqUrl')}
+            maxLength={512}
+            value={hq.url}
+            onChange={(url) => patchHq({ url })}
+          />
+          <TextField
+            id="hq-store"
+            label={t('settings.hqStoreId')}
+            maxLength={40}
+            value={hq.storeId}
+            onChange={(storeId) => patchHq({ storeId })}
+          />
+        </div>
+        <SaveRow call={call} />
+      </form>
+      <SecretRow settings={settings} name="hqToken" label={t('settings.hqToken')} />
     </>
   );
 }

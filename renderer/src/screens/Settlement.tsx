@@ -85,6 +85,7 @@ export function Settlement() {
             key={k}
             type="button"
             className={kind === k ? 'primary' : undefined}
+            data-testid={`report-kind-${k}`}
             aria-pressed={kind === k}
             onClick={() => setKind(k)}
           >
@@ -167,7 +168,11 @@ function ReportView({ report }: { report: Report }) {
   return (
     <div className="two-col">
       <div>
-        <div className={unresolved.length ? 'card unresolved-card' : 'card'}>
+        <div
+          className={unresolved.length ? 'card unresolved-card' : 'card'}
+          data-testid="report-unresolved"
+          data-count={unresolved.length}
+        >
           <h2>{t('report.unresolved')}</h2>
           {unresolved.length === 0 ? (
             <p className="msg msg-ok">{t('report.noUnresolved')}</p>
@@ -219,7 +224,7 @@ function ReportView({ report }: { report: Report }) {
               {t('report.empty')}
             </p>
           ) : (
-            <TotalsTable label={t('report.totals')} totals={report.totals} />
+            <TotalsTable label={t('report.totals')} totals={report.totals} testId="report-totals" />
           )}
         </div>
       </div>
@@ -227,7 +232,7 @@ function ReportView({ report }: { report: Report }) {
         <div>
           <div className="card">
             <h2>{t('report.byHour')}</h2>
-            <div className="chart-box" role="img" aria-label={t('report.byHour')}>
+            <div className="chart-box" role="img" aria-label={t('report.byHour')} data-testid="report-chart">
               <ResponsiveContainer width="100%" height="100%">
                 <BarChart data={hours} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
                   <CartesianGrid strokeDasharray="3 3" vertical={false} />
@@ -257,6 +262,7 @@ function ReportView({ report }: { report: Report }) {
           <div className="card">
             <h2>{t('report.byChannel')}</h2>
             <BreakdownTable
+              testId="report-by-channel"
               label={t('report.byChannel')}
               rows={report.byChannel.map((c) => ({
                 key: c.channel,
@@ -268,6 +274,7 @@ function ReportView({ report }: { report: Report }) {
           <div className="card">
             <h2>{t('report.byOperator')}</h2>
             <BreakdownTable
+              testId="report-by-operator"
               label={t('report.byOperator')}
               rows={report.byOperator.map((o) => ({
                 key: o.operatorId,
@@ -297,13 +304,15 @@ function ReportTable({
   label,
   columns,
   children,
+  testId,
 }: {
   label: string;
   columns: string[];
   children: ReactNode;
+  testId?: string;
 }) {
   return (
-    <table aria-label={label}>
+    <table aria-label={label} data-testid={testId}>
       <thead>
         <tr>
           <th />
@@ -319,18 +328,18 @@ function ReportTable({
   );
 }
 
-function TotalsTable({ label, totals }: { label: string; totals: Totals }) {
+function TotalsTable({ label, totals, testId }: { label: string; totals: Totals; testId?: string }) {
   const { t } = useT();
   return (
-    <ReportTable label={label} columns={[t('report.count'), t('report.amount')]}>
+    <ReportTable label={label} columns={[t('report.count'), t('report.amount')]} testId={testId}>
       {KINDS.map((k) => (
-        <tr key={k.key}>
+        <tr key={k.key} data-testid={`row-${k.count.replace('Count', '')}`}>
           <th scope="row">{t(k.key)}</th>
           <td className="num">{totals[k.count]}</td>
           <td className="num">{formatFen(totals[k.fen])}</td>
         </tr>
       ))}
-      <tr>
+      <tr data-testid="row-net">
         <th scope="row">{t('report.net')}</th>
         <td className="num" />
         <td className="num">
@@ -344,15 +353,17 @@ function TotalsTable({ label, totals }: { label: string; totals: Totals }) {
 function BreakdownTable({
   label,
   rows,
+  testId,
 }: {
   label: string;
   rows: Array<{ key: string; name: ReactNode; totals: Totals }>;
+  testId?: string;
 }) {
   const { t } = useT();
   return (
-    <ReportTable label={label} columns={[...KINDS.map((k) => t(k.key)), t('report.net')]}>
+    <ReportTable label={label} columns={[...KINDS.map((k) => t(k.key)), t('report.net')]} testId={testId}>
       {rows.map((r) => (
-        <tr key={r.key}>
+        <tr key={r.key} data-testid={`row-${r.key}`}>
           <th scope="row">{r.name}</th>
           {KINDS.map((k) => (
             <td key={k.key} className="num">
