@@ -134,3 +134,24 @@ test('a host refund waits on checkout for a manager: PIN + 批准 → refunded a
     .toBe('refunded');
   await expect(card).toBeHidden();
 });
+
+test('Settings → ECR: a manager turns the API on; the host can pay through it', async ({ app }) => {
+  const { page } = app;
+  await page.keyboard.press('F5');
+  await page.getByTestId('settings-tab-devices').click();
+  const card = page.getByTestId('ecr-settings');
+  await expect(card.getByTestId('ecr-api-state')).toContainText('关闭');
+  await page.getByTestId('manager-bar').getByLabel('店长 PIN').fill(MANAGER_PIN);
+  await page.getByTestId('manager-unlock').click();
+  await expect(page.getByTestId('manager-session')).toBeVisible();
+  await card.getByLabel('开启本地接口（HTTP API）').check();
+  await card.getByRole('button', { name: '保存' }).click();
+  await expect(card.getByTestId('ecr-api-state')).toContainText('运行中');
+  await card.getByRole('heading', { name: '收银机对接 ECR' }).scrollIntoViewIfNeeded();
+  await saveScreenshot(page, 'ecr-settings');
+  const text = (await card.getByTestId('ecr-api-state').textContent()) ?? '';
+  const url = /http:\/\/127\.0\.0\.1:\d+/.exec(text)?.[0];
+  expect(url).toBeTruthy();
+  const r = await host(url as string, 'POST', '/v1/payments', { ecrId: 'E2E-S', amountFen: 100 });
+  expect(r.body.state).toBe('awaiting-code');
+});

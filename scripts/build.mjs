@@ -2,7 +2,7 @@
 // harness and simulator with esbuild (one CommonJS file each; native modules stay external).
 // `--main-only` skips the renderer (for the simulator CLI). `--release` (npm run dist) writes no source
 // maps; development builds keep them (electron-builder.yml also leaves any *.map out of the installer).
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
@@ -26,6 +26,8 @@ const node = {
 };
 
 const started = Date.now();
+// A release starts from an empty dist/: no map or tool left over from a development build.
+if (release) await rm(path.join(root, 'dist'), { recursive: true, force: true });
 await Promise.all([
   esbuild({
     ...node,

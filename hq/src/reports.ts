@@ -41,15 +41,20 @@ function merged(reports: readonly Report[], day: string): Report {
   return reports.length > 0 ? mergeReports(reports) : counterReport([], day);
 }
 
-/** Rebuild the stale (counter, day) reports; `day` limits it to one day. Returns how many were rebuilt. */
+/**
+ * Rebuild the stale (counter, day) reports; `day` / `storeId` limit which. `minAgeMs` skips reports
+ * rebuilt less than that long ago (the background pace: a busy counter's day is rebuilt at most that
+ * often; a read rebuilds whatever is stale, so what it shows is always exact). Returns how many.
+ */
 export async function refreshRollups(
   db: Db,
-  filter: { day?: string; storeId?: string } = {},
+  filter: { day?: string; storeId?: string; minAgeMs?: number } = {},
 ): Promise<number> {
   const { rows } = await db.query<{ terminal_id: string; day: string | Date; gen: unknown }>(
     `SELECT terminal_id, to_char(day, 'YYYY-MM-DD') AS day, gen FROM rollup_terminal_day
-     WHERE built_gen < gen AND ($1::date IS NULL OR day = $1::date) AND ($2::text IS NULL OR store_id = $2)`,
-    [filter.day ?? null, filter.storeId ?? null],
+     WHERE built_gen < gen AND ($1::date IS NULL OR day = $1::date) AND ($2::text IS NULL OR store_id = $2)
+       AND ($3::float8 IS NULL OR refreshed_at IS NULL OR refreshed_at < now() - $3::float8 * interval '1 millisecond')`,
+    [filter.day ?? null, filter.storeId ?? null, filter.minAgeMs ?? null],
   );
   for (const row of rows) {
     const day = String(row.day);

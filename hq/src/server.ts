@@ -18,6 +18,8 @@ export interface HqServerOptions {
   webDir?: string;
   /** Rebuild touched (counter, day) reports this long after the last ingest. */
   rollupDelayMs?: number;
+  /** A counter-day's report is rebuilt in the background at most this often (reads always rebuild). */
+  rollupMinIntervalMs?: number;
   /** Lets the CLI register counters through a running service (PGlite is one process's database). */
   adminKey?: string;
   logger?: boolean;
@@ -36,16 +38,30 @@ export async function buildHqServer(options: HqServerOptions): Promise<FastifyIn
   // Background rebuild of the rollups ingest touched, so a day's chain report only merges.
   let rollupTimer: NodeJS.Timeout | undefined;
   let rollupRunning: Promise<unknown> = Promise.resolve();
+  let comeBack: NodeJS.Timeout | undefined;
+  let closing = false;
   const scheduleRollups = () => {
     if (rollupTimer) return;
     rollupTimer = setTimeout(() => {
       rollupTimer = undefined;
-      rollupRunning = rollupRunning.then(() => refreshRollups(db)).catch(() => {});
+      rollupRunning = rollupRunning
+        .then(async () => {
+          await refreshRollups(db, { minAgeMs: options.rollupMinIntervalMs ?? 30_000 });
+          // Some were rebuilt too recently: come back for them.
+          const { rows } = await db.query('SELECT 1 FROM rollup_terminal_day WHERE built_gen < gen LIMIT 1');
+          if (rows.length > 0 && !closing) {
+            comeBack = setTimeout(scheduleRollups, options.rollupMinIntervalMs ?? 30_000);
+            comeBack.unref();
+          }
+        })
+        .catch(() => {});
     }, options.rollupDelayMs ?? 500);
     rollupTimer.unref();
   };
   app.addHook('onClose', async () => {
+    closing = true;
     if (rollupTimer) clearTimeout(rollupTimer);
+    if (comeBack) clearTimeout(comeBack);
     await rollupRunning;
   });
 

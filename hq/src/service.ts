@@ -13,6 +13,7 @@ export interface HqServiceOptions {
   webDir?: string;
   adminKey?: string;
   rollupDelayMs?: number;
+  rollupMinIntervalMs?: number;
 }
 
 export interface HqService {
@@ -32,6 +33,9 @@ export async function startHqService(options: HqServiceOptions): Promise<HqServi
       ...(options.webDir ? { webDir: options.webDir } : {}),
       ...(options.adminKey ? { adminKey: options.adminKey } : {}),
       ...(options.rollupDelayMs !== undefined ? { rollupDelayMs: options.rollupDelayMs } : {}),
+      ...(options.rollupMinIntervalMs !== undefined
+        ? { rollupMinIntervalMs: options.rollupMinIntervalMs }
+        : {}),
     });
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
     const address = app.server.address();

@@ -6,9 +6,10 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { PrinterConfig, ScannerConfig } from '../ipc/channels/devices.js';
-import { AppError, type Bilingual } from '../ipc/errors.js';
+import type { PrinterConfig } from '../printing/types.js';
+import type { ScannerConfig } from '../scanners/types.js';
 import type { SettingsService } from '../settings/types.js';
+import { AppError, type Bilingual } from '../shared/errors.js';
 
 export type DeviceKind = 'usb-printer' | 'serial' | 'hid';
 

@@ -245,4 +245,23 @@ describe('ECR API', () => {
       await ecr.call('auth.signIn', { operatorId: 'manager', pin: MANAGER_PIN });
     }
   });
+
+  it('a host that connects to /v1/events while a payment waits gets its state first', async () => {
+    expect((await post('/v1/payments', { ecrId: 'T80', amountFen: 800 })).status).toBe(202);
+    const controller = new AbortController();
+    const res = await fetch(`${ecr.url}/v1/events`, {
+      headers: { authorization: 'Bearer test-ecr-token-0123456789' },
+      signal: controller.signal,
+    });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    while (!text.includes('T80')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += Buffer.from(value).toString();
+    }
+    controller.abort();
+    expect(text).toMatch(/id: T80\ndata: \{.*"state":"awaiting-code"/);
+    expect((await post('/v1/payments/T80/abort', {})).body.state).toBe('aborted');
+  });
 });

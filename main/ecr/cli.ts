@@ -8,7 +8,7 @@
  *   6 bad request (or the id was used for another request) · 7 cannot reach the counter / wrong token
  */
 import { readFileSync } from 'node:fs';
-import { parseYuanToFen } from '../shared/money.js';
+import { formatFen, parseYuanToFen } from '../shared/money.js';
 import { DEFAULT_ECR_PORT } from './types.js';
 
 export const EXIT = {
@@ -176,7 +176,7 @@ function present(r: { status: number; body: Record<string, unknown> }, json: boo
   if (json) return { code, text: JSON.stringify(r.body) };
   if (err) return { code, text: `${err.code}: ${err.message.zh} / ${err.message.en}` };
   const fen = Number(r.body.paidFen ?? r.body.amountFen);
-  const money = Number.isSafeInteger(fen) ? ` ¥${(fen / 100).toFixed(2)}` : '';
+  const money = Number.isSafeInteger(fen) ? ` ${formatFen(fen)}` : '';
   const message = r.body.message as { zh: string; en: string } | undefined;
   const extra = [r.body.merchantOrderId, r.body.codeLast4 ? `•••• ${r.body.codeLast4}` : undefined]
     .filter(Boolean)

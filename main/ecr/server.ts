@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import { badInput } from '../shared/errors.js';
 import { openApiDocument } from './openapi.js';
 import type { Answer, EcrService } from './service.js';
-import { EcrId, PaymentRequest, RefundRequest, VoidRequest } from './types.js';
+import { EcrId, type EcrResult, PaymentRequest, RefundRequest, VoidRequest } from './types.js';
 
 export interface EcrServerOptions {
   service: EcrService;
@@ -113,9 +113,11 @@ export async function startEcrServer(options: EcrServerOptions): Promise<EcrServ
       connection: 'keep-alive',
     });
     res.write(': counter-cashier ecr events\n\n');
-    const off = service.onResult((result) => {
+    const event = (result: EcrResult) =>
       res.write(`event: ${result.kind}\nid: ${result.ecrId}\ndata: ${JSON.stringify(result)}\n\n`);
-    });
+    // What is still open first, so a host that reconnects misses nothing; then every change.
+    for (const result of service.inProgress()) event(result);
+    const off = service.onResult(event);
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
     ping.unref();
     request.raw.on('close', () => {

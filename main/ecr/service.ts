@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { type OrderState, RECORD } from '../journal/records.js';
 import { createLogger } from '../log/logger.js';
 import { AppError, type Bilingual } from '../shared/errors.js';
+import { formatFen } from '../shared/money.js';
 import { checkPayCode } from '../shared/paycode.js';
 import type { EcrMoneyPort } from './port.js';
 import {
@@ -104,6 +105,8 @@ export class EcrService {
   private readonly options: EcrServiceOptions;
   private readonly now: () => number;
   private readonly txns = new Map<string, Txn>();
+  /** The ones whose state may still change: refresh looks at these only. */
+  private readonly unsettled = new Set<Txn>();
   private readonly listeners = new Set<EcrListener>();
   private off: (() => void) | undefined;
   private refreshing = false;
@@ -142,6 +145,7 @@ export class EcrService {
         }
       }
     }
+    for (const txn of this.txns.values()) this.unsettled.add(txn);
     this.off = this.port.onChange(() => this.refresh());
     this.refresh();
   }
@@ -250,9 +254,14 @@ export class EcrService {
     return this.moneyBack('void', req);
   }
 
+  /** Every transaction not yet final (a host that reconnects to /v1/events gets these first). */
+  inProgress(): EcrResult[] {
+    return [...this.unsettled].map((t) => this.compute(t)).filter((r) => !FINAL_STATES.has(r.state));
+  }
+
   /** Refunds and voids waiting for a manager on the counter. */
   pending(): EcrResult[] {
-    return [...this.txns.values()]
+    return [...this.unsettled]
       .filter((t) => t.kind !== 'payment')
       .map((t) => this.compute(t))
       .filter((r) => r.state === 'awaiting-approval');
@@ -296,7 +305,7 @@ export class EcrService {
       return error(409, 'NOT_PAID', MSG.notRefundable(req.originalEcrId), this.compute(original));
     }
     if (amount !== undefined && amount > order.view.refundableFen) {
-      const max = `¥${(order.view.refundableFen / 100).toFixed(2)}`;
+      const max = formatFen(order.view.refundableFen);
       return error(400, 'BAD_INPUT', {
         zh: `退款金额超过可退金额 ${max}`,
         en: `The refund exceeds the refundable ${max}`,
@@ -355,7 +364,7 @@ export class EcrService {
   /** Another transaction of this lane (the counter's sale, or the approval queue) not yet final. */
   private busy(kind: EcrKind): EcrResult | undefined {
     const lane = (k: EcrKind) => (k === 'payment' ? 'sale' : 'approval');
-    for (const txn of this.txns.values()) {
+    for (const txn of this.unsettled) {
       if (lane(txn.kind) !== lane(kind) || (txn.last && FINAL_STATES.has(txn.last.state))) continue;
       const now = this.compute(txn);
       if (!FINAL_STATES.has(now.state)) return now;
@@ -390,6 +399,7 @@ export class EcrService {
       return false;
     }
     this.txns.set(txn.ecrId, txn);
+    this.unsettled.add(txn);
     return true;
   }
 
@@ -541,12 +551,16 @@ export class EcrService {
     try {
       do {
         this.again = false;
-        for (const txn of this.txns.values()) {
+        for (const txn of [...this.unsettled]) {
           const before = txn.last;
-          if (settled(before)) continue;
+          if (before && settled(before)) {
+            this.unsettled.delete(txn);
+            continue;
+          }
           const now = this.derive(txn);
           if (now.state === 'aborted' && !txn.closed) this.close(txn, 'aborted', MSG.cancelledOnCounter);
           txn.last = now;
+          if (settled(now)) this.unsettled.delete(txn);
           if (!before || before.state !== now.state || before.updatedAt !== now.updatedAt) this.announce(now);
         }
       } while (this.again);

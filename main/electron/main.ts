@@ -150,7 +150,8 @@ async function start(): Promise<void> {
   const overrides = resolveOverrides({
     env: process.env,
     packaged: app.isPackaged,
-    exeDir: path.dirname(app.getPath('exe')),
+    // An AppImage runs from a temporary mount: the allow file sits next to the .AppImage itself.
+    exeDir: path.dirname(process.env.APPIMAGE || app.getPath('exe')),
   });
   try {
     services = await startAppServices({

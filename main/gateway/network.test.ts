@@ -3,8 +3,13 @@
  * established is a definite "not sent"; anything after it is unknown. A "00" earns paid only with the
  * fields the spec requires.
  */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPosLinkClient } from './client.js';
 import { classifyFetchError, nodeTransport, type Transport } from './transport.js';
@@ -120,6 +125,48 @@ describe('never left the machine → declined, not sent', () => {
       connectTimeoutMs: 200,
     });
     const result = await c.pay(pay);
+    expect(result).toMatchObject({ outcome: 'declined', notSent: true, cause: 'connect-timeout' });
+  });
+
+  it('https: a certificate refused in the handshake is not sent (no request byte goes before it)', async (ctx) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-'));
+    closers.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    const made = spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-keyout',
+      path.join(dir, 'key.pem'),
+      '-out',
+      path.join(dir, 'cert.pem'),
+    ]);
+    if (made.status !== 0) ctx.skip();
+    let requests = 0;
+    const server = https.createServer(
+      { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) },
+      (_req, res) => {
+        requests += 1;
+        res.end('{}');
+      },
+    );
+    server.on('tlsClientError', () => {});
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    const result = await client(url, { timeoutMs: 60_000 }).pay(pay);
+    expect(result).toMatchObject({ outcome: 'declined', notSent: true, cause: 'tls' });
+    expect(requests).toBe(0);
+  });
+
+  it('https: a handshake that never completes ends at the connect timeout, not sent', async () => {
+    const url = (await tcpServer((socket) => socket.resume())).replace('http:', 'https:');
+    const result = await client(url, { timeoutMs: 60_000, connectTimeoutMs: 300 }).pay(pay);
     expect(result).toMatchObject({ outcome: 'declined', notSent: true, cause: 'connect-timeout' });
   });
 

@@ -106,14 +106,15 @@ export const channelRules: Readonly<Record<string, ChannelRule>> = {
   'ecr.reject': mgr('pin'),
   'ecr.confirmProposal': op,
   'ecr.dismissProposal': op,
+  // the counter PC: kiosk state for the status bar; leaving kiosk mode takes the manager's PIN, also
+  // at the sign-in screen (the handler checks it, under the caller's counter)
+  'station.state': pub,
+  'station.exitKiosk': { role: 'public', managerFor: 'always: its inline pin' },
   // channels other parts add (declared ahead so they merge with a role)
   'gateway.status': op,
   'gateway.test': op,
   'sync.status': op,
   'journal.health': pub,
-  // the counter PC: its state is shown to all; leaving kiosk mode takes a manager's PIN
-  'station.state': op,
-  'station.exitKiosk': mgr('pin'),
 };
 
 export function ruleFor(channel: string): ChannelRule | undefined {

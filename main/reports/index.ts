@@ -6,5 +6,6 @@ export {
   journalSettlementSource,
   settlementReport,
   shiftReport,
+  shiftWindowOf,
 } from './journal-source.js';
 export * from './types.js';

@@ -2,7 +2,7 @@
  * The counter's settlement source: only the journal days a window touches (a past day's settlement reads
  * one day file, not the year), plus the whole history of a pre-auth completed in the window.
  */
-import { chinaDay, type JournalRecord } from '../journal/format.js';
+import { chinaDay, chinaDayStart, type JournalRecord } from '../journal/format.js';
 import { foldSale } from '../journal/records.js';
 import type { OrderView } from '../journal/views.js';
 import { buildReport, daysOf } from './build.js';
@@ -70,18 +70,53 @@ export function settlementReport(store: JournalReads, day: string, now: number =
   return buildReport(journalSettlementSource(store), { kind: 'settlement', day, now });
 }
 
-/** 交班: one operator (or all) from `since` (default: the start of `today`) until now. */
+/**
+ * An operator's shift from the journal: their last `shift.open` (today or yesterday, for a shift over
+ * midnight) until its `shift.close`, or until now while it is open. Undefined when they never signed in.
+ */
+export function shiftWindowOf(
+  records: readonly JournalRecord[],
+  operatorId: string,
+): { since: string; until?: string } | undefined {
+  let open: JournalRecord | undefined;
+  for (const r of records) {
+    if (r.t === 'shift.open' && r.d.operatorId === operatorId && (!open || r.s > open.s)) open = r;
+  }
+  if (!open) return undefined;
+  const opened = open;
+  const close = records.find((r) => r.t === 'shift.close' && r.k === opened.k && r.s > opened.s);
+  return close ? { since: opened.at, until: close.at } : { since: opened.at };
+}
+
+/**
+ * 交班: one operator (or all) from `since` until now. Without `since`, an operator's shift is the one the
+ * journal records (sign-in to sign-out, NOTES §8); failing that, the start of `today`.
+ */
 export function shiftReport(
   store: JournalReads,
   input: { operatorId?: string; since?: string },
   today: string,
   now: number = Date.now(),
 ): Report {
+  let since = input.since;
+  let until = now;
+  if (!since && input.operatorId) {
+    const yesterday = chinaDay(chinaDayStart(today) - 1);
+    const shift = shiftWindowOf(
+      [...store.recordsWrittenOn(yesterday), ...store.recordsWrittenOn(today)],
+      input.operatorId,
+    );
+    if (shift) {
+      since = shift.since;
+      if (shift.until) until = Date.parse(shift.until);
+    }
+  }
   return buildReport(journalSettlementSource(store), {
     kind: 'shift',
     day: today,
-    ...input,
-    until: now,
+    ...(input.operatorId ? { operatorId: input.operatorId } : {}),
+    ...(since ? { since } : {}),
+    until,
     now,
   });
 }

@@ -13,7 +13,7 @@ import { sampleContext } from '../printing/fixtures.js';
 import { reportSlip } from '../printing/receipts.js';
 import { buildReport, mergeReports } from './build.js';
 import { factsFromRecords, sourceFromFacts } from './facts.js';
-import { journalSettlementSource } from './journal-source.js';
+import { journalSettlementSource, shiftReport, shiftWindowOf } from './journal-source.js';
 import type { Report, ReportRequest, Totals } from './types.js';
 
 /** China time "2026-03-10 10:00" → ISO. */
@@ -21,6 +21,7 @@ const at = (day: string, hhmm: string) => new Date(`${day}T${hhmm}:00.000+08:00`
 const D1 = '2026-03-10';
 const D2 = '2026-03-11';
 const NOW = Date.parse(at(D2, '18:00'));
+const chinaDayOf = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
 
 let seq = 0;
 type Rec = Omit<JournalRecord, 's'>;
@@ -413,6 +414,50 @@ describe('report shape', () => {
     expect(report.totals).toEqual(t({ salesCount: 1, salesFen: 200 }));
     expect(report.operatorId).toBe('alice');
     expect(report.byOperator.map((o) => o.operatorId)).toEqual(['alice']);
+  });
+
+  it("an operator's shift is their sign-in to their sign-out, as the journal recorded it", () => {
+    const open = r(
+      'shift.open',
+      'shift-alice-1',
+      D2,
+      at(D2, '09:00'),
+      { operatorId: 'alice' },
+      { op: 'alice' },
+    );
+    const close = r(
+      'shift.close',
+      'shift-alice-1',
+      D2,
+      at(D2, '12:00'),
+      { operatorId: 'alice' },
+      { op: 'alice' },
+    );
+    const other = r('shift.open', 'shift-bob-1', D2, at(D2, '12:05'), { operatorId: 'bob' }, { op: 'bob' });
+    expect(shiftWindowOf([open, other], 'alice')).toEqual({ since: at(D2, '09:00') });
+    expect(shiftWindowOf([open, close, other], 'alice')).toEqual({
+      since: at(D2, '09:00'),
+      until: at(D2, '12:00'),
+    });
+    expect(shiftWindowOf([other], 'alice')).toBeUndefined();
+    const records = [
+      ...sale('A', D2, '08:00', 100, { op: 'alice' }),
+      open,
+      ...sale('B', D2, '10:00', 200, { op: 'alice' }),
+      close,
+      ...sale('D', D2, '12:30', 800, { op: 'alice' }),
+    ];
+    const byDay = (day: string) => records.filter((x) => chinaDayOf(x.at) === day);
+    const store = {
+      recordsWrittenOn: byDay,
+      recordsOfOrdersOn: (day: string) => records.filter((x) => x.od === day),
+      recordsOfKey: (k: string, od: string) => records.filter((x) => x.k === k && x.od === od),
+      openSet: () => [],
+    };
+    const report = shiftReport(store, { operatorId: 'alice' }, D2, NOW);
+    expect(report.totals).toEqual(t({ salesCount: 1, salesFen: 200 }));
+    expect(report.from).toBe(at(D2, '09:00'));
+    expect(report.to).toBe(at(D2, '12:00'));
   });
 
   it('chain totals are the sum of the counters, to the fen', () => {

@@ -57,14 +57,15 @@ export function prepareDataFolder(
 }
 
 /**
- * Best effort: a part that cannot be changed (a read-only journal mount) is left for its owner to
- * report (the journal's health says why no record can be written); only the folder itself must be writable.
+ * A part that cannot be changed because the file system is read-only (or full, or gone) stops the
+ * start like an unwritable folder: the journal lives there. Only a file we may not chmod (EPERM: not
+ * ours) is left as it is.
  */
 function tighten(target: string, depth: number, out: string[]): void {
   try {
     tightenOne(target, depth, out);
-  } catch {
-    // see above
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
   }
 }
 

@@ -393,6 +393,13 @@ export const en: Record<MessageKey, string> = {
   'settings.section.operators': 'Operators',
   'settings.section.receipt': 'Receipts',
   'settings.section.yima': 'Yima',
+  'settings.section.hq': 'Head office',
+  'settings.hq': 'Head-office sync',
+  'settings.hqHelp':
+    "This counter's journal uploads to head office by itself (later when offline; sales never wait). Head office issues the token.",
+  'settings.hqUrl': 'Head-office URL',
+  'settings.hqStoreId': 'Store id',
+  'settings.hqToken': 'Counter token',
   'settings.section.about': 'About',
   'manager.title': 'Manager unlock',
   'manager.hint': 'Changing settings needs the manager PIN (once, for this session of changes)',

@@ -28,12 +28,13 @@ import { optional } from '../optional';
 import { useCashier } from '../store';
 import { AuditTrail } from './SettingsAudit';
 import { Devices } from './SettingsDevices';
+import { EcrSettingsCard } from './SettingsEcr';
 import { Operators } from './SettingsOperators';
 import { StationCard } from './SettingsStation';
 
 const ENVIRONMENTS: GatewayEnvironment[] = ['demo', 'test', 'production', 'custom'];
 const AUTH_MODES: PublicSettings['authMode'][] = ['body-signature', 'access-token'];
-export const SETTINGS_SECTIONS = ['shop', 'devices', 'operators', 'receipt', 'yima', 'about'] as const;
+export const SETTINGS_SECTIONS = ['shop', 'devices', 'operators', 'receipt', 'yima', 'hq', 'about'] as const;
 type Section = (typeof SETTINGS_SECTIONS)[number];
 
 export function Settings() {
@@ -97,7 +98,13 @@ export function Settings() {
               <GatewayTestCard />
             </>,
           )}
-          {panel('devices', <Devices />)}
+          {panel(
+            'devices',
+            <>
+              <Devices />
+              <EcrSettingsCard />
+            </>,
+          )}
           {panel(
             'operators',
             <>
@@ -112,6 +119,7 @@ export function Settings() {
               <YimaForm settings={settings} />
             </>,
           )}
+          {panel('hq', <HqForm settings={settings} />)}
           {panel(
             'about',
             <>
@@ -541,6 +549,51 @@ function YimaForm({ settings }: { settings: PublicSettings }) {
         <SaveRow call={call} />
       </form>
       <SecretRow settings={settings} name="yimaKey" label={t('settings.yimaKey')} />
+    </>
+  );
+}
+
+/** 总部同步: where this counter's journal uploads (head office issues the token: npm run hq -- add-counter). */
+function HqForm({ settings }: { settings: PublicSettings }) {
+  const { t } = useT();
+  const call = useSettingsCall();
+  const [hq, patchHq] = useFollowingDraft(settings.hq);
+  return (
+    <>
+      <form
+        className="card"
+        aria-label={t('settings.hq')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void call.save((managerPin) =>
+            cashier.settings.update({
+              hq: { url: hq.url.trim(), storeId: hq.storeId.trim() },
+              ...(managerPin ? { managerPin } : {}),
+            }),
+          );
+        }}
+      >
+        <h2>{t('settings.hq')}</h2>
+        <p className="msg msg-muted">{t('settings.hqHelp')}</p>
+        <div className="field-row">
+          <TextField
+            id="hq-url"
+            label={t('settings.hqUrl')}
+            maxLength={512}
+            value={hq.url}
+            onChange={(url) => patchHq({ url })}
+          />
+          <TextField
+            id="hq-store"
+            label={t('settings.hqStoreId')}
+            maxLength={40}
+            value={hq.storeId}
+            onChange={(storeId) => patchHq({ storeId })}
+          />
+        </div>
+        <SaveRow call={call} />
+      </form>
+      <SecretRow settings={settings} name="hqToken" label={t('settings.hqToken')} />
     </>
   );
 }
