@@ -19,7 +19,7 @@ test.describe('settings', () => {
     const { page } = app;
     await page.keyboard.press('F5');
     await expect(page.getByTestId('nav-settings')).toHaveAttribute('aria-current', 'page');
-    for (const id of ['shop', 'devices', 'operators', 'receipt', 'yima', 'about']) {
+    for (const id of ['shop', 'devices', 'operators', 'receipt', 'yima', 'hq', 'about']) {
       await expect(page.getByTestId(`settings-tab-${id}`)).toBeVisible();
     }
     // Raised while main started, before this window listened: still shown here.
