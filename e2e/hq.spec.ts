@@ -45,13 +45,13 @@ test.beforeAll(async ({ browserName }, testInfo) => {
     expect(await uploader.drained(15_000)).toBe(true);
     await uploader.stop();
   }
-  // One order left unknown on the Beijing counter (the pay reply never came): unresolved chain-wide.
+  // One order left pending on the Beijing counter (the pay reply never came): unresolved chain-wide.
   const bj = counters[2] as Counter;
   bj.store.append({
     t: RECORD.payIntent,
     k: 'BJ002-A-UNKNOWN-0001',
     op: 'cashier',
-    st: 'unknown',
+    st: 'pending',
     un: true,
     d: {
       amountFen: 8_800,
@@ -107,7 +107,7 @@ test('head office: day totals, drill-down, sync state, unresolved, 对账', asyn
 
   await page.getByRole('button', { name: /未决订单/ }).click();
   await expect(page.getByTestId('unresolved')).toContainText('BJ002-A-UNKNOWN-0001');
-  await expect(page.getByTestId('unresolved')).toContainText('结果未知');
+  await expect(page.getByTestId('unresolved')).toContainText('处理中');
 
   await page.getByRole('button', { name: /对账/ }).click();
   const day = today();

@@ -76,7 +76,7 @@ async function tour(page: Page, lang: 'zh' | 'en', size: string): Promise<void> 
   await check(page, lang, 'settlement', size);
 
   await page.keyboard.press('F5');
-  for (const section of ['shop', 'devices', 'operators', 'receipt', 'yima', 'about']) {
+  for (const section of ['shop', 'devices', 'operators', 'receipt', 'yima', 'hq', 'about']) {
     await page.getByTestId(`settings-tab-${section}`).click();
     await expect(page.getByTestId(`settings-panel-${section}`)).toBeVisible();
     await check(page, lang, `settings-${section}`, size);

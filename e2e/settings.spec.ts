@@ -19,7 +19,7 @@ test.describe('settings', () => {
     const { page } = app;
     await page.keyboard.press('F5');
     await expect(page.getByTestId('nav-settings')).toHaveAttribute('aria-current', 'page');
-    for (const id of ['shop', 'devices', 'operators', 'receipt', 'yima', 'about']) {
+    for (const id of ['shop', 'devices', 'operators', 'receipt', 'yima', 'hq', 'about']) {
       await expect(page.getByTestId(`settings-tab-${id}`)).toBeVisible();
     }
     // Raised while main started, before this window listened: still shown here.
@@ -68,6 +68,11 @@ test.describe('settings', () => {
     });
     await page.locator('#set-merchantCode').fill('898310000000001');
     await page.locator('#set-terminalCode').fill('DEMO0001');
+
+    // 测试连接: a harmless signed query to the gateway (here the demo simulator) proves route and key.
+    await page.getByTestId('gateway-test-run').click();
+    await expect(page.getByTestId('gateway-test-result')).toHaveClass(/msg-ok/, { timeout: 20_000 });
+    await expect(page.getByTestId('sb-gateway')).toHaveAttribute('data-state', 'ok');
 
     // The AppKey is write-only: set / not set, never shown; the same session writes it.
     await page.locator('#secret-chinaumsAppKey').fill('0123456789abcdef0123456789abcdef');

@@ -33,6 +33,7 @@ const { values, positionals } = parseArgs({
     terminal: { type: 'string' },
     name: { type: 'string' },
     'no-web': { type: 'boolean' },
+    'access-token': { type: 'string' },
   },
 });
 const databaseUrl = values['database-url'] ?? process.env.HQ_DATABASE_URL?.trim() ?? undefined;
@@ -127,9 +128,17 @@ async function main(): Promise<void> {
   if (runningService())
     die(`数据目录已被另一个总部服务使用：${dataDir}`, `Another head-office service uses ${dataDir}`);
   const adminKey = randomBytes(24).toString('base64url');
+  const host = values.host ?? '127.0.0.1';
+  const loopback = host === '127.0.0.1' || host === 'localhost' || host === '::1';
+  // Reachable from other machines: the page and the API need a token (given, or one made now).
+  const accessToken =
+    values['access-token'] ??
+    process.env.HQ_ACCESS_TOKEN?.trim() ??
+    (loopback ? undefined : randomBytes(24).toString('base64url'));
   const service = await startHqService({
     ...(databaseUrl ? { databaseUrl } : { dataDir }),
-    host: values.host ?? '127.0.0.1',
+    host,
+    ...(accessToken ? { accessToken } : {}),
     port: Number(values.port ?? 8620),
     ...(web ? { webDir } : {}),
     adminKey,
@@ -142,6 +151,7 @@ async function main(): Promise<void> {
   console.log(
     `总部服务已启动 head office listening on ${service.url} (${databaseUrl ? 'PostgreSQL' : `PGlite in ${dataDir}`})`,
   );
+  if (accessToken) console.log(`打开 Open: ${service.url}/?token=${accessToken}`);
   const stop = async () => {
     fs.rmSync(serviceFile, { force: true });
     await service.stop();

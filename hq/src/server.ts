@@ -2,6 +2,7 @@
  * The head-office HTTP service (Fastify): the counters' sync API (bearer token per counter), the reports
  * and reconciliation API for head office, and the web page (hq/web, built into dist/hq-web).
  */
+import { timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -22,6 +23,11 @@ export interface HqServerOptions {
   rollupMinIntervalMs?: number;
   /** Lets the CLI register counters through a running service (PGlite is one process's database). */
   adminKey?: string;
+  /**
+   * When set, the page and the head-office API need it: `Authorization: Bearer …`, or the cookie that
+   * opening `/?token=…` once sets. The counters' sync API has its own tokens and is not affected.
+   */
+  accessToken?: string;
   logger?: boolean;
 }
 
@@ -64,6 +70,38 @@ export async function buildHqServer(options: HqServerOptions): Promise<FastifyIn
     if (comeBack) clearTimeout(comeBack);
     await rollupRunning;
   });
+
+  if (options.accessToken) {
+    const expected = Buffer.from(options.accessToken);
+    const matches = (given: string | undefined) => {
+      if (!given) return false;
+      const b = Buffer.from(given);
+      return b.length === expected.length && timingSafeEqual(b, expected);
+    };
+    app.addHook('onRequest', async (request, reply) => {
+      const url = request.url;
+      if (url.startsWith('/api/sync/') || url.startsWith('/api/admin/')) return;
+      const query = new URL(url, 'http://hq').searchParams.get('token') ?? undefined;
+      if ((url === '/' || url.startsWith('/?')) && matches(query)) {
+        reply.header(
+          'set-cookie',
+          `hq_access=${encodeURIComponent(options.accessToken as string)}; HttpOnly; SameSite=Strict; Path=/`,
+        );
+        return reply.redirect('/', 303);
+      }
+      const header = request.headers.authorization;
+      const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+      const cookie = /(?:^|;\s*)hq_access=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
+      if (matches(bearer) || matches(cookie ? decodeURIComponent(cookie) : undefined)) return;
+      return fail(
+        reply,
+        401,
+        'UNAUTHORIZED',
+        '请用总部服务打印的地址（含 token）打开',
+        'Open the address the service printed (with its token)',
+      );
+    });
+  }
 
   const counterOf = async (
     request: FastifyRequest,

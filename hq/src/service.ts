@@ -12,6 +12,7 @@ export interface HqServiceOptions {
   port?: number;
   webDir?: string;
   adminKey?: string;
+  accessToken?: string;
   rollupDelayMs?: number;
   rollupMinIntervalMs?: number;
 }
@@ -32,6 +33,7 @@ export async function startHqService(options: HqServiceOptions): Promise<HqServi
       db,
       ...(options.webDir ? { webDir: options.webDir } : {}),
       ...(options.adminKey ? { adminKey: options.adminKey } : {}),
+      ...(options.accessToken ? { accessToken: options.accessToken } : {}),
       ...(options.rollupDelayMs !== undefined ? { rollupDelayMs: options.rollupDelayMs } : {}),
       ...(options.rollupMinIntervalMs !== undefined
         ? { rollupMinIntervalMs: options.rollupMinIntervalMs }

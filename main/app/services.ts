@@ -116,7 +116,8 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
   const settingsNotices = createNoticeBoard();
   settingsNotices.onAdd((n) => events.emit('app.notice', { level: n.level, message: n.message, at: n.at }));
   const inForce = describeOverrides(overrides);
-  if (inForce.length > 0) {
+  // An installed app says so on screen; development runs, the harness and tests list them in app.info only.
+  if (inForce.length > 0 && overrides.allowedBy !== 'development') {
     const list = inForce.map((o) => `${o.name}=${o.value}`).join(', ');
     settingsNotices.add('overrides', 'warning', {
       zh: `环境变量覆盖生效中：${list}`,

@@ -104,6 +104,8 @@ interface Current {
   message?: Bilingual;
   declineCode?: string;
   paidFen?: number;
+  /** The answer is in hand but the journal could not take it (the order stays open for recovery). */
+  unjournaled?: boolean;
 }
 
 const TEXT = {
@@ -241,6 +243,9 @@ export class Engine {
 
   private cancel(): SaleState {
     if (this.current.phase === 'in-flight') throw new AppError('CONFLICT', TEXT.busy);
+    // An answer the journal could not take: the order is open in the journal and recovery settles it,
+    // so the screen may be cleared like a park (nothing on it can be lost).
+    if (this.current.phase === 'needs-attention' && this.current.unjournaled) return this.park();
     if (this.current.phase === 'needs-attention') throw new AppError('CONFLICT', TEXT.unresolved);
     this.current = { phase: 'idle' };
     return this.emitSale();
@@ -257,7 +262,9 @@ export class Engine {
     }
     const keys = new Set(this.blockingUnresolved().map((o) => o.view.merchantOrderId));
     if (this.current.merchantOrderId && this.current.phase !== 'idle') keys.add(this.current.merchantOrderId);
-    for (const key of keys) {
+    // While the journal cannot write, parking is only the screen's: the orders stay open for recovery.
+    const writable = this.book.writable().writable;
+    for (const key of writable ? keys : []) {
       const order = this.journal.order(key);
       if (!order || order.parked || !order.view.unresolved) continue;
       try {
@@ -344,6 +351,7 @@ export class Engine {
       message,
       ...(declineCode ? { declineCode } : {}),
       ...(order?.view.paidFen !== undefined && phase === 'paid' ? { paidFen: order.view.paidFen } : {}),
+      unjournaled: message === MSG.unjournaled,
     };
     this.emitSale();
   }

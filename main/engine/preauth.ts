@@ -160,7 +160,11 @@ export function createPreauthService(deps: PreauthDeps): PreauthService {
     const pick = (k: string) => (typeof body[k] === 'string' && body[k] !== '' ? { [k]: body[k] } : {});
     const outcome = result.outcome === 'ok' || result.outcome === 'declined' ? result.outcome : 'unknown';
     const detail = (result as { detail?: string }).detail;
+    // The cashier's words: a decline's meaning or the client's bilingual text (raw detail stays in errInfo).
+    const words = result as { meaning?: Bilingual; message?: Bilingual };
+    const message = outcome === 'ok' ? undefined : (words.meaning ?? words.message);
     return {
+      ...(message ? { message } : {}),
       op: o,
       outcome,
       ...(result.errCode ? { errCode: result.errCode } : {}),

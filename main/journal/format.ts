@@ -77,6 +77,17 @@ export function encodeChained(
   return { line: `${json}\t${checksum(json)}\n`, h, json, bare };
 }
 
+/**
+ * Whether a parsed record (as `readFrom` returns it, or as head office received it) carries the `h` its
+ * content and `prevH` give. Our own writes round-trip through JSON.parse / JSON.stringify unchanged (same
+ * member order, same escapes), so the record object is enough: no need for the original line.
+ */
+export function recordChains(prevH: string, record: JournalRecord<unknown>): boolean {
+  if (typeof record.h !== 'string') return false;
+  const { h, ...rest } = record;
+  return chainHash(prevH, JSON.stringify(rest)) === h;
+}
+
 const H_SUFFIX = /,"h":"([0-9a-f]{64})"\}$/;
 
 /**

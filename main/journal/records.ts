@@ -753,7 +753,8 @@ function nextYima(s: YimaCore, r: Meta & RecordDraft): YimaCore {
             }
           : {
               zh: `未收到有效应答，正在以同一流水号重发（第 ${d.attempt} 次）`,
-              en: `No valid answer (${d.problem ?? ''}); resending the same pos_seq (attempt ${d.attempt})`,
+              // Our own words for what went wrong; a network error's raw text stays in the journal and log.
+              en: `No valid answer (${yimaProblem(d.problem)}); resending the same pos_seq (attempt ${d.attempt})`,
             };
       return { ...base, status: d.attention ? 'needs-attention' : 'processing', message };
     }
@@ -766,6 +767,12 @@ function nextYima(s: YimaCore, r: Meta & RecordDraft): YimaCore {
     default:
       return violate(s, `${r.t} on a Yima refund`);
   }
+}
+
+/** A Yima attempt's problem as a cashier may read it: the client's words, never a raw network error. */
+function yimaProblem(problem: string | undefined): string {
+  if (!problem) return 'no reply';
+  return problem.startsWith('network:') ? 'network problem' : problem.slice(0, 80);
 }
 
 export function yimaFailed(resultId: string, comment: string): Bilingual {

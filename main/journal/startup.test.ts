@@ -1,6 +1,7 @@
 /**
- * What the cashier sees of the journal's state at start: the app's composition root on a real data
- * folder whose journal was tampered with, and one whose journal folder is a read-only mount.
+ * What the cashier sees of the journal's state: the app's composition root on a real data folder whose
+ * journal was tampered with, whose disk fills up while it runs, and whose journal folder is a read-only
+ * mount at start (one the data-folder check need not tighten; one it must tighten is its to refuse).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,7 +12,7 @@ import { startAppServices } from '../app/services.js';
 import type { PublicSettings } from '../settings/public.js';
 import { checksum } from './format.js';
 import { healthNotice, journalStartNotices } from './startup.js';
-import { JournalStore } from './store.js';
+import { type JournalHealth, JournalStore } from './store.js';
 
 const dirs: string[] = [];
 const mounts: string[] = [];
@@ -33,7 +34,7 @@ async function noticesAtStart(dir: string) {
     const health = await app.router.dispatch('journal.health', {});
     return {
       notices: settings.ok ? ((settings.data as PublicSettings).notices ?? []) : [],
-      health: health.ok ? health.data : undefined,
+      health: health.ok ? (health.data as JournalHealth) : undefined,
     };
   } finally {
     await app.stop();
@@ -60,7 +61,7 @@ describe('journal notices at start', () => {
     expect(notice).toMatchObject({ level: 'error' });
     expect(notice?.message.zh).toContain('记录被改动');
     expect(notice?.message.en).toContain('altered');
-    expect(notice?.message.en).toContain('2026-03-10.jsonl line 2');
+    expect(notice?.message.en).toContain('(2026-03-10.jsonl line 2:');
     expect(health).toEqual({ writable: true });
   }, 60_000);
 
@@ -129,20 +130,28 @@ describe('journal notices at start', () => {
   );
 
   it.skipIf(process.platform !== 'linux')(
-    'a read-only journal folder: the app starts, says why no record can be written, and names the folder',
+    'a read-only journal folder at start (already 0700, so the data-folder check passes): the app starts, says why no record can be written, and names the folder',
     async () => {
       const dir = dataDir();
       const journalDir = path.join(dir, 'journal');
       fs.mkdirSync(journalDir);
-      if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro', 'tmpfs', journalDir]).status !== 0) {
+      if (
+        spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro,mode=0700', 'tmpfs', journalDir]).status !== 0
+      ) {
         console.log('skipped: read-only journal folder at start (mount not permitted here)');
         return;
       }
       mounts.push(journalDir);
       const { notices, health } = await noticesAtStart(dir);
-      expect(health).toMatchObject({ writable: false, problem: { en: expect.stringContaining(journalDir) } });
+      expect(health).toMatchObject({
+        writable: false,
+        problem: {
+          zh: expect.stringContaining(`数据文件夹是只读的（${journalDir}）`),
+          en: expect.stringContaining(`the data folder is read-only (${journalDir})`),
+        },
+      });
       const notice = notices.find((n) => n.code === 'journal-unwritable');
-      expect(notice?.message.zh).toContain(`数据文件夹是只读的（${journalDir}）`);
+      expect(notice).toMatchObject({ level: 'error', message: health?.problem });
       expect(JSON.stringify(notices)).not.toContain('EROFS');
     },
     60_000,
@@ -177,9 +186,7 @@ describe('journalStartNotices', () => {
       { writable: true },
       '/d',
     );
-    expect(notice?.message.zh).toContain('3 处问题（记录被删除、顺序被调换）');
-    expect(notice?.message.en).toContain(
-      '3 problem(s) in the receipt journal (deleted, reordered), e.g. a.jsonl line 4',
-    );
+    expect(notice?.message.zh).toContain('3 处问题：记录被删除、顺序被调换（a.jsonl 第 4 行）');
+    expect(notice?.message.en).toContain('3 problem(s): deleted, reordered (a.jsonl line 4: deleted)');
   });
 });

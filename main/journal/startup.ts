@@ -36,8 +36,8 @@ export function journalStartNotices(report: OpenReport, health: JournalHealth, d
       code: 'journal-damaged',
       level: 'error',
       message: {
-        zh: `启动检查发现收银记录有 ${problems.length} 处问题（${kinds.map((k) => KIND[k].zh).join('、')}），例如 ${first.file} 第 ${first.line} 行。请经理在“设置 → 检查账本完整性”查看全部，并告知总部。`,
-        en: `The start-up check found ${problems.length} problem(s) in the receipt journal (${kinds.map((k) => KIND[k].en).join(', ')}), e.g. ${first.file} line ${first.line}: ${first.problem}. A manager can list them all under Settings → Verify the journal; tell head office.`,
+        zh: `账本检查发现 ${problems.length} 处问题：${kinds.map((k) => KIND[k].zh).join('、')}（${first.file} 第 ${first.line} 行）。请经理在“设置 → 检查账本完整性”查看全部，并告知总部。`,
+        en: `Journal check found ${problems.length} problem(s): ${kinds.map((k) => KIND[k].en).join(', ')} (${first.file} line ${first.line}: ${first.problem}). A manager can list them all under Settings → Verify the journal; tell head office.`,
       },
     });
   }

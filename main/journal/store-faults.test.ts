@@ -268,6 +268,24 @@ describe('preallocated room ahead of the records', () => {
     expect(wholeRecords(dir)).toEqual([1, 2, 3]);
   });
 
+  it('at midnight the finished day loses its zeros and gets its meta; the new day starts its own room', () => {
+    const dir = tempDir();
+    let clock = at;
+    const store = JournalStore.open({ dir, now: () => clock, preallocate: 64 * 1024 });
+    put(store, 1);
+    clock += 86_400_000;
+    put(store, 2);
+    const day1 = path.join(dir, '2026-03-10.jsonl');
+    expect(fs.statSync(day1).size).toBe(Buffer.byteLength(fileLines(dir).join('\n')));
+    expect(fs.statSync(path.join(dir, '2026-03-11.jsonl')).size).toBe(64 * 1024);
+    store.close();
+    clock += 86_400_000;
+    const reopened = JournalStore.open({ dir, now: () => clock });
+    expect(reopened.openReport).toMatchObject({ filesRead: 0, problems: [] });
+    expect(reopened.readFrom(1, 10).map((r) => r.d.n)).toEqual([1, 2]);
+    reopened.close();
+  });
+
   it('room refused by a full disk: the record is still written, growing the file', () => {
     const dir = tempDir();
     const { shim, fail } = faultyFs();

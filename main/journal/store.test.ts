@@ -1,8 +1,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chainHash, checksum, decodeLine, decodeSlice, encodeRecord, GENESIS, splitChain } from './format.js';
+import { VerifyReport } from '../ipc/channels/journal.js';
+import {
+  chainHash,
+  checksum,
+  decodeLine,
+  decodeSlice,
+  encodeRecord,
+  GENESIS,
+  recordChains,
+  splitChain,
+} from './format.js';
 import { JournalStore, type JournalStoreOptions } from './store.js';
 
 const dirs: string[] = [];
@@ -199,6 +210,8 @@ describe('verify finds tampering', () => {
     const report = store.verify();
     expect(report.damaged.map((p) => [p.file, p.kind, p.s])).toEqual([['2026-03-12.jsonl', 'deleted', 4]]);
     expect(report.perFile.map((f) => f.ok)).toEqual([true, false]);
+    // What goes over the wire is the whole report, per file and overall.
+    expect(VerifyReport.parse(report)).toEqual(report);
     store.close();
   });
 
@@ -344,5 +357,87 @@ describe('verifyAsync', () => {
     expect(sync.damaged.map((p) => p.kind)).toEqual(['deleted']);
     expect(await reopened.verifyAsync()).toEqual(sync);
     reopened.close();
+  });
+});
+
+describe('recordChains', () => {
+  it('checks the chain on parsed records (what head office receives), and catches a changed amount', () => {
+    const { c, open } = setup();
+    const store = open();
+    put(store, 1, { amountFen: 100, note: '退款 ✓ "quoted" \\ back' });
+    c.advance(86_400_000);
+    put(store, 2, { amountFen: 250 });
+    const records = store.readFrom(1, 10).map((r) => JSON.parse(JSON.stringify(r)) as typeof r);
+    let prev = GENESIS;
+    for (const r of records) {
+      expect(recordChains(prev, r)).toBe(true);
+      prev = r.h as string;
+    }
+    const forged = { ...records[0], d: { ...records[0]?.d, amountFen: 900 } } as (typeof records)[number];
+    expect(recordChains(GENESIS, forged)).toBe(false);
+    expect(recordChains(GENESIS, records[1] as (typeof records)[number])).toBe(false);
+    store.close();
+  });
+});
+
+describe('verify against random tampering (property)', () => {
+  /** A chained journal of `n` records across days, as lines per file (written once, reused). */
+  function journalLines(n: number): Map<string, string[]> {
+    const { c, open, dir } = setup();
+    const store = open();
+    for (let i = 1; i <= n; i += 1) {
+      if (i % 7 === 0) c.advance(86_400_000);
+      put(store, i, { amountFen: 100 + i });
+    }
+    store.close();
+    const files = new Map<string, string[]>();
+    for (const name of fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort()) {
+      files.set(name, lines(path.join(dir, name)));
+    }
+    return files;
+  }
+  const base = journalLines(20);
+  const all = [...base.entries()].flatMap(([file, list]) => list.map((line, i) => ({ file, i, line })));
+
+  it('no tampering: ok; any delete, swap or forged edit: not ok, with the kind that was done', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('none', 'delete', 'swap', 'edit'),
+        fc.nat({ max: all.length - 1 }),
+        fc.nat({ max: all.length - 2 }),
+        (op, a, b) => {
+          const files = new Map([...base.entries()].map(([k, v]) => [k, [...v]]));
+          const target = all[a] as (typeof all)[number];
+          const list = files.get(target.file) as string[];
+          if (op === 'delete') list.splice(target.i, 1);
+          if (op === 'edit') {
+            list[target.i] = forge(target.line, (json) =>
+              json.replace(/"amountFen":(\d+)/, '"amountFen":9$1'),
+            );
+          }
+          if (op === 'swap') {
+            // Two neighbours in the same file (a swap across files shows up as the same kinds).
+            if (list.length < 2) return;
+            const i = Math.min(b % list.length, list.length - 2);
+            [list[i], list[i + 1]] = [list[i + 1] as string, list[i] as string];
+          }
+          const dir = tempDir();
+          for (const [name, content] of files) writeLines(path.join(dir, name), content);
+          const store = JournalStore.open({ dir, now: () => Date.parse('2026-04-30T02:00:00Z'), probeMs: 0 });
+          const report = store.verify();
+          store.close();
+          const kinds = new Set(report.damaged.map((p) => p.kind));
+          if (op === 'none') expect(report.ok).toBe(true);
+          // The very last record cut off leaves nothing behind it to break: head office sees that one.
+          if (op === 'delete') expect(kinds).toEqual(new Set(a === all.length - 1 ? [] : ['deleted']));
+          if (op === 'edit') expect(kinds).toEqual(new Set(['altered']));
+          if (op === 'swap') expect(kinds).toEqual(new Set(['reordered']));
+        },
+      ),
+      { numRuns: 60, seed: 20261201 },
+    );
   });
 });

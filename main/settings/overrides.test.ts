@@ -36,8 +36,23 @@ describe('environment overrides', () => {
     expect(dataDirFrom(file, '/x')).toBe('/mnt/usb/cashier');
   });
 
-  it('a development run honours them', () => {
+  it('a development run honours them (listed in app.info, no notice)', async () => {
     expect(resolveOverrides({ env, packaged: false }).active).toEqual(env);
+    const app = await startAppServices({
+      transport: 'web',
+      dataDir: path.join(dir, 'dev'),
+      version: 't',
+      overrides: resolveOverrides({ env: { CASHIER_DATA_DIR: path.join(dir, 'dev') }, packaged: false }),
+    });
+    try {
+      const info = (await app.router.dispatch('app.info', {})) as { ok: true; data: AppInfo };
+      expect(info.data.overrides?.map((o) => o.name)).toEqual(['CASHIER_DATA_DIR']);
+      expect(JSON.stringify(await app.router.dispatch('settings.get', {}))).not.toContain(
+        'overrides in force',
+      );
+    } finally {
+      await app.stop();
+    }
   });
 
   it('one in force is shown: app.info lists it and a notice says so', async () => {

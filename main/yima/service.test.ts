@@ -353,6 +353,14 @@ describe('Yima refund over loopback HTTP', () => {
     const first = makeService(deadUrl, journal, { inlineWaitMs: 100, retryDelaysMs: [10_000] });
     const pending = await first.refund({ orgPosSeq: ORG, amountFen: 1_998, pin: PIN });
     expect(pending.status).toBe('processing');
+    // The raw network error stays in the journal, never in what the cashier reads.
+    expect(pending.message?.en).toContain('network problem');
+    expect(`${pending.message?.zh} ${pending.message?.en}`).not.toMatch(
+      /fetch failed|ECONNREFUSED|TypeError/,
+    );
+    expect(yimaRecords(journal).find((r) => r.type === 'yima.reply')?.data.problem).toMatch(
+      /ECONNREFUSED|fetch failed/,
+    );
     await first.stop();
 
     const { sim, url } = await startSim();

@@ -39,6 +39,8 @@ export function App() {
   const info = useCashier((s) => s.info);
   const environment = useCashier((s) => s.settings?.environment ?? s.info?.environment);
   const signInOpen = useCashier((s) => s.signInOpen);
+  // Nobody signed in: the screens wait behind the sign-in screen, so their tabs do too.
+  const locked = useCashier((s) => s.signInOpen && s.signInRequired);
 
   useEffect(() => {
     void startStore().then(() => {
@@ -73,6 +75,7 @@ export function App() {
               type="button"
               className={s === screen ? 'tab tab-active' : 'tab'}
               aria-current={s === screen ? 'page' : undefined}
+              disabled={locked}
               aria-keyshortcuts={`F${i + 1} Alt+${i + 1}`}
               data-testid={`nav-${s}`}
               onClick={() => setScreen(s)}

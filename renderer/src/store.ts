@@ -275,6 +275,13 @@ export async function loadOperatorState(): Promise<void> {
   if (printer.ok) store.setState({ printer: printer.data });
   await store.getState().refreshUnresolved();
   void loadOperators();
+  // The gateway and head-office lights (operator calls): their events keep them current from here.
+  void optional
+    .gatewayStatus()?.({})
+    .then((r) => r.ok && store.setState({ gateway: r.data }));
+  void optional
+    .syncStatus()?.({})
+    .then((r) => r.ok && store.setState({ sync: r.data }));
 }
 
 let started = false;
@@ -333,12 +340,7 @@ export async function startStore(): Promise<void> {
   void loadOperators();
   onOptional<GatewayStatus>('gateway.status', (g) => store.setState({ gateway: g }));
   onOptional<SyncStatus>('sync.status', (x) => store.setState({ sync: x }));
-  void optional
-    .gatewayStatus()?.({})
-    .then((r) => r.ok && store.setState({ gateway: r.data }));
-  void optional
-    .syncStatus()?.({})
-    .then((r) => r.ok && store.setState({ sync: r.data }));
+
   const [info, settings] = await Promise.all([cashier.app.info({}), cashier.settings.get({})]);
   if (info.ok) store.setState({ info: info.data });
   if (settings.ok) {

@@ -301,7 +301,10 @@ export class OrderBook {
 
   private async pass(): Promise<void> {
     await Promise.resolve();
-    for (const entry of this.journal.store.openSet()) {
+    // Every answer must be journaled: while the journal cannot write, no call is made (the pass that
+    // runs when it can again picks everything up).
+    const entries = this.writable().writable ? this.journal.store.openSet() : [];
+    for (const entry of entries) {
       if (this.stopped) break;
       if (this.busy.has(entry.k)) continue;
       await this.recoverOne(entry.k, entry.od);

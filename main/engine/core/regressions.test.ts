@@ -215,6 +215,8 @@ describe('a journal that cannot write', () => {
     expect(state.phase).toBe('needs-attention');
     expect(state.message?.zh).toContain('无法写入');
     expect(kit.journal.order(id)?.view).toMatchObject({ status: 'pending', unresolved: true });
+    // Nothing on the screen can be lost (the order is open in the journal): reset clears it like park.
+    expect(kit.engine.sale.reset().phase).toBe('idle');
     expect(() => kit.engine.sale.park()).not.toThrow();
     expect(kit.engine.sale.current().phase).toBe('idle');
     expect(() => kit.engine.sale.begin({ amountFen: 100 })).toThrow(

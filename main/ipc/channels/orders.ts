@@ -55,14 +55,6 @@ export const ordersCalls = {
     input: z.object({ day: Day, format: z.enum(['csv', 'json']) }).strict(),
     output: z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() }),
   },
-  'journal.verify': {
-    input: z.object({}).strict(),
-    output: z.object({
-      files: z.number().int(),
-      records: z.number().int(),
-      damaged: z.array(z.object({ file: z.string(), line: z.number().int(), problem: z.string() })),
-    }),
-  },
 };
 
 export const ordersEvents = {

@@ -262,7 +262,7 @@ export const en: Record<MessageKey, string> = {
   'report.totals': 'Totals',
   'report.byChannel': 'By channel',
   'report.byOperator': 'By operator',
-  'report.byHour': 'Sales by hour',
+  'report.byHour': 'Sales by hour (before voids and refunds)',
   'report.sales': 'Sales',
   'report.voids': 'Voids',
   'report.refunds': 'Refunds',

@@ -19,6 +19,13 @@ export const LATIN_ALLOWED_IN_ZH = new Set([
   'USB',
   'HID',
   'TCP',
+  // The ECR link to the shop's host POS, as its vendor's paperwork names it.
+  'ECR',
+  'HTTP',
+  'HTTPS',
+  'API',
+  'TLS',
+  'LAN',
   'CSV',
   'JSON',
   'XML',

@@ -259,7 +259,7 @@ export const zh = {
   'report.totals': '合计',
   'report.byChannel': '按渠道',
   'report.byOperator': '按操作员',
-  'report.byHour': '每小时销售额',
+  'report.byHour': '每小时收款（未扣除撤销与退款）',
   'report.sales': '收款',
   'report.voids': '撤销',
   'report.refunds': '退款',

@@ -293,6 +293,8 @@ function OrderPanel({
       () => cashier.orders.void({ merchantOrderId: o.merchantOrderId, pin, reason: reason || undefined }),
       () => undefined,
     );
+    // The PIN never stays in its field, accepted or not.
+    setPin('');
     if (r) {
       setDetail(r);
       setMode('none');
@@ -315,6 +317,8 @@ function OrderPanel({
         }),
       () => undefined,
     );
+    // The PIN never stays in its field, accepted or not.
+    setPin('');
     if (r) {
       setDetail(r);
       setMode('none');

@@ -248,14 +248,18 @@ function PreauthPanel({ p, onChanged }: { p: PreauthView; onChanged: (v: Preauth
       done,
     );
   };
-  const voidIt = (quick: boolean) =>
+  const voidIt = (quick: boolean) => {
+    const typed = pin;
+    // The PIN never stays in its field, accepted or not.
+    setPin('');
     void action.run(
-      () => (quick ? cashier.preauth.quickVoid({ id: p.id, pin }) : cashier.preauth.void({ id: p.id, pin })),
-      (v) => {
-        setPin('');
-        return done(v);
-      },
+      () =>
+        quick
+          ? cashier.preauth.quickVoid({ id: p.id, pin: typed })
+          : cashier.preauth.void({ id: p.id, pin: typed }),
+      done,
     );
+  };
 
   const print = async () => {
     const r = await action.run(

@@ -9,6 +9,7 @@ import { cashier } from '../cashier';
 import { ErrorText, useAction } from '../components/common';
 import { PinField } from '../components/PinField';
 import { useT } from '../i18n';
+import { useManager } from '../manager';
 
 const L = {
   title: { zh: '审计记录', en: 'Audit trail' },
@@ -31,6 +32,7 @@ export function AuditTrail() {
   const [pin, setPin] = useState('');
   const [entries, setEntries] = useState<AuditEntry[] | undefined>();
   const action = useAction();
+  const manager = useManager();
 
   const show = async (e: FormEvent) => {
     e.preventDefault();
@@ -47,7 +49,8 @@ export function AuditTrail() {
     <section className="card" aria-label={bi(L.title)}>
       <h2>{bi(L.title)}</h2>
       <form className="field-row" onSubmit={show}>
-        <PinField id="audit-pin" value={pin} onChange={setPin} />
+        {/* The session of changes (manager bar) already elevated: no second PIN prompt. */}
+        {!manager && <PinField id="audit-pin" value={pin} onChange={setPin} />}
         <button type="submit" disabled={action.busy}>
           {bi(L.show)}
         </button>
