@@ -130,6 +130,20 @@ export function buildReport(source: SettlementSource, request: ReportRequest): R
     to: new Date(window.toMs).toISOString(),
     ...(request.operatorId ? { operatorId: request.operatorId } : {}),
     totals,
+    ...breakdowns(byChannel, byPayMode, byOperator),
+    byHour,
+    unresolved,
+    generatedAt: new Date(now).toISOString(),
+  };
+}
+
+/** The per-channel, per-pay-mode and per-operator rows of a report, in their fixed order. */
+function breakdowns(
+  byChannel: Map<ReportChannel, Totals>,
+  byPayMode: Map<string, Totals>,
+  byOperator: Map<string, Totals>,
+): Pick<Report, 'byChannel' | 'byPayMode' | 'byOperator'> {
+  return {
     byChannel: [...byChannel.entries()]
       .sort(([a], [b]) => channelRank(a) - channelRank(b))
       .map(([channel, t]) => ({ channel, totals: t })),
@@ -139,9 +153,6 @@ export function buildReport(source: SettlementSource, request: ReportRequest): R
     byOperator: [...byOperator.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([operatorId, t]) => ({ operatorId, totals: t })),
-    byHour,
-    unresolved,
-    generatedAt: new Date(now).toISOString(),
   };
 }
 
@@ -186,15 +197,7 @@ export function mergeReports(reports: readonly Report[]): Report {
     to: reports.map((r) => r.to).reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a)),
     ...(only ? { operatorId: only } : {}),
     totals,
-    byChannel: [...byChannel.entries()]
-      .sort(([a], [b]) => channelRank(a) - channelRank(b))
-      .map(([channel, t]) => ({ channel, totals: t })),
-    byPayMode: [...byPayMode.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([payMode, t]) => ({ payMode, totals: t })),
-    byOperator: [...byOperator.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([operatorId, t]) => ({ operatorId, totals: t })),
+    ...breakdowns(byChannel, byPayMode, byOperator),
     byHour,
     unresolved,
     generatedAt: reports.map((r) => r.generatedAt).reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a)),
