@@ -62,6 +62,10 @@ export interface ScanRouterOptions {
 }
 
 const NOT_BEGUN: Bilingual = { zh: '未能按输入的金额收款', en: 'Could not charge the typed amount' };
+const BUSY: Bilingual = {
+  zh: '上一个付款码正在处理，重复扫码已忽略',
+  en: 'A payment code is already being processed: this scan was ignored',
+};
 
 function bilingualOf(error: unknown, fallback: Bilingual): Bilingual {
   const b = (error as { bilingual?: unknown } | null)?.bilingual as Bilingual | undefined;
@@ -174,12 +178,7 @@ export class ScanRouter {
         en: 'No sale is waiting for a payment code: not sent',
       });
     }
-    if (this.accepting) {
-      return this.drop(base, {
-        zh: '上一个付款码正在处理，重复扫码已忽略',
-        en: 'A payment code is already being processed: this scan was ignored',
-      });
-    }
+    if (this.accepting) return this.drop(base, BUSY);
     const check = checkPayCode(code);
     if (!check.ok) return this.drop(base, check.message);
 
@@ -187,19 +186,7 @@ export class ScanRouter {
     // Handed over in the background: the engine's pay may take a minute (customer typing a wallet
     // password), and the scan.submit answer must not wait for it. Until the engine has settled this
     // code, any other scan is dropped (see `accepting` above).
-    this.accepting = true;
-    this.pending = sale
-      .acceptCode(check.code, scan.source, scan.deviceId)
-      .catch((error: unknown) => {
-        this.options.log?.warn('sale refused a scanned code', {
-          codeMasked: base.codeMasked,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        this.options.onSaleError?.(error);
-      })
-      .finally(() => {
-        this.accepting = false;
-      });
+    this.handOver(sale.acceptCode(check.code, scan.source, scan.deviceId), 'sale', base.codeMasked);
     return received;
   }
 
@@ -215,23 +202,23 @@ export class ScanRouter {
         en: 'Enter the pre-auth amount first, then scan the payment code',
       });
     }
-    if (this.accepting) {
-      return this.drop(base, {
-        zh: '上一个付款码正在处理，重复扫码已忽略',
-        en: 'A payment code is already being processed: this scan was ignored',
-      });
-    }
+    if (this.accepting) return this.drop(base, BUSY);
     const check = checkPayCode(code);
     if (!check.ok) return this.drop(base, check.message);
     this.draftAmountFen = undefined;
     const received = this.emit({ ...base, routedTo: 'preauth', channel: check.channel, amountFen });
+    this.handOver(preauth.start({ amountFen, code: check.code }), 'pre-auth', base.codeMasked);
+    return received;
+  }
+
+  /** Marks a code as being settled until `work` ends; a refusal is logged and reported, never thrown. */
+  private handOver(work: Promise<unknown>, to: 'sale' | 'pre-auth', codeMasked: string): void {
     this.accepting = true;
-    this.pending = preauth
-      .start({ amountFen, code: check.code })
+    this.pending = work
       .then(() => undefined)
       .catch((error: unknown) => {
-        this.options.log?.warn('pre-auth refused a scanned code', {
-          codeMasked: base.codeMasked,
+        this.options.log?.warn(`${to} refused a scanned code`, {
+          codeMasked,
           error: error instanceof Error ? error.message : String(error),
         });
         this.options.onSaleError?.(error);
@@ -239,7 +226,6 @@ export class ScanRouter {
       .finally(() => {
         this.accepting = false;
       });
-    return received;
   }
 
   /** Resolves once the code last handed to the sale has been settled by the engine. */
