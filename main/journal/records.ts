@@ -8,6 +8,7 @@
  * the recovery rules built on these states in docs/engine.md.
  */
 
+import type { OrderState as GatewayOrderState } from '../gateway/types.js';
 import type { Bilingual } from '../shared/errors.js';
 import { formatFen } from '../shared/money.js';
 import type { PayChannel } from '../shared/paycode.js';
@@ -89,16 +90,8 @@ export type PayReplyData = Omit<ReplyFields, 'outcome'> & {
   cause?: string;
 };
 
-/** What a v2 query said, as the engine read it (gateway/codes.ts interpretQuery). */
-export type QueryState =
-  | 'paid'
-  | 'failed'
-  | 'voided'
-  | 'refunded'
-  | 'reversed'
-  | 'pending'
-  | 'not-found'
-  | 'unknown';
+/** What a v2 query said, as the engine read it (gateway/codes.ts interpretQuery): the gateway's own states. */
+export type QueryState = GatewayOrderState;
 
 export type QueryReplyData = Omit<ReplyFields, 'outcome'> & {
   outcome: Outcome;
