@@ -112,16 +112,9 @@ export function decodeLine(line: string): DecodeResult {
   if (tab < 0) return { ok: false, problem: 'no checksum' };
   const json = line.slice(0, tab);
   const sum = line.slice(tab + 1);
-  if (!/^[0-9a-f]{8}$/.test(sum)) return { ok: false, problem: 'malformed checksum' };
+  if (!HEX8.test(sum)) return { ok: false, problem: 'malformed checksum' };
   if (checksum(json) !== sum) return { ok: false, problem: 'checksum mismatch' };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return { ok: false, problem: 'not JSON' };
-  }
-  if (!isRecord(parsed)) return { ok: false, problem: 'not a journal record' };
-  return { ok: true, record: parsed, json };
+  return parseRecord(json);
 }
 
 /**
@@ -138,7 +131,11 @@ export function decodeSlice(buf: Buffer, start: number, end: number): DecodeResu
   if (crc32(buf.subarray(start, tab)) !== Number.parseInt(sum, 16)) {
     return { ok: false, problem: 'checksum mismatch' };
   }
-  const json = buf.toString('utf8', start, tab);
+  return parseRecord(buf.toString('utf8', start, tab));
+}
+
+/** The JSON text of a line whose checksum matched, as a journal record. */
+function parseRecord(json: string): DecodeResult {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
