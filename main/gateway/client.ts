@@ -338,17 +338,7 @@ export function createPosLinkClient(options: PosLinkClientOptions): PosLinkClien
           if (!(error instanceof TokenUnavailable)) throw error;
           // No token, no request: the call itself provably never left.
           log.warn('access token unavailable', { ...context, detail: error.message });
-          const message = tokenMessage(error.cause);
-          return {
-            outcome: 'declined',
-            notSent: true,
-            cause: error.cause,
-            errCode: '',
-            errInfo: '',
-            meaning: message,
-            message,
-            detail: error.message,
-          };
+          return notSentResult(error.cause, tokenMessage(error.cause), error.message);
         }
         authorization = `OPEN-ACCESS-TOKEN AccessToken=${value}`;
       } else {
@@ -413,17 +403,7 @@ export function createPosLinkClient(options: PosLinkClientOptions): PosLinkClien
     } catch (error) {
       const failure = error instanceof TransportError ? error : new TransportError(String(error), 'network');
       if (failure.kind === 'not-sent' && failure.notSent) {
-        const message = notSentMessage(spec.kind);
-        return {
-          outcome: 'declined',
-          notSent: true,
-          cause: failure.notSent,
-          errCode: '',
-          errInfo: '',
-          meaning: message,
-          message,
-          detail: failure.message,
-        };
+        return notSentResult(failure.notSent, notSentMessage(spec.kind), failure.message);
       }
       const cause: UnknownCause = failure.kind === 'timeout' ? 'timeout' : 'network';
       return { outcome: 'unknown', cause, message: unknownMessage(cause), detail: failure.message };
@@ -533,6 +513,20 @@ class TokenUnavailable extends Error {
     super(detail);
     this.name = 'TokenUnavailable';
   }
+}
+
+/** The request provably never left: declined, nothing happened at the gateway. */
+function notSentResult<T>(cause: NotSentCause, message: Bilingual, detail: string): CallResult<T> {
+  return {
+    outcome: 'declined',
+    notSent: true,
+    cause,
+    errCode: '',
+    errInfo: '',
+    meaning: message,
+    message,
+    detail,
+  };
 }
 
 function tokenMessage(cause: NotSentCause): Bilingual {
