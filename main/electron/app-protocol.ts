@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { mimeOf } from '../shared/mime.js';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'cashier';
@@ -26,20 +27,6 @@ export const APP_CSP = [
   "frame-ancestors 'none'",
   "object-src 'none'",
 ].join('; ');
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wav': 'audio/wav',
-  '.mp3': 'audio/mpeg',
-  '.json': 'application/json',
-};
 
 /** The file an app:// URL names inside `root`, or undefined (another host, `..`, a source map, junk). */
 export function fileForAppUrl(url: string, root: string): string | undefined {
@@ -79,7 +66,7 @@ export function createAppProtocolHandler(root: string): (request: Request) => Pr
       const body = await fs.readFile(file);
       return new Response(body, {
         status: 200,
-        headers: headers(MIME[path.extname(file)] ?? 'application/octet-stream'),
+        headers: headers(mimeOf(path.extname(file))),
       });
     } catch {
       return new Response('not found', { status: 404, headers: headers('text/plain') });

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { EventHub, Router } from '../ipc/router.js';
+import { mimeOf } from '../shared/mime.js';
 
 export interface WebHarnessOptions {
   router: Router;
@@ -28,19 +29,6 @@ export interface WebHarness {
   readonly port: number;
   close(): Promise<void>;
 }
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wav': 'audio/wav',
-  '.mp3': 'audio/mpeg',
-  '.json': 'application/json',
-};
 
 const BRIDGE_PATH = '/__cashier/bridge.js';
 /** A call larger than this is answered with an error without being parsed. */
@@ -197,7 +185,7 @@ async function serveStatic(
 ): Promise<{ status: number; type: string; body: Buffer | string }> {
   const pathname = decodeURIComponent(new URL(rawUrl, 'http://x').pathname);
   if (pathname === BRIDGE_PATH) {
-    return { status: 200, type: MIME['.js']!, body: await readFile(bridgeFile) };
+    return { status: 200, type: mimeOf('.js'), body: await readFile(bridgeFile) };
   }
   const relative = pathname === '/' ? 'index.html' : pathname.slice(1);
   const file = path.resolve(root, relative);
@@ -209,9 +197,9 @@ async function serveStatic(
       const html = body
         .toString('utf8')
         .replace('<head>', `<head>\n    <script src="${BRIDGE_PATH}"></script>`);
-      return { status: 200, type: MIME['.html']!, body: html };
+      return { status: 200, type: mimeOf('.html'), body: html };
     }
-    return { status: 200, type: MIME[path.extname(file)] ?? 'application/octet-stream', body };
+    return { status: 200, type: mimeOf(path.extname(file)), body };
   } catch {
     return { status: 404, type: 'text/plain', body: 'not found' };
   }
