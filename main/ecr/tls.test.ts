@@ -2,12 +2,12 @@
  * The API on the LAN: refused without TLS; with a certificate it answers over HTTPS only, and the
  * bearer token is still required.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { selfSignedCert } from '../shared/testing/tls.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
 import { type EcrApp, MANAGER_PIN, startEcrApp, TEST_TOKEN } from './testing/app.js';
 import type { EcrStatus } from './types.js';
@@ -22,30 +22,7 @@ beforeAll(async () => {
   process.env.CASHIER_ECR_LAN_HOST = '127.0.0.1';
   sim = await startSimulator();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-ecr-tls-'));
-  const key = path.join(dir, 'key.pem');
-  const crt = path.join(dir, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      crt,
-    ],
-    { stdio: 'ignore' },
-  );
-  cert = fs.readFileSync(crt, 'utf8');
+  cert = fs.readFileSync(selfSignedCert(dir).certFile, 'utf8');
   ecr = await startEcrApp({ dataDir: path.join(dir, 'data'), gatewayUrl: sim.url });
 });
 afterAll(async () => {

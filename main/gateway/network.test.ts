@@ -3,7 +3,6 @@
  * established is a definite "not sent"; anything after it is unknown. A "00" earns paid only with the
  * fields the spec requires.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -11,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type CertFiles, selfSignedCert } from '../shared/testing/tls.js';
 import { createPosLinkClient } from './client.js';
 import { classifyFetchError, nodeTransport, type Transport } from './transport.js';
 import type { CallResult, PosLinkClientOptions } from './types.js';
@@ -131,25 +131,15 @@ describe('never left the machine → declined, not sent', () => {
   it('https: a certificate refused in the handshake is not sent (no request byte goes before it)', async (ctx) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-'));
     closers.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
-    const made = spawnSync('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-keyout',
-      path.join(dir, 'key.pem'),
-      '-out',
-      path.join(dir, 'cert.pem'),
-    ]);
-    if (made.status !== 0) ctx.skip();
+    let files: CertFiles;
+    try {
+      files = selfSignedCert(dir);
+    } catch {
+      return ctx.skip();
+    }
     let requests = 0;
     const server = https.createServer(
-      { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) },
+      { key: fs.readFileSync(files.keyFile), cert: fs.readFileSync(files.certFile) },
       (_req, res) => {
         requests += 1;
         res.end('{}');
