@@ -1,29 +1,21 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RECORD } from '../journal/records.js';
 import { settlementReport } from '../reports/journal-source.js';
-import { type Simulator, startSimulator } from '../simulator/server.js';
-import { compare, type Kit, makeKit } from './testkit.js';
+import type { Simulator } from '../simulator/server.js';
+import { closeSimKit, compare, type Kit, makeKit, openSimKit, wechatCode } from './testkit.js';
 
 let sim: Simulator;
 let dir: string;
 let kit: Kit;
 
 beforeEach(async () => {
-  sim = await startSimulator({ passwordDelayMs: 250 });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-test-'));
-  kit = makeKit({ dataDir: dir, gatewayUrl: sim.url });
+  ({ sim, dir, kit } = await openSimKit('engine-test-'));
 });
-afterEach(async () => {
-  await kit.close();
-  await sim.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => closeSimKit({ sim, dir, kit }));
 
-/** A WeChat-shaped code (18 digits, starts 13) ending in `last4`. */
-const code = (last4 = '1234') => `13456789012345${last4}`;
+const code = wechatCode;
 
 async function pay(amountFen: number, last4 = '1234') {
   kit.engine.sale.begin({ amountFen });

@@ -2,13 +2,40 @@
  * Test wiring shared by the engine tests and the crash runner: a journal in a folder, the real POS通
  * client against a simulator URL, in-memory settings and operators, an event recorder.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createPosLinkClient } from '../gateway/client.js';
 import type { PosLinkClient } from '../gateway/types.js';
 import { EventHub } from '../ipc/router.js';
 import { Journal, type JournalOptions } from '../journal/journal.js';
 import { createMemoryOperators, createMemorySettings } from '../settings/memory.js';
 import type { OperatorService, Settings, SettingsService } from '../settings/types.js';
+import { type Simulator, startSimulator } from '../simulator/server.js';
 import { Engine, type EngineDeps } from './engine.js';
+
+/** A WeChat-shaped code (18 digits, starts 13) ending in `last4`. */
+export const wechatCode = (last4 = '1234') => `13456789012345${last4}`;
+
+/** A simulator (wallet passwords take 250 ms), a fresh data folder in the temp dir, and a kit on both. */
+export interface SimKit {
+  sim: Simulator;
+  dir: string;
+  kit: Kit;
+}
+
+export async function openSimKit(dirPrefix: string): Promise<SimKit> {
+  const sim = await startSimulator({ passwordDelayMs: 250 });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), dirPrefix));
+  return { sim, dir, kit: makeKit({ dataDir: dir, gatewayUrl: sim.url }) };
+}
+
+/** Closes the kit (the one in use now, which a test may have replaced), the simulator, and removes the folder. */
+export async function closeSimKit({ sim, dir, kit }: SimKit): Promise<void> {
+  await kit.close();
+  await sim.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
 
 export interface Kit {
   engine: Engine;
