@@ -9,17 +9,7 @@
  * failure, is back in the socket) but the client never sees it.
  */
 import { defaultSettings } from '../settings/defaults.js';
-import { createYimaService } from '../yima/service.js';
-import { createPreauthService } from './preauth.js';
-import { type Kit, makeKit } from './testkit.js';
-
-const kitDeps = (kit: Kit) => ({
-  engine: kit.engine,
-  gateway: kit.gateway,
-  settings: kit.settings,
-  operators: kit.operators,
-  events: kit.hub,
-});
+import { kitPreauth, kitYima, makeKit } from './testkit.js';
 
 const crashAt = process.env.CASHIER_CRASH_AT ?? '';
 const die = (name: string) => {
@@ -55,10 +45,7 @@ async function main(): Promise<void> {
   });
   if (process.env.CRASH_PREAUTH === '1') {
     // A pre-auth, then its completion (the pre-auth crash points are armed for the follow-up).
-    const preauth = createPreauthService({
-      ...kitDeps(kit),
-      dataDir: process.env.CASHIER_DATA_DIR as string,
-    });
+    const preauth = kitPreauth(kit, process.env.CASHIER_DATA_DIR as string);
     const started = await preauth.start({ amountFen: 5000, code: '134567890123451234' });
     await preauth.complete({ id: started.id, amountFen: 4000 });
     process.stdout.write('{}\n');
@@ -66,14 +53,7 @@ async function main(): Promise<void> {
     return;
   }
   if (process.env.CRASH_YIMA_URL) {
-    const yima = createYimaService({
-      settings: kit.settings,
-      operators: kit.operators,
-      book: kit.engine.book,
-      timeoutMs: 400,
-      retryDelaysMs: [30],
-      crashPoint: die,
-    });
+    const yima = kitYima(kit, die);
     await yima.refund({ orgPosSeq: 'AP2026120100000001', amountFen: 1234, pin: '123456' });
     process.stdout.write('{}\n');
     await yima.stop();

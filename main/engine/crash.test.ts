@@ -12,10 +12,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_YIMA_KEY, defaultSettings } from '../settings/defaults.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
-import { createYimaService } from '../yima/service.js';
 import { createYimaSimulator } from '../yima/simulator.js';
-import { createPreauthService } from './preauth.js';
-import { compare, makeKit } from './testkit.js';
+import { compare, kitPreauth, kitYima, makeKit } from './testkit.js';
 
 const runner = path.join(import.meta.dirname, 'crash-runner.ts');
 
@@ -188,14 +186,7 @@ describe('kill -9 around a pre-auth completion and a Yima refund, restart, recov
         });
         expect(exit.signal).toBe('SIGKILL');
         const kit = makeKit({ dataDir: dir, gatewayUrl: sim.url, settings: { terminalCode: terminal } });
-        createPreauthService({
-          engine: kit.engine,
-          gateway: kit.gateway,
-          settings: kit.settings,
-          operators: kit.operators,
-          events: kit.hub,
-          dataDir: dir,
-        });
+        kitPreauth(kit, dir);
         await kit.engine.start();
         await kit.engine.idle();
         const [view] = kit.journal.preauths();
@@ -241,13 +232,7 @@ describe('kill -9 around a pre-auth completion and a Yima refund, restart, recov
         gatewayUrl: sim.url,
         settings: { yima: { ...defaultSettings().yima, url: yimaUrl } },
       });
-      const yima = createYimaService({
-        settings: kit.settings,
-        operators: kit.operators,
-        book: kit.engine.book,
-        timeoutMs: 400,
-        retryDelaysMs: [30],
-      });
+      const yima = kitYima(kit);
       await kit.engine.start();
       await expect.poll(() => yima.list()[0]?.status, { timeout: 10_000 }).toBe('refunded');
       const posSeq = yima.list()[0]?.posSeq;

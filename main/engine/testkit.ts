@@ -12,7 +12,9 @@ import { Journal, type JournalOptions } from '../journal/journal.js';
 import { createMemoryOperators, createMemorySettings } from '../settings/memory.js';
 import type { OperatorService, Settings, SettingsService } from '../settings/types.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
+import { createYimaService, type YimaServiceOptions } from '../yima/service.js';
 import { Engine, type EngineDeps } from './engine.js';
+import { createPreauthService } from './preauth.js';
 
 /** A WeChat-shaped code (18 digits, starts 13) ending in `last4`. */
 export const wechatCode = (last4 = '1234') => `13456789012345${last4}`;
@@ -170,4 +172,28 @@ export function compare(
     });
   }
   return rows;
+}
+
+/** The pre-auth service on a kit's engine, gateway, settings, operators and events. */
+export function kitPreauth(kit: Kit, dataDir: string) {
+  return createPreauthService({
+    engine: kit.engine,
+    gateway: kit.gateway,
+    settings: kit.settings,
+    operators: kit.operators,
+    events: kit.hub,
+    dataDir,
+  });
+}
+
+/** The Yima refund service on a kit, with the crash tests' timings: 400 ms a call, one retry after 30 ms. */
+export function kitYima(kit: Kit, crashPoint?: YimaServiceOptions['crashPoint']) {
+  return createYimaService({
+    settings: kit.settings,
+    operators: kit.operators,
+    book: kit.engine.book,
+    timeoutMs: 400,
+    retryDelaysMs: [30],
+    ...(crashPoint ? { crashPoint } : {}),
+  });
 }
