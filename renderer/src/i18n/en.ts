@@ -161,6 +161,7 @@ export const en: Record<MessageKey, string> = {
   'orders.refundAmount': 'Refund amount (yuan)',
   'orders.refundMax': 'At most {{max}}',
   'orders.refundOver': 'More than the refundable {{max}}',
+  'orders.refundReason': 'Reason: {{reason}}',
   'orders.reason': 'Reason (optional)',
   'orders.printed': 'Sent to the printer',
   'orders.receipt': 'Receipt preview',

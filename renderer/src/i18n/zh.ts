@@ -158,6 +158,7 @@ export const zh = {
   'orders.refundAmount': '退款金额（元）',
   'orders.refundMax': '最多可退 {{max}}',
   'orders.refundOver': '退款金额超过可退金额 {{max}}',
+  'orders.refundReason': '原因：{{reason}}',
   'orders.reason': '原因（可选）',
   'orders.printed': '已送打印',
   'orders.receipt': '小票预览',

@@ -323,6 +323,8 @@ function OrderPanel({
       setDetail(r);
       setMode('none');
       setAmount('');
+      // A reason belongs to the refund it was typed for, not to the next one.
+      setReason('');
     }
   };
 
@@ -510,6 +512,9 @@ function OrderPanel({
                   </td>
                   <td>
                     <OperatorName id={r.operatorId} />
+                  </td>
+                  <td data-testid="refund-reason">
+                    {r.reason ? t('orders.refundReason', { reason: r.reason }) : ''}
                   </td>
                   <td>
                     <Bi m={r.message} />
