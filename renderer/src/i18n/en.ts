@@ -214,6 +214,10 @@ export const en: Record<MessageKey, string> = {
   'yima.orgPosSeq': 'Original pos_seq',
   'yima.memo': 'Memo (optional)',
   'yima.submit': 'Submit Yima refund',
+  'yima.duplicate.title': 'This payment has been refunded before',
+  'yima.duplicate.ask':
+    'Refund {{amount}} more on the original payment {{posSeq}}? A manager should check the refunds below first.',
+  'yima.duplicate.confirm': 'Refund again',
   'yima.recent': 'Recent Yima refunds',
   'yima.posSeqShort': 'pos_seq is at least 13 characters',
   'yima.status.pending': 'pending',

@@ -137,7 +137,12 @@ export function Orders() {
           <button type="button" data-testid="orders-export" onClick={() => void exportCsv()}>
             {t('orders.export')}
           </button>
-          <button type="button" aria-pressed={showYima} onClick={() => setShowYima((v) => !v)}>
+          <button
+            type="button"
+            data-testid="yima-open"
+            aria-pressed={showYima}
+            onClick={() => setShowYima((v) => !v)}
+          >
             {t('yima.open')}
           </button>
         </div>
