@@ -54,19 +54,23 @@ async function host(url: string, method: 'GET' | 'POST', path: string, body?: un
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-test('a host POS payment waits on checkout with its reference, the scan pays it, the host sees paid', async ({
+test('a host POS payment brings the window to checkout with its reference, the scan pays it, the host sees paid', async ({
   app,
 }) => {
   const { page } = app;
   const status = await configure(page, { enabled: true });
   const url = status.api.where as string;
   expect(status.api.state).toBe('on');
+  // The cashier is looking at another screen when the host's payment comes.
+  await page.getByTestId('nav-orders').click();
+  await expect(page.locator('main.screen')).toHaveAttribute('data-screen', 'orders');
   const posted = await host(url, 'POST', '/v1/payments', {
     ecrId: 'E2E-1',
     amountFen: 4250,
     orderRef: '小票 0815',
   });
   expect(posted.status).toBe(202);
+  await expect(page.locator('main.screen')).toHaveAttribute('data-screen', 'checkout');
   await expect(page.getByText('请扫描付款码', { exact: true })).toBeVisible();
   await expect(page.getByText('收银机发起: 小票 0815')).toBeVisible();
   await expect(page.getByLabel('收款金额')).toHaveValue('42.50');

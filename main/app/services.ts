@@ -185,6 +185,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
           dataDir: options.dataDir,
           logFiles: logSink.files(),
           documents: diagnosticsDocuments(settings, operators),
+          files: { 'ecr/display-capture.hex': ecr.supportCapture() },
           version: options.version,
           transport: options.transport,
         }),

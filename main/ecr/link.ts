@@ -13,6 +13,7 @@ import type { SecretBox } from '../settings/secret-box.js';
 import type { OperatorService, SettingsService } from '../settings/types.js';
 import { AppError, type Bilingual } from '../shared/errors.js';
 import { type DisplayCapture, startDisplayCapture } from './display/capture.js';
+import { captureForSupport } from './display/capture-file.js';
 import { type FolderWatcher, startFolderWatcher } from './folder.js';
 import type { EcrMoneyPort } from './port.js';
 import { type EcrServer, startEcrServer } from './server.js';
@@ -45,6 +46,8 @@ export interface EcrLink {
   /** The open display proposal, if any (a scan with no sale waiting confirms it). */
   openProposal(): EcrProposal | undefined;
   confirmProposal(id: string): SaleState;
+  /** The raw display capture of the last minutes for support (written out first while it runs), masked. */
+  supportCapture(): string | undefined;
 }
 
 type Part = EcrStatus['api'];
@@ -228,6 +231,10 @@ export function createEcrLink(options: EcrLinkOptions): EcrLink {
     status,
     openProposal: () => (proposal?.state === 'open' ? proposal : undefined),
     confirmProposal,
+    supportCapture() {
+      display?.dump();
+      return captureForSupport(options.dataDir);
+    },
     async start() {
       service.start();
       offResults = service.onResult(() => announce());

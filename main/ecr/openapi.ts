@@ -19,6 +19,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
     },
     '400': { description: 'Invalid request', content: content('EcrError') },
     '401': { description: 'Missing or wrong bearer token', content: content('EcrError') },
+    '429': {
+      description: 'Too many wrong bearer tokens from this address: wait Retry-After seconds',
+      content: content('EcrError'),
+    },
     '409': {
       description: 'Busy: another transaction is in progress; nothing created',
       content: content('EcrError'),

@@ -8,9 +8,11 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { z } from 'zod';
+import { createLogger } from '../log/logger.js';
 import { badInput } from '../shared/errors.js';
 import { openApiDocument } from './openapi.js';
 import type { Answer, EcrService } from './service.js';
+import { AuthThrottle } from './throttle.js';
 import { EcrId, type EcrResult, PaymentRequest, RefundRequest, VoidRequest } from './types.js';
 
 export interface EcrServerOptions {
@@ -20,6 +22,8 @@ export interface EcrServerOptions {
   port: number;
   tls?: { certPath: string; keyPath: string };
   version?: string;
+  /** Wrong tokens per remote address (default: 5 within a minute, then refused 1 s, 2 s, … up to 60 s). */
+  throttle?: AuthThrottle;
 }
 
 export interface EcrServer {
@@ -27,12 +31,25 @@ export interface EcrServer {
   close(): Promise<void>;
 }
 
+const log = createLogger('ecr.api');
+
 const UNAUTHORIZED = {
   error: {
     code: 'UNAUTHORIZED',
     message: { zh: '缺少或错误的访问令牌', en: 'Missing or wrong bearer token' },
   },
 };
+
+const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+const tooMany = (gate: { retryAfterMs: number }) => ({
+  error: {
+    code: 'TOO_MANY_ATTEMPTS',
+    message: {
+      zh: `访问令牌错误次数过多，请 ${seconds(gate.retryAfterMs)} 秒后再试`,
+      en: `Too many wrong bearer tokens: try again in ${seconds(gate.retryAfterMs)} s`,
+    },
+  },
+});
 
 export async function startEcrServer(options: EcrServerOptions): Promise<EcrServer> {
   const https = options.tls
@@ -43,11 +60,29 @@ export async function startEcrServer(options: EcrServerOptions): Promise<EcrServ
   const service = options.service;
   const openapi = openApiDocument(options.version ?? '0');
 
+  const throttle = options.throttle ?? new AuthThrottle();
+
   app.addHook('onRequest', async (request, reply) => {
+    const remote = request.ip;
+    const gate = throttle.check(remote);
+    if (!gate.ok)
+      return reply
+        .code(429)
+        .header('retry-after', String(seconds(gate.retryAfterMs)))
+        .send(tooMany(gate));
     const given = Buffer.from(request.headers.authorization ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      // Never the token itself: only where it came from and how often.
+      const { failures, lockMs } = throttle.failed(remote);
+      log.warn('ecr api: missing or wrong bearer token', {
+        remote,
+        failures,
+        given: request.headers.authorization ? 'wrong' : 'none',
+        ...(lockMs > 0 ? { refusedForMs: lockMs } : {}),
+      });
       return reply.code(401).header('www-authenticate', 'Bearer').send(UNAUTHORIZED);
     }
+    throttle.succeeded(remote);
   });
   app.setErrorHandler((err: { statusCode?: number; message: string }, _request, reply) => {
     const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;

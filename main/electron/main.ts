@@ -18,6 +18,7 @@ import {
   BrowserWindow,
   ipcMain,
   Menu,
+  powerMonitor,
   powerSaveBlocker,
   protocol,
   session,
@@ -32,6 +33,7 @@ import { DataFolderError } from '../settings/data-folder.js';
 import { dataDirFrom, resolveOverrides } from '../settings/overrides.js';
 import { APP_SCHEME, createAppProtocolHandler } from './app-protocol.js';
 import { createCrashHandler, dataFolderScreen } from './fail-safe.js';
+import { mayClose } from './kiosk.js';
 import {
   APPLICATION_MENU,
   BLOCKED_RENDERER_URLS,
@@ -115,6 +117,10 @@ async function start(): Promise<void> {
   await app.whenReady();
   // Set from station.json once the data folder is known; cleared by station.exitKiosk.
   let kiosk = false;
+  // In kiosk mode only these let the window close without the manager's PIN (main/electron/kiosk.ts).
+  let systemEnding = false;
+  let appLeaving = false;
+  const closeAllowed = () => mayClose({ kiosk, systemEnding, appLeaving });
   let updates: ReturnType<typeof startUpdates> | undefined;
 
   // Deny every permission (camera, notifications, HID/serial/USB from the web side, ...) by default.
@@ -217,6 +223,17 @@ async function start(): Promise<void> {
 
   const window = createWindow(kiosk);
   mainWindow = window;
+  const ending = () => {
+    systemEnding = true;
+  };
+  powerMonitor.on('shutdown', ending); // Linux, macOS
+  window.on('query-session-end', ending); // Windows
+  window.on('session-end', ending);
+  window.on('close', (event) => {
+    if (closeAllowed()) return;
+    event.preventDefault();
+    log.info('window close refused in kiosk mode (a manager PIN leaves it)');
+  });
   running.events.subscribe((name, payload) => {
     if (!window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, name, payload);
   });
@@ -242,6 +259,12 @@ async function start(): Promise<void> {
     return stopping;
   };
   app.on('before-quit', (event) => {
+    // Refused before anything stops: the till stays as it was.
+    if (!closeAllowed()) {
+      event.preventDefault();
+      log.info('quit refused in kiosk mode (a manager PIN leaves it)');
+      return;
+    }
     if (stopped) return;
     event.preventDefault();
     void stopServices().then(() => app.quit());
@@ -250,7 +273,15 @@ async function start(): Promise<void> {
   // Updates: background download; installed only through the gate (at start before the first sale,
   // or right after 日结), with the services stopped first.
   if (app.isPackaged) {
-    updates = startUpdates({ dataDir: running.dataDir, facts: running.updateFacts, stopServices });
+    updates = startUpdates({
+      dataDir: running.dataDir,
+      facts: running.updateFacts,
+      // Called just before the installer runs: the app is leaving, kiosk or not.
+      stopServices: () => {
+        appLeaving = true;
+        return stopServices();
+      },
+    });
   }
 }
 

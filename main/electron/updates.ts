@@ -3,6 +3,7 @@
  * configured feed, checked at start and every few hours, installed only through the gate — at start
  * before the first sale, or right after 日结. Thin on purpose: the decisions live in main/updates.
  */
+import { session } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { createLogger } from '../log/logger.js';
 import { loadUpdatesConfig } from '../updates/config.js';
@@ -10,6 +11,8 @@ import type { UpdateFacts } from '../updates/facts.js';
 import { createUpdateService, type UpdaterPort, type UpdateState } from '../updates/service.js';
 
 const log = createLogger('updates');
+/** electron-updater's session (its NET_SESSION_NAME), where its feed and download requests go. */
+const UPDATER_SESSION = 'electron-updater';
 
 export function startUpdates(options: {
   dataDir: string;
@@ -28,6 +31,9 @@ export function startUpdates(options: {
     feedUrl: config.feedUrl,
     storeId: () => config.storeId,
     publicKey: config.publicKeyPem,
+    // Chromium's network with the system proxy, in electron-updater's own session: the default
+    // session refuses every http(s) request (it is the renderer's).
+    fetch: (url, init) => session.fromPartition(UPDATER_SESSION, { cache: false }).fetch(url, init),
   });
   updates.onState((s) => log.info('update state', { phase: s.phase, version: s.version }));
 

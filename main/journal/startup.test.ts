@@ -1,8 +1,7 @@
 /**
  * What the cashier sees of the journal's state: the app's composition root on a real data folder whose
- * journal was tampered with, and on one whose disk fills up while it runs. (A journal folder that is
- * read-only at start is the data-folder check's to refuse; the store's own read-only handling is in
- * store-faults.test.ts.)
+ * journal was tampered with, whose disk fills up while it runs, and whose journal folder is a read-only
+ * mount at start (one the data-folder check need not tighten; one it must tighten is its to refuse).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -126,6 +125,34 @@ describe('journal notices at start', () => {
       } finally {
         await app.stop();
       }
+    },
+    60_000,
+  );
+
+  it.skipIf(process.platform !== 'linux')(
+    'a read-only journal folder at start (already 0700, so the data-folder check passes): the app starts, says why no record can be written, and names the folder',
+    async () => {
+      const dir = dataDir();
+      const journalDir = path.join(dir, 'journal');
+      fs.mkdirSync(journalDir);
+      if (
+        spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro,mode=0700', 'tmpfs', journalDir]).status !== 0
+      ) {
+        console.log('skipped: read-only journal folder at start (mount not permitted here)');
+        return;
+      }
+      mounts.push(journalDir);
+      const { notices, health } = await noticesAtStart(dir);
+      expect(health).toMatchObject({
+        writable: false,
+        problem: {
+          zh: expect.stringContaining(`数据文件夹是只读的（${journalDir}）`),
+          en: expect.stringContaining(`the data folder is read-only (${journalDir})`),
+        },
+      });
+      const notice = notices.find((n) => n.code === 'journal-unwritable');
+      expect(notice).toMatchObject({ level: 'error', message: health?.problem });
+      expect(JSON.stringify(notices)).not.toContain('EROFS');
     },
     60_000,
   );

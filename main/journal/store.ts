@@ -417,6 +417,51 @@ export class JournalStore {
     }
   }
 
+  /**
+   * For a closed day (before today, its file not being written): a stamp that changes whenever its file
+   * or any record of its orders (written on a later day) changes. Undefined for today or an unknown day.
+   * Derived data computed from a closed day is valid as long as its stamp is.
+   */
+  closedDayStamp(day: string): string | undefined {
+    if (day >= this.today() || this.current?.day === day) return undefined;
+    const meta = this.metas.get(day);
+    if (!meta) return undefined;
+    const refs = this.foreignByDay.get(day) ?? [];
+    let last = 0;
+    for (const ref of refs) last = Math.max(last, ref.s);
+    return [
+      meta.size,
+      meta.mtimeMs ?? '',
+      meta.records,
+      meta.maxSeq,
+      meta.lastH ?? '',
+      refs.length,
+      last,
+    ].join('|');
+  }
+
+  /** A derived file of a day (`index/<day>.<name>`), or undefined when absent or unreadable. */
+  readDerived(day: string, name: string): Buffer | undefined {
+    try {
+      return fs.readFileSync(path.join(this.indexDir, `${day}.${name}`));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Write a derived file of a day, best effort (it is rebuilt whenever it is missing or stale). */
+  writeDerived(day: string, name: string, data: string): void {
+    const target = path.join(this.indexDir, `${day}.${name}`);
+    const tmp = `${target}.tmp`;
+    try {
+      fs.mkdirSync(this.indexDir, { recursive: true });
+      fs.writeFileSync(tmp, data);
+      fs.renameSync(tmp, target);
+    } catch (error) {
+      log.warn('could not write a derived journal file (rebuilt when needed)', { error: errorCode(error) });
+    }
+  }
+
   /** Orders with work left (unresolved), oldest first. */
   openSet(): OpenEntry[] {
     return [...this.open.values()].filter((e) => e.un).sort((a, b) => a.s - b.s);

@@ -1,7 +1,8 @@
 /**
  * "Collect diagnostics" for support: one zip in `<dataDir>/diagnostics/` with the log files, the
  * settings (public view + device settings: no secret is in either), the operators (no PIN hashes)
- * and what the app runs on. Every text file is redacted once more on the way in.
+ * and what the app runs on. Every text file is redacted once more on the way in; other files (the
+ * display capture) come already made safe by their owner.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +16,8 @@ export interface DiagnosticsInput {
   logFiles: string[];
   /** JSON-serialisable documents, each written as `<name>.json` (settings, operators, ...). */
   documents: Record<string, unknown>;
+  /** Other text files by their name in the zip, already made safe by their owner (written as given). */
+  files?: Record<string, string | undefined>;
   version: string;
   transport: string;
   now?: () => Date;
@@ -44,6 +47,9 @@ export function collectDiagnostics(input: DiagnosticsInput): DiagnosticsResult {
   }
   for (const [name, document] of Object.entries(input.documents)) {
     files[`${name}.json`] = strToU8(JSON.stringify(redact(document), null, 2));
+  }
+  for (const [name, text] of Object.entries(input.files ?? {})) {
+    if (text !== undefined) files[name] = strToU8(text);
   }
   files['about.json'] = strToU8(
     JSON.stringify(

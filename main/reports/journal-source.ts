@@ -2,6 +2,7 @@
  * The counter's settlement source: only the journal days a window touches (a past day's settlement reads
  * one day file, not the year), plus the whole history of a pre-auth completed in the window.
  */
+import { createHash } from 'node:crypto';
 import { chinaDay, chinaDayStart, type JournalRecord } from '../journal/format.js';
 import { foldSale } from '../journal/records.js';
 import type { OrderView } from '../journal/views.js';
@@ -15,6 +16,60 @@ export interface JournalReads {
   recordsOfOrdersOn(day: string): JournalRecord[];
   recordsOfKey(key: string, od: string): JournalRecord[];
   openSet(): Array<{ k: string; od: string }>;
+  /** Derived-data support (the JournalStore has it): a closed day's facts are kept next to its meta. */
+  closedDayStamp?(day: string): string | undefined;
+  readDerived?(day: string, name: string): Buffer | undefined;
+  writeDerived?(day: string, name: string, data: string): void;
+}
+
+/** A closed day's settlement facts, derived: `index/<day>.settlement` (deleting it changes only speed). */
+const FACTS_FILE = 'settlement';
+const FACTS_VERSION = 1;
+
+interface FactsHeader {
+  v: number;
+  day: string;
+  /** The day's stamp, and those of the earlier days whose pre-auth histories the facts read. */
+  stamp: string;
+  deps: Array<[string, string]>;
+  /** sha256 of the second line (the facts JSON): a damaged file is recomputed, never believed. */
+  sha: string;
+}
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** The cached facts of a closed day, if the cache is whole and nothing of the day changed since. */
+function cachedFacts(store: JournalReads, day: string, stamp: string): SettlementFacts | undefined {
+  const buf = store.readDerived?.(day, FACTS_FILE);
+  if (!buf) return undefined;
+  try {
+    const nl = buf.indexOf(0x0a);
+    if (nl < 0) return undefined;
+    const header = JSON.parse(buf.toString('utf8', 0, nl)) as FactsHeader;
+    if (header.v !== FACTS_VERSION || header.day !== day || header.stamp !== stamp) return undefined;
+    if (!Array.isArray(header.deps)) return undefined;
+    for (const [od, depStamp] of header.deps) {
+      if (store.closedDayStamp?.(od) !== depStamp) return undefined;
+    }
+    const body = buf.subarray(nl + 1);
+    if (sha256(body) !== header.sha) return undefined;
+    const facts = JSON.parse(body.toString('utf8')) as SettlementFacts;
+    return Array.isArray(facts.money) && Array.isArray(facts.unresolved) ? facts : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function storeFacts(store: JournalReads, day: string, stamp: string, deps: string[], facts: SettlementFacts) {
+  const depStamps: Array<[string, string]> = [];
+  for (const od of deps) {
+    const depStamp = store.closedDayStamp?.(od);
+    if (depStamp === undefined) return; // depends on a day still being written: not kept
+    depStamps.push([od, depStamp]);
+  }
+  const body = JSON.stringify(facts);
+  const header: FactsHeader = { v: FACTS_VERSION, day, stamp, deps: depStamps, sha: sha256(body) };
+  store.writeDerived?.(day, FACTS_FILE, `${JSON.stringify(header)}\n${body}`);
 }
 
 export function journalSettlementSource(store: JournalReads): SettlementSource {
@@ -23,6 +78,16 @@ export function journalSettlementSource(store: JournalReads): SettlementSource {
     const key = `${w.fromMs}|${w.toMs}`;
     if (cached?.key === key) return cached.facts;
     const days = daysOf(w);
+    // One closed day: its facts from the derived file when nothing of that day changed since.
+    const only = days.length === 1 ? (days[0] as string) : undefined;
+    const stamp = only !== undefined ? store.closedDayStamp?.(only) : undefined;
+    if (only !== undefined && stamp !== undefined) {
+      const facts = cachedFacts(store, only, stamp);
+      if (facts) {
+        cached = { key, facts };
+        return facts;
+      }
+    }
     const covered = new Set(days);
     const records: JournalRecord[] = [];
     const whole = new Set<string>();
@@ -40,6 +105,15 @@ export function journalSettlementSource(store: JournalReads): SettlementSource {
       }
     }
     const facts = factsFromRecords(records);
+    if (only !== undefined && stamp !== undefined) {
+      storeFacts(
+        store,
+        only,
+        stamp,
+        [...new Set([...whole].map((w) => w.slice(w.lastIndexOf('|') + 1)))],
+        facts,
+      );
+    }
     cached = { key, facts };
     return facts;
   };

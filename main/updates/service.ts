@@ -69,8 +69,13 @@ export interface UpdateServiceOptions {
   storeId: () => string;
   /** Ed25519 public key (PEM). When set, an update without a valid signature is refused. */
   publicKey?: string;
-  /** GET a small text file; undefined when absent (404) or unreachable. Default: fetch with a timeout. */
+  /** GET a small text file; undefined when absent (404) or unreachable. Default: `fetch` with a timeout. */
   fetchText?: (url: string) => Promise<string | undefined>;
+  /**
+   * The network for those files: Node's fetch by default; in the app, Electron's (the system proxy, as
+   * electron-updater's own requests), so a shop behind a proxy reads rollout.json too.
+   */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
   now?: () => Date;
 }
 
@@ -121,9 +126,12 @@ export function olderThan(system: string, minimum: string | undefined): boolean 
   return false;
 }
 
-async function defaultFetchText(url: string): Promise<string | undefined> {
+async function fetchTextWith(
+  network: (url: string, init: RequestInit) => Promise<Response>,
+  url: string,
+): Promise<string | undefined> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(10_000), cache: 'no-store' });
+    const response = await network(url, { signal: AbortSignal.timeout(10_000), cache: 'no-store' });
     if (!response.ok) return undefined;
     const text = await response.text();
     return text.length > 1_000_000 ? undefined : text;
@@ -135,7 +143,8 @@ async function defaultFetchText(url: string): Promise<string | undefined> {
 export function createUpdateService(options: UpdateServiceOptions): UpdateService {
   const { updater } = options;
   const now = options.now ?? (() => new Date());
-  const fetchText = options.fetchText ?? defaultFetchText;
+  const network = options.fetch ?? ((url: string, init: RequestInit) => fetch(url, init));
+  const fetchText = options.fetchText ?? ((url: string) => fetchTextWith(network, url));
   const listeners = new Set<(s: UpdateState) => void>();
   let current: UpdateState = { phase: 'idle', message: TEXT.idle, at: now().toISOString() };
   let lastVerdict: RolloutVerdict | undefined;

@@ -199,6 +199,32 @@ describe('updates from a loopback generic feed, through the real electron-update
     expect(requests).not.toContain(INSTALLER);
   });
 
+  it("rollout.json goes through the network the app hands in (Electron's, with the proxy); unreachable there → nobody takes it", async () => {
+    publish();
+    const seen: string[] = [];
+    // Stands in for Electron's session fetch: the shop's proxy is the only way out.
+    const throughProxy = (url: string, init: RequestInit) => {
+      seen.push(url);
+      return fetch(url, init);
+    };
+    const make = (network: (url: string, init: RequestInit) => Promise<Response>) =>
+      createUpdateService({
+        updater: realUpdater() as unknown as UpdaterPort,
+        feedUrl,
+        storeId: () => 'SH-001',
+        publicKey: publicPem,
+        fetch: network,
+      });
+    expect(await make(throughProxy).check()).toMatchObject({ phase: 'ready', version: '1.1.0' });
+    expect(seen).toEqual([`${feedUrl}rollout.json`]);
+
+    requests.length = 0;
+    const blocked = () => Promise.reject(new TypeError('fetch failed: ECONNREFUSED (no proxy)'));
+    expect(await make(blocked).check()).toMatchObject({ phase: 'staged-out', version: '1.1.0' });
+    expect(requests).not.toContain('rollout.json');
+    expect(requests).not.toContain(INSTALLER);
+  });
+
   it('halted: the halt switch stops even a pilot store', async () => {
     publish({ rollout: { version: '1.1.0', stores: 'all', halt: true } });
     const { updates } = service('SH-001');

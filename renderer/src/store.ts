@@ -177,6 +177,12 @@ export const useCashier = create<CashierState>()((set, get) => ({
     // The status bar counts every unresolved order (orders.unresolved), parked ones included;
     // sale.unresolvedCount counts only those that block a new sale.
     if (phaseChanged) void get().refreshUnresolved();
+    // A host POS's payment is waited on at the checkout: the cashier must see its amount and reference
+    // wherever they were (only once per host transaction, so they may look elsewhere afterwards).
+    const hostSale = sale.ecr && (sale.phase === 'awaiting-code' || sale.phase === 'in-flight');
+    if (hostSale && before?.ecr?.ecrId !== sale.ecr?.ecrId && get().screen !== 'checkout') {
+      get().setScreen('checkout');
+    }
     if (RESULT_PHASES.has(sale.phase) && phaseChanged) {
       announce(sale.phase, sale.paidFen ?? sale.amountFen, get().settings, get().lang);
     }

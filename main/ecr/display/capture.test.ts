@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SaleState } from '../../engine/sale-state.js';
 import { createPtyPair, type PtyPair } from '../../scanners/testing/pty.js';
@@ -156,6 +157,24 @@ describe('customer-display capture over a pty', () => {
     expect(Buffer.concat(relayed).subarray(0, all.length).equals(all)).toBe(true);
     const status = await ecr.call<EcrStatus>('ecr.status');
     expect(status.display.capturedBytes).toBeGreaterThanOrEqual(all.length);
+  });
+
+  it('Collect diagnostics includes the raw capture of the last minutes, long digit runs masked', async () => {
+    const code = '134567890123451234';
+    pty.write(Buffer.from(`MEMBER ${code}\r\n`));
+    await until('captured', () => (Buffer.concat(relayed).includes(code) ? true : undefined));
+    const { path: zip } = await ecr.call<{ path: string }>('diagnostics.collect');
+    const hex = unzipSync(fs.readFileSync(zip))['ecr/display-capture.hex'];
+    expect(hex).toBeDefined();
+    const bytes = Buffer.concat(
+      Buffer.from(hex as Uint8Array)
+        .toString('utf8')
+        .split('\n')
+        .map((l) => Buffer.from(l.split(' ')[1] ?? '', 'hex')),
+    ).toString('latin1');
+    expect(bytes).toContain('MEMBER **************1234');
+    expect(bytes).not.toContain(code);
+    expect(bytes).toContain('17.50'); // the streams' totals are still there for support
   });
 });
 

@@ -9,6 +9,7 @@ import { SerialPortStream } from '@serialport/stream';
 import { createLogger } from '../../log/logger.js';
 import { type BindingInterface, nativeSerialBackend } from '../../scanners/serial-driver.js';
 import type { DisplayCaptureSettings, EcrProposal, EcrStatus } from '../types.js';
+import { captureFilePath } from './capture-file.js';
 import { CANDIDATES, type LineSettings, looksRight } from './detect.js';
 import { Proposer } from './proposal.js';
 
@@ -204,9 +205,9 @@ export async function startDisplayCapture(options: DisplayCaptureOptions): Promi
   const dump = (): string => {
     const text = raw.map((r) => `${new Date(r.at).toISOString()} ${r.bytes.toString('hex')}`).join('\n');
     try {
-      const dir = path.join(options.dataDir, 'ecr');
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      writeFileSync(path.join(dir, 'display-capture.hex'), `${text}\n`, { mode: 0o600 });
+      const file = captureFilePath(options.dataDir);
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      writeFileSync(file, `${text}\n`, { mode: 0o600 });
     } catch (error) {
       log.warn('display capture not written', { error: String(error) });
     }
