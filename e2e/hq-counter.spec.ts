@@ -28,6 +28,13 @@ test('Settings → 总部同步, then a sale reaches head office; the status bar
 
   await unlockSettings(page, 'hq');
   const panel = page.getByTestId('settings-panel-hq');
+  // Plain http beyond this machine is refused on save, with the reason, and nothing is kept.
+  await panel.locator('#hq-url').fill('http://hq.example.com:8620');
+  await panel.getByRole('button', { name: '保存' }).click();
+  await expect(panel.getByText(/总部地址必须使用 https/)).toBeVisible();
+  await saveScreenshot(page, 'settings-hq-refused');
+  const kept = await page.evaluate(async () => JSON.stringify(await window.cashier.settings.get({})));
+  expect(kept).not.toContain('hq.example.com');
   await panel.locator('#hq-url').fill(hq.url);
   await panel.locator('#hq-store').fill('SH-001');
   await panel.getByRole('button', { name: '保存' }).click();

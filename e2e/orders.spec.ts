@@ -15,20 +15,26 @@ test.describe('orders', () => {
     const detail = page.getByTestId('order-detail');
     await expect(detail.getByTestId('refundable')).toHaveText('¥30.00');
 
-    const refund = async (yuan: string) => {
+    const refund = async (yuan: string, reason?: string) => {
       await detail.getByTestId('order-refund').press('Enter');
       // The form opens with the amount focused.
       await expect(page.locator('#refund-amount')).toBeFocused();
       await page.locator('#refund-amount').fill(yuan);
+      if (reason) await page.locator('#refund-reason').fill(reason);
       await page.locator('#refund-pin').fill(MANAGER_PIN);
       await page.locator('#refund-pin').press('Enter');
     };
 
-    await refund('10.00');
+    await refund('10.00', '顾客退货');
     await expect(detail.getByTestId('refundable')).toHaveText('¥20.00', { timeout: 20_000 });
+    // The reason typed is kept with the refund and shown on the order.
+    await expect(detail.getByTestId('refund-reason').first()).toHaveText('原因：顾客退货');
     await expect(detail.getByTestId('order-status')).toHaveAttribute('data-status', 'partially-refunded');
     await refund('15.50');
     await expect(detail.getByTestId('refundable')).toHaveText('¥4.50', { timeout: 20_000 });
+    await expect(detail.getByTestId('refund-reason')).toHaveText(['原因：顾客退货', '']);
+    await detail.getByTestId('refund-reason').first().scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'orders-refund-reason');
 
     // The third is more than what is left: the screen says so and sends nothing.
     await refund('5.00');

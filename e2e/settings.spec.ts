@@ -4,7 +4,7 @@
  * switch, saved device choices. Selectors are element ids, test ids and roles: no copy.
  */
 import { expect, saveScreenshot, test } from './fixtures';
-import { elevate, unlockSettings } from './ui-helpers';
+import { elevate, MANAGER_PIN, unlockSettings } from './ui-helpers';
 
 const settingsNow = (page: import('@playwright/test').Page) =>
   page.evaluate(async () => {
@@ -102,6 +102,23 @@ test.describe('settings', () => {
     await page.keyboard.type('100.01', { delay: 90 });
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('amount-hint')).toContainText('¥100.00');
+  });
+
+  test('the manager session removes an operator: the PIN is asked once, not kept for the call', async ({
+    app,
+  }) => {
+    const { page } = app;
+    const saved = await page.evaluate(
+      (managerPin) =>
+        window.cashier.operators.save({ id: 'c2', name: '小张', role: 'cashier', pin: '2222', managerPin }),
+      MANAGER_PIN,
+    );
+    expect(saved.ok).toBe(true);
+    await unlockSettings(page, 'operators');
+    await page.getByTestId('operator-remove-c2').click();
+    await expect(page.getByTestId('operator-remove-c2')).toHaveCount(0);
+    const left = await page.evaluate(() => window.cashier.operators.list({}));
+    expect(left.ok && left.data.map((o) => o.id).sort()).toEqual(['cashier', 'manager']);
   });
 
   test('a language switch keeps unsaved edits and needs no PIN', async ({ app }) => {

@@ -5,8 +5,16 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECORD } from '../main/journal/records.js';
+import { fenToYuanText } from '../main/shared/money.js';
 import { addCounter } from './src/counters.js';
-import { parseCsv, type Reconciliation, yuanToFen } from './src/reconcile.js';
+import {
+  PRESETS,
+  parseCsv,
+  parseStatement,
+  type Reconciliation,
+  type StatementMapping,
+  statementYuanToFen,
+} from './src/reconcile.js';
 import type { HqService } from './src/service.js';
 import {
   type Backend,
@@ -68,7 +76,7 @@ function wechatLine(o: {
   return cells.map((c) => `\`${c}`).join(',');
 }
 
-const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+const yuan = fenToYuanText;
 
 describe('statement parsing', () => {
   it('reads quoted CSV and yuan exactly, to the fen', () => {
@@ -76,10 +84,45 @@ describe('statement parsing', () => {
       ['a', 'b,c', 'd"e'],
       ['1', '2', '3'],
     ]);
-    expect(yuanToFen('12.3')).toBe(1230);
-    expect(yuanToFen('¥1,234.05')).toBe(123405);
-    expect(yuanToFen('0.07')).toBe(7);
-    expect(yuanToFen('1.234')).toBeUndefined();
+  });
+
+  it('reads a statement amount as the WeChat bill writes it, through the money module', () => {
+    for (const [text, fen] of [
+      ['¥12.34', 1234],
+      ['12.34', 1234],
+      [' ¥12.34 ', 1234],
+      ['12.3', 1230],
+      ['12', 1200],
+      ['0.07', 7],
+      ['¥1,234.05', 123405],
+      ['1,234,567.89', 123456789],
+      ['-¥3.00', -300],
+      ['¥-3.00', -300],
+      ['-0.01', -1],
+    ] as const) {
+      expect(statementYuanToFen(text), text).toBe(fen);
+    }
+    for (const text of ['', '¥', '1.234', '12.3.4', 'abc', '1,5', '12,34.00', '1e3', '¥¥1.00', '--1']) {
+      expect(statementYuanToFen(text), text).toBeUndefined();
+    }
+  });
+  it('reads a WeChat bill line, `12.34 and `¥12.34 alike, the same as before', () => {
+    const time = '2026-03-02 10:00:00';
+    const csv = [
+      WECHAT_HEADER,
+      wechatLine({ time, order: 'A1', status: 'SUCCESS', yuan: '12.34' }),
+      wechatLine({ time, order: 'A2', status: 'SUCCESS', yuan: '¥12.34' }),
+      wechatLine({ time, order: 'A3', status: 'REFUND', yuan: '20.00', refundId: 'R3', refundYuan: '¥5.06' }),
+      wechatLine({ time, order: 'A4', status: 'SUCCESS', yuan: '1.234' }),
+      '总交易单数,应结订单总金额',
+    ].join('\r\n');
+    const { lines, skipped } = parseStatement(csv, PRESETS.wechat as StatementMapping);
+    expect(lines.map((l) => [l.merchantOrder, l.kind, l.amountFen, l.day])).toEqual([
+      ['A1', 'sale', 1234, '2026-03-02'],
+      ['A2', 'sale', 1234, '2026-03-02'],
+      ['R3', 'refund', 506, '2026-03-02'],
+    ]);
+    expect(skipped).toEqual([{ row: 5, why: 'amount "1.234" unreadable' }]);
   });
 });
 

@@ -13,6 +13,7 @@ import iconv from 'iconv-lite';
 import { z } from 'zod';
 import type { JournalRecord } from '../../main/journal/format.js';
 import { foldSale, RECORD } from '../../main/journal/records.js';
+import { parseYuanToFen } from '../../main/shared/money.js';
 import { type Db, num } from './db.js';
 import { recordsForDay } from './reports.js';
 
@@ -134,13 +135,22 @@ export interface StatementLine {
   raw: Record<string, string>;
 }
 
-/** Yuan text ("12.30", "¥1,234.5") → fen, exactly (no float). */
-export function yuanToFen(text: string): number | undefined {
-  const clean = text.replace(/[¥,\s]/g, '');
-  const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(clean);
-  if (!m) return undefined;
-  const fen = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
-  return m[1] === '-' ? -fen : fen;
+/**
+ * A statement's yuan text → fen: "12.34", "¥12.34", "-¥3.00", "1,234.05" (thousands groups only: "1,5" is
+ * refused, not guessed). The digits go through the money module's exact parser; what is left here is only
+ * the statement's decoration (currency sign, sign, grouping). Undefined when unreadable.
+ */
+export function statementYuanToFen(text: string): number | undefined {
+  let clean = text.replace(/\s/g, '').replace(/^[¥￥]/, '');
+  const negative = clean.startsWith('-');
+  if (negative) clean = clean.slice(1).replace(/^[¥￥]/, '');
+  if (clean.includes(',')) {
+    if (!/^\d{1,3}(,\d{3})+(\.\d*)?$/.test(clean)) return undefined;
+    clean = clean.replace(/,/g, '');
+  }
+  const parsed = parseYuanToFen(clean);
+  if (!parsed.ok) return undefined;
+  return negative ? -parsed.fen : parsed.fen;
 }
 
 export function parseStatement(
@@ -204,7 +214,7 @@ export function parseStatement(
     }
     const refund = meaning === 'refund';
     const amountText = refund && idx.refundAmount >= 0 ? cells[idx.refundAmount] : cells[idx.amount];
-    let amountFen = mapping.amountUnit === 'fen' ? Number(amountText) : yuanToFen(amountText ?? '');
+    let amountFen = mapping.amountUnit === 'fen' ? Number(amountText) : statementYuanToFen(amountText ?? '');
     if (amountFen === undefined || !Number.isSafeInteger(amountFen)) {
       skipped.push({ row: rowNo, why: `amount "${amountText ?? ''}" unreadable` });
       continue;

@@ -149,7 +149,7 @@ describe('journal storage', () => {
       op: 'manager',
       un: true,
       st: 'paid',
-      d: { refundRequestId: 'RT20260317100000000000000003', amountFen: 300 },
+      d: { refundRequestId: 'RT20260317100000000000000003', amountFen: 300, reason: '顾客退货' },
     });
     journal.write({
       t: RECORD.refundReply,
@@ -172,6 +172,8 @@ describe('journal storage', () => {
     expect(journal.store.openReport?.filesRead).toBe(0);
     const order = journal.findOrder('RT20260317100000000000000003');
     expect(order?.view).toMatchObject({ status: 'partially-refunded', refundedFen: 300, refundableFen: 700 });
+    // The reason typed at the counter is kept on the refund, across the reopen.
+    expect(order?.refunds).toEqual([expect.objectContaining({ status: 'refunded', reason: '顾客退货' })]);
     expect(journal.findOrder('UMST20260310100000000000000001')?.view.merchantOrderId).toBe(
       'T20260310100000000000000001',
     );

@@ -263,6 +263,8 @@ export interface RefundCore {
   status: RefundView['status'];
   operatorId: string;
   at: string;
+  /** Why the refund was made, as the cashier typed it (absent: none given). */
+  reason?: string;
   message?: Bilingual;
 }
 
@@ -502,6 +504,7 @@ function nextSale(s: SaleCore, r: Meta & RecordDraft): SaleCore {
         status: 'pending',
         operatorId: r.op,
         at: r.at,
+        ...(d.reason ? { reason: d.reason } : {}),
       };
       return { ...s, refunds: [...s.refunds, refund] };
     }
@@ -891,6 +894,7 @@ export function saleState(core: SaleCore, records: JournalRecord[]): OrderState 
     status: r.status,
     operatorId: r.operatorId,
     at: r.at,
+    ...(r.reason ? { reason: r.reason } : {}),
     ...(r.message ? { message: r.message } : {}),
   }));
   return {

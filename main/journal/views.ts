@@ -27,6 +27,8 @@ export const RefundView = z.object({
   status: RefundStatus,
   operatorId: z.string(),
   at: Instant,
+  /** Why the refund was made, as typed at the counter. */
+  reason: z.string().optional(),
   message: Bilingual.optional(),
 });
 export type RefundView = z.infer<typeof RefundView>;

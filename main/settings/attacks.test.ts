@@ -102,6 +102,35 @@ describe('attacks through the IPC contract', () => {
   });
 });
 
+describe('operators.remove', () => {
+  it('an elevated manager session removes without an inline PIN; a cashier alone cannot', async () => {
+    const a = await start();
+    await a.router.dispatch('auth.signIn', { operatorId: 'cashier', pin: DEMO_CASHIER.pin });
+    expect(
+      code(
+        await a.router.dispatch('operators.save', {
+          id: 'c2',
+          name: '小张',
+          role: 'cashier',
+          pin: '2222',
+          managerPin: DEMO_MANAGER.pin,
+        }),
+      ),
+    ).toBe('ok');
+    // Signed in as a cashier, not elevated: no PIN, no removal.
+    expect(code(await a.router.dispatch('operators.remove', { id: 'c2' }))).toBe('PIN_REQUIRED');
+    expect(code(await a.router.dispatch('auth.elevate', { pin: DEMO_MANAGER.pin }))).toBe('ok');
+    const removed = await a.router.dispatch('operators.remove', { id: 'c2' });
+    expect(removed.ok && (removed.data as { id: string }[]).map((o) => o.id).sort()).toEqual([
+      'cashier',
+      'manager',
+    ]);
+    // Dropped: asked for again.
+    await a.router.dispatch('auth.drop', {});
+    expect(code(await a.router.dispatch('operators.remove', { id: 'manager' }))).toBe('PIN_REQUIRED');
+  });
+});
+
 describe('printer-path takeover', () => {
   it('a cashier cannot choose a printer; a manager cannot aim one at a file', async () => {
     const a = await start();

@@ -86,7 +86,8 @@ describe('settings handlers over the router', () => {
       [{ maxAmountFen: 100 }, 'PIN_REQUIRED'],
       [{ yima: { url: 'http://evil.example/' } }, 'PIN_REQUIRED'],
       [{ language: 'en', environment: 'custom' }, 'PIN_REQUIRED'],
-      [{ merchantCode: '898000000000001', managerPin: DEMO_CASHIER.pin }, 'PIN_INVALID'],
+      // The signed-in cashier's own PIN: told a manager's is needed.
+      [{ merchantCode: '898000000000001', managerPin: DEMO_CASHIER.pin }, 'PIN_REQUIRED'],
       [{ merchantCode: '898000000000001', managerPin: '999999' }, 'PIN_INVALID'],
     ] as const;
     for (const [patch, code] of refused) {
@@ -159,6 +160,46 @@ describe('settings handlers over the router', () => {
       expect(answer.ok).toBe(false);
       if (!answer.ok) expect(answer.error.code).toBe('BAD_INPUT');
     }
+  });
+
+  it('refuses a merchant code or terminal code not in the issued format, naming the field in both languages', async () => {
+    const { router, settings } = await routerWithSettings();
+    const before = settings.get();
+    for (const [patch, field, zh] of [
+      [{ merchantCode: 'abc' }, 'merchantCode', '商户号应为 15 位数字'],
+      [{ merchantCode: '89831000000000' }, 'merchantCode', '商户号应为 15 位数字'],
+      [{ terminalCode: '' }, 'terminalCode', '终端号应为 8 位字母或数字'],
+      [{ terminalCode: 'DEMO-001' }, 'terminalCode', '终端号应为 8 位字母或数字'],
+    ] as const) {
+      const answer = await router.dispatch('settings.update', { ...patch, managerPin: PIN });
+      expect(answer.ok).toBe(false);
+      if (answer.ok) continue;
+      expect(answer.error.code).toBe('BAD_INPUT');
+      expect(answer.error.message.zh).toContain(zh);
+      expect(answer.error.message.en).toMatch(
+        /merchant code is 15 digits|terminal code is 8 letters or digits/,
+      );
+      expect(answer.error.fields?.map((f) => f.path)).toEqual([field]);
+    }
+    expect(settings.get().merchantCode).toBe(before.merchantCode);
+    expect(settings.get().terminalCode).toBe(before.terminalCode);
+    // Demo mode's seeded values, saved as they are, and a good new pair both pass.
+    const demo = await router.dispatch('settings.update', {
+      merchantCode: DEMO_CREDENTIALS.merchantCode,
+      terminalCode: DEMO_CREDENTIALS.terminalCode,
+      shopName: 'Shop 3',
+      managerPin: PIN,
+    });
+    expect(demo.ok).toBe(true);
+    const good = await router.dispatch('settings.update', {
+      merchantCode: '898310060514001',
+      terminalCode: 'A1B2C3D4',
+      managerPin: PIN,
+    });
+    expect(good).toMatchObject({
+      ok: true,
+      data: { merchantCode: '898310060514001', terminalCode: 'A1B2C3D4' },
+    });
   });
 
   it('operators: sign in, wrong PIN, manager-only changes', async () => {

@@ -5,6 +5,8 @@
  */
 import type { PartialHandlers } from '../ipc/router.js';
 import type { DiagnosticsResult } from '../log/diagnostics.js';
+import { AppError } from '../shared/errors.js';
+import { hqUrlProblem } from '../sync/url.js';
 import type { SettingsPatch } from './public.js';
 import type { OperatorService, SettingsService } from './types.js';
 
@@ -44,6 +46,10 @@ export function settingsHandlers({
   return {
     'settings.get': () => settings.publicView(),
     'settings.update': async ({ managerPin, ...patch }) => {
+      // A head-office address the https rule refuses is said before any PIN is asked for.
+      const hqUrl = patch.hq?.url?.trim();
+      const hqProblem = hqUrl ? hqUrlProblem(hqUrl) : undefined;
+      if (hqProblem) throw new AppError('BAD_INPUT', hqProblem, [{ path: 'hq.url', message: hqProblem.en }]);
       // Unchanged values (a form saved as it was) need no PIN: only a real change does.
       if (patchNeedsManager(patch, settings.get() as unknown as Record<string, unknown>)) {
         await manager(managerPin);

@@ -98,7 +98,9 @@ describe('operators', () => {
   it('requireManager accepts a manager PIN, not a cashier PIN', async () => {
     const ops = await demo();
     expect((await ops.requireManager(DEMO_MANAGER.pin)).role).toBe('manager');
-    await expect(ops.requireManager(DEMO_CASHIER.pin)).rejects.toMatchObject({ code: 'PIN_INVALID' });
+    // The signed-in cashier's own PIN is not a manager's: said so, not "wrong PIN".
+    await expect(ops.requireManager(DEMO_CASHIER.pin)).rejects.toMatchObject({ code: 'PIN_REQUIRED' });
+    await expect(ops.requireManager('9999')).rejects.toMatchObject({ code: 'PIN_INVALID' });
   });
 
   it('changing a PIN: the old one stops working, the new one works; no PIN given keeps the old hash', async () => {
@@ -163,7 +165,7 @@ describe('operators', () => {
 
   it('removing needs a manager PIN; the manager takes over from a removed signed-in operator', async () => {
     const ops = await demo();
-    await expect(ops.remove('cashier', DEMO_CASHIER.pin)).rejects.toMatchObject({ code: 'PIN_INVALID' });
+    await expect(ops.remove('cashier', DEMO_CASHIER.pin)).rejects.toMatchObject({ code: 'PIN_REQUIRED' });
     expect(ops.current().id).toBe('cashier');
     await ops.remove('cashier', DEMO_MANAGER.pin);
     expect(ops.current().id).toBe('manager');

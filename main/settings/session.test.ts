@@ -66,7 +66,7 @@ describe('session', () => {
     await expect(t.session.elevate(DEMO_MANAGER.pin)).rejects.toMatchObject({ code: 'PIN_REQUIRED' });
     await t.session.signIn('cashier', DEMO_CASHIER.pin);
     await expect(t.session.requireManager()).rejects.toMatchObject({ code: 'PIN_REQUIRED' });
-    await expect(t.session.elevate(DEMO_CASHIER.pin)).rejects.toMatchObject({ code: 'PIN_INVALID' });
+    await expect(t.session.elevate('999999')).rejects.toMatchObject({ code: 'PIN_INVALID' });
     const s = await t.session.elevate(DEMO_MANAGER.pin);
     expect(s.elevated).toMatchObject({ managerId: 'manager' });
     expect((await t.session.requireManager()).id).toBe('manager');
@@ -79,6 +79,29 @@ describe('session', () => {
     await t.session.elevate(DEMO_MANAGER.pin);
     t.session.signOut();
     expect(t.session.state().elevated).toBeUndefined();
+  });
+
+  it("a cashier's own PIN on a manager action asks for a manager's PIN, and still counts as a wrong try", async () => {
+    const t = await openTestSession(dir, { demo: true });
+    await t.session.signIn('cashier', DEMO_CASHIER.pin);
+    await t.operators.save({
+      id: 'c2',
+      name: '小张',
+      role: 'cashier',
+      pin: '2222',
+      managerPin: DEMO_MANAGER.pin,
+    });
+    await expect(t.session.requireManager(DEMO_CASHIER.pin)).rejects.toMatchObject({
+      code: 'PIN_REQUIRED',
+      bilingual: { zh: '需要店长 PIN', en: "A manager's PIN is needed" },
+    });
+    await expect(t.session.elevate(DEMO_CASHIER.pin)).rejects.toMatchObject({ code: 'PIN_REQUIRED' });
+    expect(t.attempts.status('manager:cashier').failures).toBe(2);
+    // Any other wrong PIN, another cashier's included, gets the plain answer: nothing to learn about others.
+    await expect(t.session.requireManager('2222')).rejects.toMatchObject({ code: 'PIN_INVALID' });
+    await expect(t.session.requireManager('8765')).rejects.toMatchObject({ code: 'PIN_INVALID' });
+    // Once refused for a while, the own PIN is refused like any other, unchecked.
+    await expect(t.session.requireManager(DEMO_CASHIER.pin)).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('1,000 parallel sign-in guesses at the cashier PIN find nothing', async () => {

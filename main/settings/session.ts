@@ -89,6 +89,8 @@ export interface Session {
 const signInFirst = () => new AppError('PIN_REQUIRED', { zh: '请先登录', en: 'Sign in first' });
 const managerNeeded = () =>
   new AppError('PIN_REQUIRED', { zh: '需要店长 PIN', en: "A manager's PIN is required" });
+const managerPinNeeded = () =>
+  new AppError('PIN_REQUIRED', { zh: '需要店长 PIN', en: "A manager's PIN is needed" });
 
 export function createSession(options: SessionOptions): Session {
   const { operators, attempts, journal, recovery } = options;
@@ -186,11 +188,32 @@ export function createSession(options: SessionOptions): Session {
 
   const actor = () => current?.operator.id ?? '(signed-out)';
 
+  /**
+   * The manager whose PIN this is, counted against the signed-in operator. A cashier who types their own
+   * PIN is told a manager's is needed: only the signed-in cashier's own PIN gets this answer, and it
+   * still counts as a wrong try, so it is no guessing oracle.
+   */
+  const checkManagerPin = async (pin: string): Promise<OperatorView> => {
+    let ownPin = false;
+    return attempts
+      .check(`manager:${actor()}`, async () => {
+        const found = await operators.findManagerByPin(pin);
+        if (!found && current && current.operator.role !== 'manager') {
+          ownPin = (await operators.verify(current.operator.id, pin)) !== undefined;
+        }
+        return found;
+      })
+      .catch((error: unknown) => {
+        if (ownPin && error instanceof AppError && error.code === 'PIN_INVALID') throw managerPinNeeded();
+        throw error;
+      });
+  };
+
   const requireManager = async (pin?: string): Promise<OperatorView> => {
     const ctx = context.getStore();
     if (ctx?.manager && (pin === undefined || pin === ctx.pin)) return ctx.manager;
     if (pin !== undefined) {
-      const manager = await attempts.check(`manager:${actor()}`, () => operators.findManagerByPin(pin));
+      const manager = await checkManagerPin(pin);
       // Remembered for the rest of this call: the audit record names who allowed it.
       if (ctx) Object.assign(ctx, { manager, pin });
       return manager;
@@ -273,7 +296,7 @@ export function createSession(options: SessionOptions): Session {
     },
     async elevate(pin) {
       if (!current) throw signInFirst();
-      const manager = await attempts.check(`manager:${actor()}`, () => operators.findManagerByPin(pin));
+      const manager = await checkManagerPin(pin);
       setElevation(manager);
       log.info('elevated', { by: manager.id, operator: actor() });
       return changed();

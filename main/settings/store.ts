@@ -12,6 +12,7 @@ import { registerSecret } from '../log/redact.js';
 import { AppError, badInput } from '../shared/errors.js';
 import { openStore, type StoreClass } from './conf-file.js';
 import { DEMO_CREDENTIALS, DEMO_YIMA_KEY, defaultSettings } from './defaults.js';
+import { checkMerchantCodes } from './merchant-format.js';
 import { createNoticeBoard, type NoticeBoard } from './notices.js';
 import type { PublicSettings, SecretName, SettingsPatch } from './public.js';
 import {
@@ -208,6 +209,7 @@ export function createPersistentSettings(options: PersistentSettingsOptions): Pe
     secret: (name) => held[name],
     publicView,
     update(patch: SettingsPatch) {
+      checkMerchantCodes(patch, current);
       const { yima, hq, ...flat } = patch;
       write({ ...current, ...flat, yima: { ...current.yima, ...yima }, hq: { ...current.hq, ...hq } });
       return publicView();

@@ -18,6 +18,7 @@ import { createLogger } from '../log/logger.js';
 import type { Bilingual } from '../shared/errors.js';
 import { BatchReply, HwmReply, SYNC_PATHS } from './protocol.js';
 import type { SyncStatus } from './status.js';
+import { hqUrlProblem } from './url.js';
 
 const log = createLogger('sync');
 
@@ -243,6 +244,19 @@ export function createUploader(options: UploaderOptions): Uploader {
         hwm = undefined;
         offlineSince = undefined;
         setStatus({ state: 'off' });
+        await pause(idleCheckMs);
+        continue;
+      }
+      const refused = hqUrlProblem(target.url);
+      if (refused) {
+        // Nothing is sent to an address the rule refuses; the counter is behind until a person fixes it.
+        hwm = undefined;
+        offlineSince = undefined;
+        setStatus({
+          state: 'behind',
+          behind: Math.max(0, options.source.lastSeq() - lastKnownHwm),
+          message: refused,
+        });
         await pause(idleCheckMs);
         continue;
       }

@@ -283,10 +283,15 @@ export function createYimaService(options: YimaServiceOptions): YimaService {
     }
     if (earlier.length > 0 && input.confirmDuplicate !== true) {
       const done = earlier.reduce((sum, o) => sum + o.amountFen, 0);
-      throw new AppError('CONFLICT', {
-        zh: `该笔支付已退款 ${earlier.length} 笔（共 ${formatFen(done)}）：确需再次退款请经理确认`,
-        en: `This payment already has ${earlier.length} refund(s) (${formatFen(done)} in all): a manager must confirm another`,
-      });
+      throw new AppError(
+        'CONFLICT',
+        {
+          zh: `该笔支付已退款 ${earlier.length} 笔（共 ${formatFen(done)}）：确需再次退款请店长确认`,
+          en: `This payment already has ${earlier.length} refund(s) (${formatFen(done)} in all): a manager must confirm another`,
+        },
+        // Names what the screen must ask for before sending again.
+        [{ path: 'confirmDuplicate', message: 'required' }],
+      );
     }
     if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0) {
       throw new AppError('BAD_INPUT', { zh: '退款金额无效', en: 'Invalid refund amount' });

@@ -24,8 +24,8 @@ export async function unlock(pin: string): Promise<{ ok: true } | { ok: false; m
     const r = await elevate({ pin });
     if (!r.ok) return { ok: false, message: r.error.message };
     const until = r.data.elevated ? Date.parse(r.data.elevated.until) : Date.now() + SESSION_MS;
-    // Kept for the session too: a few calls still take the PIN in their input (operators.remove).
-    useCashier.setState({ manager: { via: 'auth', pin, until } });
+    // Main holds the session: the PIN is not kept here.
+    useCashier.setState({ manager: { via: 'auth', until } });
     return { ok: true };
   }
   useCashier.setState({ manager: { via: 'pin', pin, until: Date.now() + SESSION_MS } });
@@ -43,12 +43,6 @@ export function managerPin(): string | undefined {
   const m = useCashier.getState().manager;
   if (!m || m.until <= Date.now() || m.via === 'auth') return undefined;
   return m.pin;
-}
-
-/** The session's PIN for a call whose input requires one even in an elevated session. */
-export function sessionPin(): string | undefined {
-  const m = useCashier.getState().manager;
-  return m && m.until > Date.now() ? m.pin : undefined;
 }
 
 /** Follows main's auth.changed (elevation dropped or expired there) where main has it. */

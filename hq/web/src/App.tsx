@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatFen } from '../../../main/shared/money.js';
+import { fenToYuanText, formatFen } from '../../../main/shared/money.js';
 import {
   type Alert,
   ApiError,
@@ -222,7 +222,7 @@ function DayView({ day }: { day: string }) {
     () =>
       (data?.totals.byHour ?? [])
         .filter((h) => h.hour >= 6 && h.hour <= 23)
-        .map((h) => ({ hour: `${h.hour}时`, yuan: h.fen / 100, count: h.count })),
+        .map((h) => ({ hour: `${h.hour}时`, fen: h.fen, count: h.count })),
     [data],
   );
   if (error) return <ErrorLine error={error} />;
@@ -241,9 +241,13 @@ function DayView({ day }: { day: string }) {
               <BarChart data={hours}>
                 <CartesianGrid strokeDasharray="3 3" vertical={false} />
                 <XAxis dataKey="hour" fontSize={11} />
-                <YAxis fontSize={11} />
-                <Tooltip formatter={(v) => `¥${Number(v).toFixed(2)}`} />
-                <Bar dataKey="yuan" fill="#c0392b" isAnimationActive={false} />
+                <YAxis
+                  fontSize={11}
+                  allowDecimals={false}
+                  tickFormatter={(v) => fenToYuanText(Math.round(Number(v)))}
+                />
+                <Tooltip formatter={(v) => formatFen(Number(v))} />
+                <Bar dataKey="fen" fill="#c0392b" isAnimationActive={false} />
               </BarChart>
             </ResponsiveContainer>
           </div>

@@ -47,7 +47,8 @@ export const settingsCalls = {
     output: z.array(OperatorView),
   },
   'operators.remove': {
-    input: z.object({ id: OperatorId, managerPin: Pin }).strict(),
+    // Like the other privileged calls: an elevated manager session, or a manager's PIN inline.
+    input: z.object({ id: OperatorId, managerPin: Pin.optional() }).strict(),
     output: z.array(OperatorView),
   },
   /** Who is at the counter: recorded on every journal record and receipt. */

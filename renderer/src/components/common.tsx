@@ -85,7 +85,9 @@ export function useAction() {
     setDone(message);
   }, []);
   const lastCode = useCallback(() => last.current?.code, []);
-  return { busy, error, done, run, fail, clear, succeed, lastCode };
+  /** The last call's refusal, read right after `run` (the `error` state updates on the next render). */
+  const lastError = useCallback(() => last.current, []);
+  return { busy, error, done, run, fail, clear, succeed, lastCode, lastError };
 }
 
 /** Settings and form fields main may name in a BAD_INPUT, as the cashier knows them. */

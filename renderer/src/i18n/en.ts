@@ -161,6 +161,7 @@ export const en: Record<MessageKey, string> = {
   'orders.refundAmount': 'Refund amount (yuan)',
   'orders.refundMax': 'At most {{max}}',
   'orders.refundOver': 'More than the refundable {{max}}',
+  'orders.refundReason': 'Reason: {{reason}}',
   'orders.reason': 'Reason (optional)',
   'orders.printed': 'Sent to the printer',
   'orders.receipt': 'Receipt preview',
@@ -213,6 +214,10 @@ export const en: Record<MessageKey, string> = {
   'yima.orgPosSeq': 'Original pos_seq',
   'yima.memo': 'Memo (optional)',
   'yima.submit': 'Submit Yima refund',
+  'yima.duplicate.title': 'This payment has been refunded before',
+  'yima.duplicate.ask':
+    'Refund {{amount}} more on the original payment {{posSeq}}? A manager should check the refunds below first.',
+  'yima.duplicate.confirm': 'Refund again',
   'yima.recent': 'Recent Yima refunds',
   'yima.posSeqShort': 'pos_seq is at least 13 characters',
   'yima.status.pending': 'pending',

@@ -137,7 +137,12 @@ export function Orders() {
           <button type="button" data-testid="orders-export" onClick={() => void exportCsv()}>
             {t('orders.export')}
           </button>
-          <button type="button" aria-pressed={showYima} onClick={() => setShowYima((v) => !v)}>
+          <button
+            type="button"
+            data-testid="yima-open"
+            aria-pressed={showYima}
+            onClick={() => setShowYima((v) => !v)}
+          >
             {t('yima.open')}
           </button>
         </div>
@@ -323,6 +328,8 @@ function OrderPanel({
       setDetail(r);
       setMode('none');
       setAmount('');
+      // A reason belongs to the refund it was typed for, not to the next one.
+      setReason('');
     }
   };
 
@@ -510,6 +517,9 @@ function OrderPanel({
                   </td>
                   <td>
                     <OperatorName id={r.operatorId} />
+                  </td>
+                  <td data-testid="refund-reason">
+                    {r.reason ? t('orders.refundReason', { reason: r.reason }) : ''}
                   </td>
                   <td>
                     <Bi m={r.message} />

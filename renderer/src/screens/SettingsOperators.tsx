@@ -5,7 +5,7 @@ import { cashier } from '../cashier';
 import { DoneText, ErrorText, TextField, useAction } from '../components/common';
 import { PinField } from '../components/PinField';
 import { type MessageKey, useT } from '../i18n';
-import { lock, managerPin, sessionPin, useManager } from '../manager';
+import { lock, managerPin, useManager } from '../manager';
 import { loadOperators, useCashier } from '../store';
 
 export function Operators() {
@@ -65,7 +65,7 @@ export function Operators() {
 
   const remove = async (o: OperatorView) => {
     const r = await action.run(
-      () => cashier.operators.remove({ id: o.id, managerPin: sessionPin() ?? '' }),
+      () => cashier.operators.remove({ id: o.id, managerPin: managerPin() }),
       () => t('common.saved'),
     );
     if (r) {
@@ -127,6 +127,7 @@ export function Operators() {
                   type="button"
                   className="row-button"
                   disabled={!manager || o.id === current?.id}
+                  data-testid={`operator-remove-${o.id}`}
                   aria-label={t('settings.opRemove', { name: o.name })}
                   onClick={() => void remove(o)}
                 >
