@@ -8,7 +8,10 @@
  * the recovery rules built on these states in docs/engine.md.
  */
 
-import type { OrderState as GatewayOrderState } from '../gateway/types.js';
+import type {
+  OrderState as GatewayOrderState,
+  PreauthState as GatewayPreauthState,
+} from '../gateway/types.js';
 import type { Bilingual } from '../shared/errors.js';
 import { formatFen } from '../shared/money.js';
 import type { PayChannel } from '../shared/paycode.js';
@@ -142,15 +145,8 @@ export interface PreauthIntentData {
   codeLast4?: string;
   managerId?: string;
 }
-export type PreauthQueryState =
-  | 'authorized'
-  | 'voided'
-  | 'completed'
-  | 'completing'
-  | 'failed'
-  | 'pending'
-  | 'not-found'
-  | 'unknown';
+/** What a pre-auth query said (gateway/codes.ts): the gateway's own states. */
+export type PreauthQueryState = GatewayPreauthState;
 export interface PreauthReplyData {
   op: PreauthOp;
   outcome: Outcome;
