@@ -122,6 +122,11 @@ export function createScannerService(options: ScannerServiceOptions): ScannerSer
         return new HidScannerDriver({ config, backend: hid, retryMs, log, now });
       case 'serial':
         return new SerialScannerDriver({ config, backend: serial, retryMs, log, now });
+      default: {
+        // A new kind in ScannerConfig fails to compile here until it has its driver.
+        const unhandled: never = config;
+        return unhandled;
+      }
     }
   };
 
