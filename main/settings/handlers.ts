@@ -3,6 +3,8 @@
  * `publicView()` (secrets reduced to set / not set) and operator views (no PIN hashes): no secret
  * crosses IPC.
  */
+
+import { gatewayUrlProblem } from '../gateway/url.js';
 import type { PartialHandlers } from '../ipc/router.js';
 import type { DiagnosticsResult } from '../log/diagnostics.js';
 import { AppError } from '../shared/errors.js';
@@ -50,6 +52,19 @@ export function settingsHandlers({
       const hqUrl = patch.hq?.url?.trim();
       const hqProblem = hqUrl ? hqUrlProblem(hqUrl) : undefined;
       if (hqProblem) throw new AppError('BAD_INPUT', hqProblem, [{ path: 'hq.url', message: hqProblem.en }]);
+      // So is a custom gateway the client would refuse to send to (http beyond loopback): saving it
+      // would only move the refusal to the first sale, with a customer at the counter.
+      // A value saved before this rule existed is left for the client to refuse, so the rest of the
+      // form can still be saved.
+      const gatewayUrl = patch.customGatewayUrl?.trim();
+      const gatewayChanged =
+        gatewayUrl !== undefined && gatewayUrl !== settings.get().customGatewayUrl.trim();
+      const gatewayProblem = gatewayUrl && gatewayChanged ? gatewayUrlProblem(gatewayUrl) : undefined;
+      if (gatewayProblem) {
+        throw new AppError('BAD_INPUT', gatewayProblem, [
+          { path: 'customGatewayUrl', message: gatewayProblem.en },
+        ]);
+      }
       // Unchanged values (a form saved as it was) need no PIN: only a real change does.
       if (patchNeedsManager(patch, settings.get() as unknown as Record<string, unknown>)) {
         await manager(managerPin);

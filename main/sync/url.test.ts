@@ -137,5 +137,43 @@ describe('a refused head-office URL at the counter', () => {
       expect(cleared.ok).toBe(true);
       expect(settings.get().hq.url).toBe('');
     });
+
+    it('a custom gateway over plain http beyond loopback is refused on save, as the client would refuse it', async () => {
+      const settings = createPersistentSettings({ dataDir: dir, secretBox: createPlainSecretBox() });
+      const { operators } = await openTestSession(dir, { demo: true });
+      const router = new Router().mount(
+        settingsHandlers({
+          settings,
+          operators,
+          collectDiagnostics: () => ({ path: '/x', bytes: 1, at: 'now' }),
+        }),
+      );
+      const refused = await router.dispatch('settings.update', {
+        environment: 'custom',
+        customGatewayUrl: 'http://10.0.0.9/',
+        managerPin: DEMO_MANAGER.pin,
+      });
+      expect(refused).toMatchObject({
+        ok: false,
+        error: {
+          code: 'BAD_INPUT',
+          message: { zh: expect.stringContaining('https') },
+          fields: [{ path: 'customGatewayUrl' }],
+        },
+      });
+      expect(settings.get().customGatewayUrl).toBe('');
+      const loopback = await router.dispatch('settings.update', {
+        environment: 'custom',
+        customGatewayUrl: 'http://127.0.0.1:29015',
+        managerPin: DEMO_MANAGER.pin,
+      });
+      expect(loopback.ok).toBe(true);
+      const live = await router.dispatch('settings.update', {
+        customGatewayUrl: 'https://gw.example.com',
+        managerPin: DEMO_MANAGER.pin,
+      });
+      expect(live.ok).toBe(true);
+      expect(settings.get().customGatewayUrl).toBe('https://gw.example.com');
+    });
   });
 });
