@@ -91,8 +91,8 @@ describe('a refused head-office URL at the counter', () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashier-hq-url-'));
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-    it('refuses http beyond loopback with the bilingual message, before any PIN, and keeps the old URL', async () => {
+    /** Real settings on disk behind the settings handlers, with the demo operators signed in. */
+    async function settingsRouter() {
       const settings = createPersistentSettings({ dataDir: dir, secretBox: createPlainSecretBox() });
       const { operators } = await openTestSession(dir, { demo: true });
       const router = new Router().mount(
@@ -102,6 +102,11 @@ describe('a refused head-office URL at the counter', () => {
           collectDiagnostics: () => ({ path: '/x', bytes: 1, at: 'now' }),
         }),
       );
+      return { settings, router };
+    }
+
+    it('refuses http beyond loopback with the bilingual message, before any PIN, and keeps the old URL', async () => {
+      const { settings, router } = await settingsRouter();
       const saved = await router.dispatch('settings.update', {
         hq: { url: 'https://hq.example.com', storeId: 'SH-001' },
         managerPin: DEMO_MANAGER.pin,
@@ -139,15 +144,7 @@ describe('a refused head-office URL at the counter', () => {
     });
 
     it('a custom gateway over plain http beyond loopback is refused on save, as the client would refuse it', async () => {
-      const settings = createPersistentSettings({ dataDir: dir, secretBox: createPlainSecretBox() });
-      const { operators } = await openTestSession(dir, { demo: true });
-      const router = new Router().mount(
-        settingsHandlers({
-          settings,
-          operators,
-          collectDiagnostics: () => ({ path: '/x', bytes: 1, at: 'now' }),
-        }),
-      );
+      const { settings, router } = await settingsRouter();
       const refused = await router.dispatch('settings.update', {
         environment: 'custom',
         customGatewayUrl: 'http://10.0.0.9/',

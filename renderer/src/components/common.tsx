@@ -3,7 +3,7 @@ import { type InputHTMLAttributes, type Ref, useCallback, useRef, useState } fro
 import type { Bilingual, Envelope, ErrorBody } from '../../../main/ipc/errors';
 import { formatFen, parseYuanToFen, yuanTypingVerdict } from '../../../main/shared/money';
 import { type MessageKey, type TFn, useT } from '../i18n';
-import { useCashier } from '../store';
+import { useCashier, watchPrintJobs } from '../store';
 
 export type AmountCheck = { ok: true; fen: number } | { ok: false; message: string };
 
@@ -88,6 +88,22 @@ export function useAction() {
   /** The last call's refusal, read right after `run` (the `error` state updates on the next render). */
   const lastError = useCallback(() => last.current, []);
   return { busy, error, done, run, fail, clear, succeed, lastCode, lastError };
+}
+
+/**
+ * A print call run on an action. "Sent" is not "printed": it waits for the printer's own answer and
+ * reports that. Resolves false when main refused the call itself.
+ */
+export function usePrint(action: ReturnType<typeof useAction>) {
+  const { t, bi } = useT();
+  return async (call: () => Promise<Envelope<{ jobIds: string[] }>>): Promise<boolean> => {
+    const r = await action.run(call, () => t('print.sending'));
+    if (!r) return false;
+    const outcome = await watchPrintJobs(r.jobIds);
+    if (outcome.level === 'info') action.succeed(bi(outcome.message));
+    else action.fail(bi(outcome.message));
+    return true;
+  };
 }
 
 /** Settings and form fields main may name in a BAD_INPUT, as the cashier knows them. */

@@ -17,6 +17,7 @@ import {
   Money,
   OperatorName,
   useAction,
+  usePrint,
 } from '../components/common';
 import { Badge, PinField } from '../components/PinField';
 import { ReceiptPreview } from '../components/ReceiptPreview';
@@ -24,7 +25,7 @@ import { ordersCsv } from '../csv';
 import { type MessageKey, useT } from '../i18n';
 import { en } from '../i18n/en';
 import { zh } from '../i18n/zh';
-import { chinaTime, chinaToday, useCashier, watchPrintJobs } from '../store';
+import { chinaTime, chinaToday, useCashier } from '../store';
 import { YimaRefund } from './YimaRefund';
 
 type Mode = 'none' | 'void' | 'refund' | 'preview';
@@ -230,7 +231,7 @@ function OrderPanel({
   startMode?: 'refund';
   onStarted: () => void;
 }) {
-  const { t, bi } = useT();
+  const { t } = useT();
   const [detail, setDetail] = useState<OrderDetail | undefined>();
   const [error, setError] = useState<ErrorBody | undefined>();
   const [mode, setMode] = useState<Mode>('none');
@@ -239,6 +240,7 @@ function OrderPanel({
   const [reason, setReason] = useState('');
   const [preview, setPreview] = useState<string | undefined>();
   const action = useAction();
+  const printOn = usePrint(action);
   const refundAmountRef = useRef<HTMLInputElement>(null);
 
   const load = useCallback(async (orderId: string) => {
@@ -333,16 +335,7 @@ function OrderPanel({
     }
   };
 
-  const reprint = async () => {
-    const r = await action.run(
-      () => cashier.orders.reprint({ id: o.merchantOrderId }),
-      () => t('print.sending'),
-    );
-    if (!r) return;
-    const outcome = await watchPrintJobs(r.jobIds);
-    if (outcome.level === 'info') action.succeed(bi(outcome.message));
-    else action.fail(bi(outcome.message));
-  };
+  const reprint = () => printOn(() => cashier.orders.reprint({ id: o.merchantOrderId }));
 
   const showPreview = async () => {
     if (mode === 'preview') return setMode('none');

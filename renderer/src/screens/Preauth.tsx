@@ -17,11 +17,12 @@ import {
   Money,
   TextField,
   useAction,
+  usePrint,
 } from '../components/common';
 import { Badge, PinField } from '../components/PinField';
 import { type MessageKey, useT } from '../i18n';
 import { optional } from '../optional';
-import { chinaTime, useCashier, watchPrintJobs } from '../store';
+import { chinaTime, useCashier } from '../store';
 
 export function Preauth() {
   const { t, bi } = useT();
@@ -219,10 +220,11 @@ export function Preauth() {
 }
 
 function PreauthPanel({ p, onChanged }: { p: PreauthView; onChanged: (v: PreauthView) => void }) {
-  const { t, bi } = useT();
+  const { t } = useT();
   const [amount, setAmount] = useState(() => fenToYuanText(p.amountFen));
   const [pin, setPin] = useState('');
   const action = useAction();
+  const printOn = usePrint(action);
   const open = p.status === 'authorized';
   const done = (v: PreauthView) => {
     onChanged(v);
@@ -261,16 +263,7 @@ function PreauthPanel({ p, onChanged }: { p: PreauthView; onChanged: (v: Preauth
     );
   };
 
-  const print = async () => {
-    const r = await action.run(
-      () => cashier.orders.reprint({ id: p.id }),
-      () => t('print.sending'),
-    );
-    if (!r) return;
-    const outcome = await watchPrintJobs(r.jobIds);
-    if (outcome.level === 'info') action.succeed(bi(outcome.message));
-    else action.fail(bi(outcome.message));
-  };
+  const print = () => printOn(() => cashier.orders.reprint({ id: p.id }));
 
   return (
     <section className="card" aria-label={t('preauth.selected')} data-testid="preauth-selected">

@@ -7,10 +7,10 @@ import type { DeviceStatus, PrinterConfig, ScannerConfig } from '../../../main/i
 import type { PublicSettings } from '../../../main/ipc/channels/settings';
 import type { CallOutput } from '../../../main/ipc/contract';
 import { cashier } from '../cashier';
-import { DoneText, ErrorText, SelectField, TextField, useAction } from '../components/common';
+import { DoneText, ErrorText, SelectField, TextField, useAction, usePrint } from '../components/common';
 import { deviceLabel } from '../components/StatusBar';
 import { type MessageKey, useT } from '../i18n';
-import { useCashier, watchPrintJobs } from '../store';
+import { useCashier } from '../store';
 
 type ScannerKind = ScannerConfig['kind'];
 type PrinterKind = PrinterConfig['kind'];
@@ -301,12 +301,13 @@ function printerDraft(saved: SavedPrinter | undefined): PrinterDraft {
 }
 
 function PrinterCard() {
-  const { t, bi } = useT();
+  const { t } = useT();
   const status = useCashier((s) => s.printer);
   const saved = useCashier((s) => s.settings?.printer);
   const [draft, set] = useDraftFrom(saved, printerDraft);
   const [found, setFound] = useState<PrinterList>({ serial: [], usb: [], system: [], spooler: [] });
   const action = useAction();
+  const printOn = usePrint(action);
   const deviceLine = useDeviceLine();
   const { kind, path, deviceName } = draft;
 
@@ -460,17 +461,7 @@ function PrinterCard() {
           data-testid="printer-test"
           type="button"
           disabled={action.busy}
-          onClick={async () => {
-            const r = await action.run(
-              () => cashier.printers.test({}),
-              () => t('print.sending'),
-            );
-            if (!r) return;
-            // "Sent" is not "printed": wait for the printer's own answer.
-            const outcome = await watchPrintJobs(r.jobIds);
-            if (outcome.level === 'info') action.succeed(bi(outcome.message));
-            else action.fail(bi(outcome.message));
-          }}
+          onClick={() => printOn(() => cashier.printers.test({}))}
         >
           {t('settings.printerTest')}
         </button>

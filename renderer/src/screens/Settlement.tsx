@@ -9,16 +9,16 @@ import type { Report, Totals } from '../../../main/ipc/channels/reports';
 import type { ErrorBody } from '../../../main/ipc/errors';
 import { fenToYuanText, formatFen } from '../../../main/shared/money';
 import { cashier } from '../cashier';
-import { DoneText, ErrorText, Money, OperatorName, useAction } from '../components/common';
+import { DoneText, ErrorText, Money, OperatorName, useAction, usePrint } from '../components/common';
 import { Badge } from '../components/PinField';
 import { type MessageKey, useT } from '../i18n';
 import { optional } from '../optional';
-import { chinaTime, chinaToday, useCashier, watchPrintJobs } from '../store';
+import { chinaTime, chinaToday, useCashier } from '../store';
 
 type Kind = 'settlement' | 'shift';
 
 export function Settlement() {
-  const { t, bi } = useT();
+  const { t } = useT();
   const ordersVersion = useCashier((s) => s.ordersVersion);
   const operator = useCashier((s) => s.operator);
   const shiftSince = useCashier((s) => s.shiftStartedAt);
@@ -27,6 +27,7 @@ export function Settlement() {
   const [report, setReport] = useState<Report | undefined>();
   const [error, setError] = useState<ErrorBody | undefined>();
   const printer = useAction();
+  const printOn = usePrint(printer);
 
   const load = useCallback(async () => {
     const r =
@@ -45,22 +46,14 @@ export function Settlement() {
     }
   }, [kind, day, operator, shiftSince]);
 
-  const print = async () => {
-    const r = await printer.run(
-      () =>
-        cashier.reports.print({
-          kind,
-          day: report?.day ?? day,
-          operatorId: kind === 'shift' ? report?.operatorId : undefined,
-        }),
-      () => t('print.sending'),
+  const print = () =>
+    printOn(() =>
+      cashier.reports.print({
+        kind,
+        day: report?.day ?? day,
+        operatorId: kind === 'shift' ? report?.operatorId : undefined,
+      }),
     );
-    if (!r) return false;
-    const outcome = await watchPrintJobs(r.jobIds);
-    if (outcome.level === 'info') printer.succeed(bi(outcome.message));
-    else printer.fail(bi(outcome.message));
-    return true;
-  };
 
   /** 交班: print the shift, then sign out (main's auth), so the next cashier signs in. */
   const handOver = async () => {
